@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Argument parsing, locale and process hygiene, then a subcommand or the TUI. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "carefile/cli.h"
+#include "carefile/error.h"
+#include "carefile/i18n.h"
+#include "carefile/tui.h"
+
+/*
+ * No core dumps and no same-user ptrace from the first instruction on:
+ * decrypted records and keys must never reach a core file or a debugger.
+ */
+static void
+harden_process(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n"), "carefile");
+	fputs(_("Case management for school mental-health work, in a terminal.\n"
+	        "Without COMMAND, opens the case file in the full-screen interface.\n\n"), out);
+	fputs(_("Options:\n"
+	        "  -f FILE                 case file to open\n"
+	        "  -u USER                 user name\n"
+	        "  --passphrase-fd N       read the passphrase from file descriptor N\n"
+	        "  --recovery-key-fd N     read the recovery key from file descriptor N\n"
+	        "  --lock-after SECONDS    lock after this much idle time (0: never)\n"
+	        "  -h, --help              show this help and exit\n"
+	        "  -V, --version           show the version and exit\n"), out);
+	if (cli_commands[0].name) {
+		fputs(_("\nCommands:\n"), out);
+		for (const struct cf_cli_cmd *c = cli_commands; c->name; c++)
+			fprintf(out, "  %-22s %s\n", c->name, _(c->summary));
+	}
+	fputs(_("\nRun 'man carefile' for keys, files and exit codes.\n"), out);
+}
+
+/* Parses a non-negative int from s into *out; returns 0, or -1 on junk or overflow. */
+static int
+parse_nonneg(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cf_cli_opts opts = { NULL, NULL, -1, -1, -1 };
+	int i;
+
+	harden_process();
+	setlocale(LC_ALL, "");
+	cf_i18n_init();
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int *fdp = NULL;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			printf("carefile %s\n", PACKAGE_VERSION);
+			return 0;
+		}
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-')
+			break;
+		if (strcmp(a, "-f") == 0 || strcmp(a, "-u") == 0) {
+			if (i + 1 >= argc)
+				goto bad;
+			if (a[1] == 'f')
+				opts.casefile = argv[++i];
+			else
+				opts.user = argv[++i];
+			continue;
+		}
+		if (strcmp(a, "--passphrase-fd") == 0)
+			fdp = &opts.passphrase_fd;
+		else if (strcmp(a, "--recovery-key-fd") == 0)
+			fdp = &opts.recovery_key_fd;
+		else if (strcmp(a, "--lock-after") == 0)
+			fdp = &opts.lock_after_seconds;
+		else {
+			fprintf(stderr, _("carefile: unknown option '%s'\n"), a);
+			goto usage_hint;
+		}
+		if (i + 1 >= argc || parse_nonneg(argv[i + 1], fdp) != 0)
+			goto bad;
+		i++;
+	}
+
+	if (i < argc) {
+		const struct cf_cli_cmd *cmd = cli_find(argv[i]);
+
+		if (!cmd) {
+			fprintf(stderr, _("carefile: unknown command '%s'\n"), argv[i]);
+			goto usage_hint;
+		}
+		return cmd->run(&opts, argc - i, argv + i);
+	}
+	return tui_main(&opts);
+
+bad:
+	fprintf(stderr, _("carefile: option '%s' needs a valid value\n"), argv[i]);
+usage_hint:
+	fprintf(stderr, _("Try 'carefile --help'.\n"));
+	return cf_exit_code(CF_ERR_USAGE);
+}
