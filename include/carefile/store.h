@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The case file on disk: one SQLite file, its pragmas, migrations and the rows core keeps in it. */
+#ifndef CAREFILE_STORE_H
+#define CAREFILE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carefile/error.h"
+
+/*
+ * The store persists what core hands it (ciphertext, ids, enums, UTC
+ * timestamps) and never sees a key or a plaintext record. Only src/store
+ * includes <sqlite3.h>.
+ *
+ * Layout facts (DESIGN.md §4): PRAGMA application_id = CF_STORE_APPLICATION_ID
+ * ('CARE'), PRAGMA user_version = schema version, migrations numbered in
+ * share/sql/NNNN-*.sql and embedded in the binary at build time.
+ */
+#define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
+#define CF_STORE_SCHEMA_VERSION 1
+#define CF_STORE_BUSY_TIMEOUT_MS 2000
+#define CF_STORE_FILE_ID_BYTES 16
+#define CF_STORE_UUID_BYTES 16
+#define CF_STORE_PUBLIC_KEY_BYTES 32
+
+struct cf_store;
+
+/*
+ * Why an open or create failed, in more detail than the error code: the
+ * exit code groups (DAMAGED, NOT_CASEFILE) are coarse, the message is not.
+ */
+enum cf_store_reason {
+	CF_STORE_REASON_NONE = 0,
+	CF_STORE_REASON_NO_FILE,        /* path does not exist (CF_ERR_NOT_FOUND) */
+	CF_STORE_REASON_NOT_REGULAR,    /* a directory, device... (CF_ERR_NOT_CASEFILE) */
+	CF_STORE_REASON_EMPTY,          /* zero bytes (CF_ERR_NOT_CASEFILE) */
+	CF_STORE_REASON_NOT_SQLITE,     /* no SQLite header (CF_ERR_NOT_CASEFILE) */
+	CF_STORE_REASON_FOREIGN,        /* SQLite, other application_id (CF_ERR_NOT_CASEFILE) */
+	CF_STORE_REASON_TRUNCATED,      /* shorter than its header says (CF_ERR_DAMAGED) */
+	CF_STORE_REASON_NEWER,          /* user_version above ours (CF_ERR_NEWER_FORMAT) */
+	CF_STORE_REASON_BAD_VERSION,    /* user_version 0 or meta disagrees (CF_ERR_DAMAGED) */
+	CF_STORE_REASON_CORRUPT,        /* SQLite reports corruption (CF_ERR_DAMAGED) */
+	CF_STORE_REASON_PRAGMA,         /* a DESIGN §4 pragma could not be asserted (CF_ERR_DAMAGED) */
+	CF_STORE_REASON_IN_USE,         /* locked by another process (CF_ERR_IN_USE) */
+	CF_STORE_REASON_EXISTS,         /* create: something is at the path (CF_ERR_EXISTS) */
+	CF_STORE_REASON_IO,             /* open(2)/read(2)/SQLite I/O error (CF_ERR_IO) */
+};
+
+/*
+ * Creates a new case file at path: O_CREAT|O_EXCL with mode 0600 (never
+ * overwrites anything, not even an empty file or a dangling symlink), WAL,
+ * the pragmas of DESIGN §4, every migration, application_id and
+ * user_version, and an empty meta row (format version, file_id, created).
+ * On failure the file this call created is removed again.
+ * file_id: CF_STORE_FILE_ID_BYTES random bytes chosen by the caller.
+ * created: UTC seconds.
+ * *reason (may be NULL) receives the detail. Caller frees *out with store_close().
+ * Errors: CF_ERR_EXISTS, CF_ERR_IO, CF_ERR_NOMEM, CF_ERR_FAIL.
+ */
+enum cf_error store_create(const char *path, const uint8_t *file_id, int64_t created,
+                           struct cf_store **out, enum cf_store_reason *reason);
+
+/*
+ * Opens an existing case file read-write, holding SQLite's exclusive lock
+ * until store_close(). Never creates a file. The first 100 bytes are read
+ * and classified with plain read(2) before SQLite touches the file, so
+ * nothing is written to a file that is not ours or is of a newer version.
+ * Errors: CF_ERR_NOT_FOUND, CF_ERR_NOT_CASEFILE, CF_ERR_DAMAGED,
+ * CF_ERR_NEWER_FORMAT, CF_ERR_IN_USE (after CF_STORE_BUSY_TIMEOUT_MS),
+ * CF_ERR_IO, CF_ERR_NOMEM. Caller frees *out with store_close().
+ */
+enum cf_error store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason);
+
+/* Closes and frees *st, sets it to NULL. NULL-safe. */
+void store_close(struct cf_store **st);
+
+/*
+ * Classifies the file at path from its first bytes only (no SQLite, no
+ * write, no lock). CF_OK means "looks like ours, known version"; otherwise
+ * the error store_open() would return for it.
+ */
+enum cf_error store_probe(const char *path, enum cf_store_reason *reason);
+
+/* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). Not nested. */
+enum cf_error store_begin(struct cf_store *st);
+enum cf_error store_commit(struct cf_store *st);
+/* Rolls back if a transaction is open; safe to call on any path. */
+void store_rollback(struct cf_store *st);
+
+/*
+ * Runs PRAGMA quick_check on st's connection. CF_OK if it reports "ok";
+ * CF_ERR_DAMAGED otherwise. *problems (may be NULL) receives the number of
+ * lines reported.
+ */
+enum cf_error store_quick_check(struct cf_store *st, long *problems);
+
+/*
+ * Verifies every DESIGN §4 pragma on st's connection (journal_mode=wal,
+ * synchronous=FULL(2), locking_mode=exclusive, busy_timeout, temp_store=
+ * MEMORY(2), secure_delete=1, mmap_size=0, foreign_keys=1, trusted_schema=0,
+ * cell_size_check=1, defensive on). CF_OK or CF_ERR_DAMAGED. Called by
+ * store_open() and store_create(); public for tests.
+ */
+enum cf_error store_assert_pragmas(const struct cf_store *st);
+
+/* PRAGMA user_version and application_id as read under the lock. */
+int store_schema_version(const struct cf_store *st);
+uint32_t store_application_id(const struct cf_store *st);
+
+/* ---- meta: the single header row ------------------------------------- */
+
+struct cf_store_meta {
+	int format_version;                     /* = schema version written at creation/migration */
+	uint8_t file_id[CF_STORE_FILE_ID_BYTES];
+	int64_t created;                        /* UTC seconds */
+	uint8_t *sum;                           /* unkeyed checksum of the fields above, owned */
+	size_t sum_len;
+	uint8_t *mac;                           /* header MAC, NULL before the first one; owned */
+	size_t mac_len;
+};
+
+/* Reads the meta row into *m. Caller frees m->mac with store_meta_fini(). Errors: CF_ERR_DAMAGED. */
+enum cf_error store_meta_get(struct cf_store *st, struct cf_store_meta *m);
+void store_meta_fini(struct cf_store_meta *m);
+/* Replaces the header MAC. Borrows mac. */
+enum cf_error store_meta_set_mac(struct cf_store *st, const uint8_t *mac, size_t mac_len);
+/* Replaces the header checksum. Borrows sum. */
+enum cf_error store_meta_set_sum(struct cf_store *st, const uint8_t *sum, size_t sum_len);
+
+/* ---- users (staff accounts; names are plaintext, see share/sql) ------- */
+
+struct cf_store_user {
+	int64_t id;
+	uint8_t uuid[CF_STORE_UUID_BYTES];
+	char *name;          /* owned, UTF-8 */
+	uint32_t roles;      /* bitmask, see user.h */
+	int64_t created;     /* UTC seconds */
+	int disabled;
+	int has_public_key;
+	uint8_t public_key[CF_STORE_PUBLIC_KEY_BYTES]; /* X25519, for grants; not secret */
+};
+
+void store_user_fini(struct cf_store_user *u);
+/* Adds a user; *id receives the row id. Errors: CF_ERR_EXISTS (name taken). */
+enum cf_error store_user_add(struct cf_store *st, const char *name, const uint8_t *uuid,
+                             uint32_t roles, int64_t created, int64_t *id);
+/* Finds a user by name. Caller frees with store_user_fini(). Errors: CF_ERR_NOT_FOUND. */
+enum cf_error store_user_find(struct cf_store *st, const char *name, struct cf_store_user *u);
+/* All users ordered by name. Caller frees with store_user_list_free(). */
+enum cf_error store_user_list(struct cf_store *st, struct cf_store_user **users, size_t *n);
+void store_user_list_free(struct cf_store_user **users, size_t n);
+enum cf_error store_user_set_roles(struct cf_store *st, int64_t id, uint32_t roles);
+enum cf_error store_user_set_public_key(struct cf_store *st, int64_t id, const uint8_t *pk);
+/* Deletes the user and (ON DELETE CASCADE) its keyslot and grants. Errors: CF_ERR_NOT_FOUND. */
+enum cf_error store_user_remove(struct cf_store *st, int64_t id);
+
+/* ---- keyslots ------------------------------------------------------- */
+
+enum cf_store_slot_kind { CF_SLOT_PASSPHRASE = 1, CF_SLOT_RECOVERY = 2 };
+
+struct cf_store_keyslot {
+	int64_t id;
+	uint8_t uuid[CF_STORE_UUID_BYTES];
+	int kind;               /* enum cf_store_slot_kind */
+	int64_t user_id;        /* 0 for the recovery slot */
+	uint32_t compartments;  /* bitmask of compartments the slot holds (metadata, MACed) */
+	int64_t created;
+	uint8_t *blob;          /* the sealed slot, owned */
+	size_t blob_len;
+};
+
+void store_keyslot_fini(struct cf_store_keyslot *k);
+/*
+ * Inserts or atomically replaces the passphrase slot of user_id (or the one
+ * recovery slot when kind is CF_SLOT_RECOVERY and user_id 0) in one statement.
+ * Borrows uuid and blob.
+ */
+enum cf_error store_keyslot_put(struct cf_store *st, int kind, int64_t user_id, const uint8_t *uuid,
+                                uint32_t compartments, int64_t created, const uint8_t *blob,
+                                size_t blob_len);
+/* The passphrase slot of user_id or the recovery slot (user_id ignored). Errors: CF_ERR_NOT_FOUND. */
+enum cf_error store_keyslot_get(struct cf_store *st, int kind, int64_t user_id, struct cf_store_keyslot *k);
+/* Every slot ordered by id. Caller frees with store_keyslot_list_free(). */
+enum cf_error store_keyslot_list(struct cf_store *st, struct cf_store_keyslot **slots, size_t *n);
+void store_keyslot_list_free(struct cf_store_keyslot **slots, size_t n);
+
+/* ---- key grants: compartment keys sealed to a user's public key ---- */
+
+struct cf_store_grant {
+	int64_t id;
+	int64_t user_id;
+	uint32_t compartments;
+	int64_t created;
+	uint8_t *blob;     /* owned */
+	size_t blob_len;
+};
+
+void store_grant_fini(struct cf_store_grant *g);
+enum cf_error store_grant_add(struct cf_store *st, int64_t user_id, uint32_t compartments, int64_t created,
+                              const uint8_t *blob, size_t blob_len);
+/* Grants of user_id, or of every user when user_id is 0, ordered by id. Caller frees with store_grant_list_free(). */
+enum cf_error store_grant_list(struct cf_store *st, int64_t user_id, struct cf_store_grant **grants, size_t *n);
+void store_grant_list_free(struct cf_store_grant **grants, size_t n);
+enum cf_error store_grant_remove(struct cf_store *st, int64_t id);
+
+/* ---- person records: id, uuid, compartment, few plaintext enums, one ciphertext -- */
+
+enum cf_store_table {
+	CF_TABLE_STUDENT = 0,
+	CF_TABLE__COUNT
+};
+
+/* SQL name of a record table ("student"); NULL for an unknown value. */
+const char *store_table_name(int table);
+
+struct cf_store_record {
+	int64_t id;
+	uint8_t uuid[CF_STORE_UUID_BYTES];
+	int compartment;
+	int status;
+	int64_t created;   /* UTC seconds */
+	int64_t updated;   /* UTC seconds */
+	uint8_t *data;     /* ciphertext, owned */
+	size_t data_len;
+};
+
+void store_record_fini(struct cf_store_record *r);
+/* Inserts a record; *id (may be NULL) receives the row id. Borrows everything. */
+enum cf_error store_record_insert(struct cf_store *st, int table, const struct cf_store_record *r, int64_t *id);
+/* Replaces status, updated and data of the row with r->id. Errors: CF_ERR_NOT_FOUND. */
+enum cf_error store_record_update(struct cf_store *st, int table, const struct cf_store_record *r);
+enum cf_error store_record_get(struct cf_store *st, int table, int64_t id, struct cf_store_record *r);
+/* Number of rows in table. */
+enum cf_error store_record_count(struct cf_store *st, int table, int64_t *n);
+/*
+ * Calls fn for every row of table in id order; fn borrows r for the call
+ * only. A non-CF_OK return of fn stops the walk and is returned.
+ */
+enum cf_error store_record_foreach(struct cf_store *st, int table,
+                                   enum cf_error (*fn)(const struct cf_store_record *r, void *ctx),
+                                   void *ctx);
+
+#endif

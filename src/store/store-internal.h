@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What store.c and store-rows.c share: the connection and SQLite error mapping. */
+#ifndef CAREFILE_STORE_INTERNAL_H
+#define CAREFILE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "carefile/store.h"
+
+struct cf_store {
+	sqlite3 *db;
+	int in_txn;
+	int user_version;
+	uint32_t application_id;
+};
+
+/* Maps an SQLite result code to our error list. */
+enum cf_error store_map_rc(int rc);
+
+#endif

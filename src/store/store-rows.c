@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rows of the case file: meta, users, keyslots and person records, as ids and ciphertext. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-internal.h"
+
+static enum cf_error
+rc_err(int rc)
+{
+	enum cf_error e = store_map_rc(rc);
+
+	return e == CF_OK ? CF_ERR_FAIL : e;
+}
+
+/* Copies a blob column into malloc memory (NULL for NULL or empty). */
+static enum cf_error
+dup_blob(sqlite3_stmt *s, int col, uint8_t **out, size_t *len)
+{
+	const void *p = sqlite3_column_blob(s, col);
+	int n = sqlite3_column_bytes(s, col);
+
+	*out = NULL;
+	*len = 0;
+	if (!p || n <= 0)
+		return CF_OK;
+	*out = malloc((size_t)n);
+	if (!*out)
+		return CF_ERR_NOMEM;
+	memcpy(*out, p, (size_t)n);
+	*len = (size_t)n;
+	return CF_OK;
+}
+
+/* Copies a blob column of exactly n bytes into dst; CF_ERR_DAMAGED on a wrong size. */
+static enum cf_error
+fixed_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t n)
+{
+	const void *p = sqlite3_column_blob(s, col);
+
+	if (!p || (size_t)sqlite3_column_bytes(s, col) != n)
+		return CF_ERR_DAMAGED;
+	memcpy(dst, p, n);
+	return CF_OK;
+}
+
+/* ---- meta ---- */
+
+enum cf_error
+store_meta_get(struct cf_store *st, struct cf_store_meta *m)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e = CF_ERR_DAMAGED;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	rc = sqlite3_prepare_v2(st->db,
+	                        "SELECT format_version, file_id, created, header_sum, header_mac FROM meta WHERE id = 1",
+	                        -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc_err(rc) == CF_ERR_FAIL ? CF_ERR_DAMAGED : rc_err(rc);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		m->format_version = sqlite3_column_int(s, 0);
+		m->created = sqlite3_column_int64(s, 2);
+		e = fixed_blob(s, 1, m->file_id, sizeof m->file_id);
+		if (e == CF_OK)
+			e = dup_blob(s, 3, &m->sum, &m->sum_len);
+		if (e == CF_OK)
+			e = dup_blob(s, 4, &m->mac, &m->mac_len);
+	} else if (rc != SQLITE_DONE) {
+		e = rc_err(rc);
+	}
+	sqlite3_finalize(s);
+	if (e != CF_OK)
+		store_meta_fini(m);
+	return e;
+}
+
+void
+store_meta_fini(struct cf_store_meta *m)
+{
+	if (!m)
+		return;
+	free(m->mac);
+	free(m->sum);
+	m->mac = NULL;
+	m->sum = NULL;
+	m->mac_len = 0;
+	m->sum_len = 0;
+}
+
+static enum cf_error
+meta_set(struct cf_store *st, const char *sql, const uint8_t *mac, size_t mac_len)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(s, 1, mac, (int)mac_len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CORRUPT;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
+}
+
+enum cf_error
+store_meta_set_mac(struct cf_store *st, const uint8_t *mac, size_t mac_len)
+{
+	return meta_set(st, "UPDATE meta SET header_mac = ? WHERE id = 1", mac, mac_len);
+}
+
+enum cf_error
+store_meta_set_sum(struct cf_store *st, const uint8_t *sum, size_t sum_len)
+{
+	return meta_set(st, "UPDATE meta SET header_sum = ? WHERE id = 1", sum, sum_len);
+}
+
+/* ---- users ---- */
+
+void
+store_user_fini(struct cf_store_user *u)
+{
+	if (!u)
+		return;
+	free(u->name);
+	memset(u, 0, sizeof *u);
+}
+
+#define USER_COLS "id, uuid, name, roles, created, disabled, public_key"
+
+static enum cf_error
+user_from_row(sqlite3_stmt *s, struct cf_store_user *u)
+{
+	const unsigned char *name = sqlite3_column_text(s, 2);
+
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(s, 0);
+	if (fixed_blob(s, 1, u->uuid, sizeof u->uuid) != CF_OK || !name)
+		return CF_ERR_DAMAGED;
+	u->name = strdup((const char *)name);
+	if (!u->name)
+		return CF_ERR_NOMEM;
+	u->roles = (uint32_t)sqlite3_column_int64(s, 3);
+	u->created = sqlite3_column_int64(s, 4);
+	u->disabled = sqlite3_column_int(s, 5);
+	if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+		if (fixed_blob(s, 6, u->public_key, sizeof u->public_key) != CF_OK)
+			return CF_ERR_DAMAGED;
+		u->has_public_key = 1;
+	}
+	return CF_OK;
+}
+
+enum cf_error
+store_user_add(struct cf_store *st, const char *name, const uint8_t *uuid,
+               uint32_t roles, int64_t created, int64_t *id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db,
+	                            "INSERT INTO user(uuid, name, roles, created) VALUES (?, ?, ?, ?)",
+	                            -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(s, 1, uuid, CF_STORE_UUID_BYTES, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, roles);
+		sqlite3_bind_int64(s, 4, created);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return CF_ERR_EXISTS;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	if (rc != SQLITE_DONE)
+		return rc_err(rc);
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return CF_OK;
+}
+
+enum cf_error
+store_user_find(struct cf_store *st, const char *name, struct cf_store_user *u)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e = CF_ERR_NOT_FOUND;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT " USER_COLS " FROM user WHERE name = ?", -1, &s, NULL);
+
+	memset(u, 0, sizeof *u);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		e = user_from_row(s, u);
+	else if (rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	if (e != CF_OK)
+		store_user_fini(u);
+	return e;
+}
+
+enum cf_error
+store_user_list(struct cf_store *st, struct cf_store_user **users, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	struct cf_store_user *v = NULL;
+	size_t len = 0, cap = 0;
+	enum cf_error e = CF_OK;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT " USER_COLS " FROM user ORDER BY name", -1, &s, NULL);
+
+	*users = NULL;
+	*n = 0;
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct cf_store_user *nv = realloc(v, ncap * sizeof *nv);
+
+			if (!nv) {
+				e = CF_ERR_NOMEM;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		e = user_from_row(s, &v[len]);
+		if (e != CF_OK) {
+			store_user_fini(&v[len]);
+			break;
+		}
+		len++;
+	}
+	if (e == CF_OK && rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	if (e != CF_OK) {
+		store_user_list_free(&v, len);
+		return e;
+	}
+	*users = v;
+	*n = len;
+	return CF_OK;
+}
+
+void
+store_user_list_free(struct cf_store_user **users, size_t n)
+{
+	if (!users || !*users)
+		return;
+	for (size_t i = 0; i < n; i++)
+		store_user_fini(&(*users)[i]);
+	free(*users);
+	*users = NULL;
+}
+
+static enum cf_error
+exec_one_change(struct cf_store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE)
+		return rc_err(rc);
+	return sqlite3_changes(st->db) == 1 ? CF_OK : CF_ERR_NOT_FOUND;
+}
+
+enum cf_error
+store_user_set_roles(struct cf_store *st, int64_t id, uint32_t roles)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc = sqlite3_prepare_v2(st->db, "UPDATE user SET roles = ? WHERE id = ?", -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, roles);
+	sqlite3_bind_int64(s, 2, id);
+	e = exec_one_change(st, s);
+	sqlite3_finalize(s);
+	return e;
+}
+
+enum cf_error
+store_user_set_public_key(struct cf_store *st, int64_t id, const uint8_t *pk)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc = sqlite3_prepare_v2(st->db, "UPDATE user SET public_key = ? WHERE id = ?", -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_blob(s, 1, pk, CF_STORE_PUBLIC_KEY_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, id);
+	e = exec_one_change(st, s);
+	sqlite3_finalize(s);
+	return e;
+}
+
+enum cf_error
+store_user_remove(struct cf_store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc = sqlite3_prepare_v2(st->db, "DELETE FROM user WHERE id = ?", -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, id);
+	e = exec_one_change(st, s);
+	sqlite3_finalize(s);
+	return e;
+}
+
+/* ---- keyslots ---- */
+
+void
+store_keyslot_fini(struct cf_store_keyslot *k)
+{
+	if (!k)
+		return;
+	free(k->blob);
+	memset(k, 0, sizeof *k);
+}
+
+#define SLOT_COLS "id, uuid, kind, user_id, compartments, created, slot"
+
+static enum cf_error
+slot_from_row(sqlite3_stmt *s, struct cf_store_keyslot *k)
+{
+	const unsigned char *kind = sqlite3_column_text(s, 2);
+
+	memset(k, 0, sizeof *k);
+	k->id = sqlite3_column_int64(s, 0);
+	if (fixed_blob(s, 1, k->uuid, sizeof k->uuid) != CF_OK || !kind)
+		return CF_ERR_DAMAGED;
+	if (strcmp((const char *)kind, "passphrase") == 0)
+		k->kind = CF_SLOT_PASSPHRASE;
+	else if (strcmp((const char *)kind, "recovery") == 0)
+		k->kind = CF_SLOT_RECOVERY;
+	else
+		return CF_ERR_DAMAGED;
+	k->user_id = sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 3);
+	k->compartments = (uint32_t)sqlite3_column_int64(s, 4);
+	k->created = sqlite3_column_int64(s, 5);
+	return dup_blob(s, 6, &k->blob, &k->blob_len);
+}
+
+enum cf_error
+store_keyslot_put(struct cf_store *st, int kind, int64_t user_id, const uint8_t *uuid,
+                  uint32_t compartments, int64_t created, const uint8_t *blob, size_t blob_len)
+{
+	sqlite3_stmt *s = NULL;
+	const char *sql;
+	int rc;
+
+	if (kind != CF_SLOT_PASSPHRASE && kind != CF_SLOT_RECOVERY)
+		return CF_ERR_INVALID;
+	if (kind == CF_SLOT_PASSPHRASE && user_id <= 0)
+		return CF_ERR_INVALID;
+	/*
+	 * One statement replaces the old slot: either the old or the new row
+	 * exists at every instant, whatever kills the process.
+	 */
+	sql = kind == CF_SLOT_PASSPHRASE
+	    ? "INSERT INTO keyslot(uuid, kind, user_id, compartments, created, slot) "
+	      "VALUES (?, 'passphrase', ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET "
+	      "uuid = excluded.uuid, compartments = excluded.compartments, "
+	      "created = excluded.created, slot = excluded.slot"
+	    : "INSERT INTO keyslot(uuid, kind, user_id, compartments, created, slot) "
+	      "VALUES (?, 'recovery', NULL, ?, ?, ?) ON CONFLICT(kind) WHERE kind = 'recovery' DO UPDATE SET "
+	      "uuid = excluded.uuid, compartments = excluded.compartments, "
+	      "created = excluded.created, slot = excluded.slot";
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		int i = 1;
+
+		sqlite3_bind_blob(s, i++, uuid, CF_STORE_UUID_BYTES, SQLITE_STATIC);
+		if (kind == CF_SLOT_PASSPHRASE)
+			sqlite3_bind_int64(s, i++, user_id);
+		sqlite3_bind_int64(s, i++, compartments);
+		sqlite3_bind_int64(s, i++, created);
+		sqlite3_bind_blob(s, i, blob, (int)blob_len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+enum cf_error
+store_keyslot_get(struct cf_store *st, int kind, int64_t user_id, struct cf_store_keyslot *k)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e = CF_ERR_NOT_FOUND;
+	int rc;
+
+	memset(k, 0, sizeof *k);
+	rc = sqlite3_prepare_v2(st->db, kind == CF_SLOT_RECOVERY
+	                        ? "SELECT " SLOT_COLS " FROM keyslot WHERE kind = 'recovery'"
+	                        : "SELECT " SLOT_COLS " FROM keyslot WHERE kind = 'passphrase' AND user_id = ?",
+	                        -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	if (kind != CF_SLOT_RECOVERY)
+		sqlite3_bind_int64(s, 1, user_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		e = slot_from_row(s, k);
+	else if (rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	if (e != CF_OK)
+		store_keyslot_fini(k);
+	return e;
+}
+
+enum cf_error
+store_keyslot_list(struct cf_store *st, struct cf_store_keyslot **slots, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	struct cf_store_keyslot *v = NULL;
+	size_t len = 0, cap = 0;
+	enum cf_error e = CF_OK;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT " SLOT_COLS " FROM keyslot ORDER BY id", -1, &s, NULL);
+
+	*slots = NULL;
+	*n = 0;
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct cf_store_keyslot *nv = realloc(v, ncap * sizeof *nv);
+
+			if (!nv) {
+				e = CF_ERR_NOMEM;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		e = slot_from_row(s, &v[len]);
+		if (e != CF_OK) {
+			store_keyslot_fini(&v[len]);
+			break;
+		}
+		len++;
+	}
+	if (e == CF_OK && rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	if (e != CF_OK) {
+		store_keyslot_list_free(&v, len);
+		return e;
+	}
+	*slots = v;
+	*n = len;
+	return CF_OK;
+}
+
+void
+store_keyslot_list_free(struct cf_store_keyslot **slots, size_t n)
+{
+	if (!slots || !*slots)
+		return;
+	for (size_t i = 0; i < n; i++)
+		store_keyslot_fini(&(*slots)[i]);
+	free(*slots);
+	*slots = NULL;
+}
+
+/* ---- grants ---- */
+
+void
+store_grant_fini(struct cf_store_grant *g)
+{
+	if (!g)
+		return;
+	free(g->blob);
+	memset(g, 0, sizeof *g);
+}
+
+enum cf_error
+store_grant_add(struct cf_store *st, int64_t user_id, uint32_t compartments, int64_t created,
+                const uint8_t *blob, size_t blob_len)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db,
+	                            "INSERT INTO key_grant(user_id, compartments, created, blob) VALUES (?, ?, ?, ?)",
+	                            -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, user_id);
+		sqlite3_bind_int64(s, 2, compartments);
+		sqlite3_bind_int64(s, 3, created);
+		sqlite3_bind_blob(s, 4, blob, (int)blob_len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+enum cf_error
+store_grant_list(struct cf_store *st, int64_t user_id, struct cf_store_grant **grants, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	struct cf_store_grant *v = NULL;
+	size_t len = 0, cap = 0;
+	enum cf_error e = CF_OK;
+	int rc = sqlite3_prepare_v2(st->db,
+	                            "SELECT id, user_id, compartments, created, blob FROM key_grant "
+	                            "WHERE ?1 = 0 OR user_id = ?1 ORDER BY id", -1, &s, NULL);
+
+	*grants = NULL;
+	*n = 0;
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, user_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			struct cf_store_grant *nv = realloc(v, ncap * sizeof *nv);
+
+			if (!nv) {
+				e = CF_ERR_NOMEM;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		memset(&v[len], 0, sizeof v[len]);
+		v[len].id = sqlite3_column_int64(s, 0);
+		v[len].user_id = sqlite3_column_int64(s, 1);
+		v[len].compartments = (uint32_t)sqlite3_column_int64(s, 2);
+		v[len].created = sqlite3_column_int64(s, 3);
+		e = dup_blob(s, 4, &v[len].blob, &v[len].blob_len);
+		len++;
+		if (e != CF_OK)
+			break;
+	}
+	if (e == CF_OK && rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	if (e != CF_OK) {
+		store_grant_list_free(&v, len);
+		return e;
+	}
+	*grants = v;
+	*n = len;
+	return CF_OK;
+}
+
+void
+store_grant_list_free(struct cf_store_grant **grants, size_t n)
+{
+	if (!grants || !*grants)
+		return;
+	for (size_t i = 0; i < n; i++)
+		store_grant_fini(&(*grants)[i]);
+	free(*grants);
+	*grants = NULL;
+}
+
+enum cf_error
+store_grant_remove(struct cf_store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc = sqlite3_prepare_v2(st->db, "DELETE FROM key_grant WHERE id = ?", -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, id);
+	e = exec_one_change(st, s);
+	sqlite3_finalize(s);
+	return e;
+}
+
+/* ---- records ---- */
+
+static const char *const table_names[CF_TABLE__COUNT] = {
+	[CF_TABLE_STUDENT] = "student",
+};
+
+const char *
+store_table_name(int table)
+{
+	if (table < 0 || table >= CF_TABLE__COUNT)
+		return NULL;
+	return table_names[table];
+}
+
+void
+store_record_fini(struct cf_store_record *r)
+{
+	if (!r)
+		return;
+	free(r->data);
+	memset(r, 0, sizeof *r);
+}
+
+#define REC_COLS "id, uuid, compartment, status, created, updated, data"
+
+static enum cf_error
+record_from_row(sqlite3_stmt *s, struct cf_store_record *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(s, 0);
+	if (fixed_blob(s, 1, r->uuid, sizeof r->uuid) != CF_OK)
+		return CF_ERR_DAMAGED;
+	r->compartment = sqlite3_column_int(s, 2);
+	r->status = sqlite3_column_int(s, 3);
+	r->created = sqlite3_column_int64(s, 4);
+	r->updated = sqlite3_column_int64(s, 5);
+	return dup_blob(s, 6, &r->data, &r->data_len);
+}
+
+/* Prepares before + table name + after; the name comes from our fixed list only. */
+static int
+prepare_table(struct cf_store *st, int table, const char *before, const char *after, sqlite3_stmt **s)
+{
+	char sql[320];
+	const char *name = store_table_name(table);
+
+	*s = NULL;
+	if (!name)
+		return SQLITE_MISUSE;
+	snprintf(sql, sizeof sql, "%s%s%s", before, name, after);
+	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+}
+
+enum cf_error
+store_record_insert(struct cf_store *st, int table, const struct cf_store_record *r, int64_t *id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prepare_table(st, table,
+	                       "INSERT INTO ", "(uuid, compartment, status, created, updated, data) "
+	                       "VALUES (?, ?, ?, ?, ?, ?)", &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(s, 1, r->uuid, CF_STORE_UUID_BYTES, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, r->compartment);
+		sqlite3_bind_int(s, 3, r->status);
+		sqlite3_bind_int64(s, 4, r->created);
+		sqlite3_bind_int64(s, 5, r->updated);
+		sqlite3_bind_blob(s, 6, r->data, (int)r->data_len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return CF_ERR_EXISTS;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	if (rc != SQLITE_DONE)
+		return rc_err(rc);
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return CF_OK;
+}
+
+enum cf_error
+store_record_update(struct cf_store *st, int table, const struct cf_store_record *r)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc = prepare_table(st, table, "UPDATE ", " SET status = ?, updated = ?, data = ? WHERE id = ?", &s);
+
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int(s, 1, r->status);
+	sqlite3_bind_int64(s, 2, r->updated);
+	sqlite3_bind_blob(s, 3, r->data, (int)r->data_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, r->id);
+	e = exec_one_change(st, s);
+	sqlite3_finalize(s);
+	return e;
+}
+
+enum cf_error
+store_record_get(struct cf_store *st, int table, int64_t id, struct cf_store_record *r)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e = CF_ERR_NOT_FOUND;
+	int rc = prepare_table(st, table, "SELECT " REC_COLS " FROM ", " WHERE id = ?", &s);
+
+	memset(r, 0, sizeof *r);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		e = record_from_row(s, r);
+	else if (rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	if (e != CF_OK)
+		store_record_fini(r);
+	return e;
+}
+
+enum cf_error
+store_record_count(struct cf_store *st, int table, int64_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prepare_table(st, table, "SELECT count(*) FROM ", "", &s);
+
+	*n = 0;
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*n = sqlite3_column_int64(s, 0);
+			rc = SQLITE_DONE;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+enum cf_error
+store_record_foreach(struct cf_store *st, int table,
+                     enum cf_error (*fn)(const struct cf_store_record *r, void *ctx), void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e = CF_OK;
+	int rc = prepare_table(st, table, "SELECT " REC_COLS " FROM ", " ORDER BY id", &s);
+
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct cf_store_record r;
+
+		e = record_from_row(s, &r);
+		if (e == CF_OK)
+			e = fn(&r, ctx);
+		store_record_fini(&r);
+		if (e != CF_OK)
+			break;
+	}
+	if (e == CF_OK && rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	return e;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Schema lint: every column of a fresh case file must be on the plaintext allow-list below. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "carefile/store.h"
+
+/*
+ * DESIGN.md §4: names, student numbers, dates of birth, contacts, addresses,
+ * schools/classes, free text, scores and risk reasons are never plaintext.
+ * A column may be here only with its reason. "ciphertext" columns hold
+ * record/keyslot/grant blobs of the crypto layer.
+ */
+static const struct {
+	const char *table, *column, *why;
+} allow[] = {
+	{ "meta", "id", "always 1" },
+	{ "meta", "format_version", "schema version, needed before unlock" },
+	{ "meta", "file_id", "random id bound into every AD" },
+	{ "meta", "created", "UTC seconds the file was made" },
+	{ "meta", "header_sum", "unkeyed checksum of the header fields" },
+	{ "meta", "header_mac", "MAC over header, users, keyslots, grants" },
+	{ "user", "id", "row id" },
+	{ "user", "uuid", "random" },
+	{ "user", "name", "staff login name, needed to find the keyslot before unlock; never a student" },
+	{ "user", "roles", "role bitmask, MACed" },
+	{ "user", "created", "UTC seconds" },
+	{ "user", "disabled", "0/1" },
+	{ "user", "public_key", "X25519 public key for grants, not secret" },
+	{ "keyslot", "id", "row id" },
+	{ "keyslot", "uuid", "random" },
+	{ "keyslot", "kind", "passphrase|recovery" },
+	{ "keyslot", "user_id", "row id of the owner" },
+	{ "keyslot", "compartments", "bitmask of held compartments, MACed" },
+	{ "keyslot", "created", "UTC seconds" },
+	{ "keyslot", "slot", "ciphertext: sealed keyring" },
+	{ "key_grant", "id", "row id" },
+	{ "key_grant", "user_id", "row id of the recipient" },
+	{ "key_grant", "compartments", "bitmask granted, MACed" },
+	{ "key_grant", "created", "UTC seconds" },
+	{ "key_grant", "blob", "ciphertext: sealed box to the recipient" },
+	{ "student", "id", "row id" },
+	{ "student", "uuid", "random, bound into AD" },
+	{ "student", "compartment", "compartment id of data" },
+	{ "student", "status", "enum (active, archived...)" },
+	{ "student", "created", "UTC seconds" },
+	{ "student", "updated", "UTC seconds" },
+	{ "student", "data", "ciphertext: everything about the student" },
+};
+
+static int
+allowed(const char *table, const char *column)
+{
+	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++)
+		if (strcmp(allow[i].table, table) == 0 && strcmp(allow[i].column, column) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_every_column_is_allowed(void **state)
+{
+	char dir[] = "/tmp/cf-lint-XXXXXX", p[64];
+	const uint8_t id[CF_STORE_FILE_ID_BYTES] = { 0 };
+	struct cf_store *st = NULL;
+	enum cf_store_reason why;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int columns = 0, bad = 0;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof p, "%s/lint.carefile", dir);
+	assert_int_equal(store_create(p, id, 1, &st, &why), CF_OK);
+	store_close(&st);
+
+	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"SELECT m.name, c.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS c "
+		"WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		const char *c = (const char *)sqlite3_column_text(s, 1);
+
+		columns++;
+		if (!allowed(t, c)) {
+			fprintf(stderr, "column %s.%s is not on the plaintext allow-list\n", t, c);
+			bad++;
+		}
+	}
+	sqlite3_finalize(s);
+	/* No views or triggers: they could copy data around behind the allow-list. */
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"SELECT count(*) FROM sqlite_schema WHERE type IN ('view', 'trigger')", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	unlink(p);
+	rmdir(dir);
+
+	assert_int_equal(bad, 0);
+	/* every allow-list entry is used: a stale entry would hide a renamed column */
+	assert_int_equal(columns, (int)(sizeof allow / sizeof allow[0]));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_column_is_allowed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
