@@ -1,0 +1,1052 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Crypto layer: known-answer vectors, secure memory, keyrings, header MAC, records, recovery key, grants. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "carefile/crypto.h"
+#include "carefile/crypto_testing.h"
+
+/* Whether needle occurs in hay (memmem is a GNU extension). */
+static int
+contains(const uint8_t *hay, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	for (size_t i = 0; i + m <= n; i++)
+		if (memcmp(hay + i, needle, m) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+unhex(const char *hex, uint8_t *out, size_t len)
+{
+	assert_int_equal(strlen(hex), 2 * len);
+	assert_int_equal(crypto_hex_decode(hex, out, len), CF_OK);
+}
+
+static void
+assert_hex_equal(const uint8_t *got, size_t len, const char *want)
+{
+	char buf[1024];
+
+	assert_true(2 * len + 1 <= sizeof(buf));
+	assert_int_equal(crypto_hex_encode(got, len, buf, sizeof(buf)), CF_OK);
+	assert_string_equal(buf, want);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return crypto_init() == CF_OK ? 0 : -1;
+}
+
+/* ------------------------------------------------------ known answers */
+
+/*
+ * AEAD_XChaCha20_Poly1305 example, draft-irtf-cfrg-xchacha-03, Appendix A.3.1
+ * (https://datatracker.ietf.org/doc/html/draft-irtf-cfrg-xchacha-03#appendix-A.3.1).
+ */
+static const char xc_plain[] = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
+	"for the future, sunscreen would be it.";
+static const char xc_aad[] = "50515253c0c1c2c3c4c5c6c7";
+static const char xc_key[] = "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f";
+static const char xc_nonce[] = "404142434445464748494a4b4c4d4e4f5051525354555657";
+static const char xc_ct[] =
+	"bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb"
+	"731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452"
+	"2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9"
+	"21f9664c97637da9768812f615c68b13b52e";
+static const char xc_tag[] = "c0875924c1c7987947deafd8780acf49";
+
+static void
+test_xchacha_kat(void **state)
+{
+	uint8_t aad[12], key[32], nonce[24], out[114 + 16], back[114], ct[114], tag[16];
+	size_t n = strlen(xc_plain);
+
+	(void)state;
+	assert_int_equal(n, 114);
+	unhex(xc_aad, aad, sizeof(aad));
+	unhex(xc_key, key, sizeof(key));
+	unhex(xc_nonce, nonce, sizeof(nonce));
+	unhex(xc_ct, ct, sizeof(ct));
+	unhex(xc_tag, tag, sizeof(tag));
+
+	assert_int_equal(crypto_testing_xchacha_encrypt(out, xc_plain, n, aad, sizeof(aad), nonce, key), CF_OK);
+	assert_memory_equal(out, ct, sizeof(ct));
+	assert_memory_equal(out + 114, tag, sizeof(tag));
+
+	memset(back, 0, sizeof(back));
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad), nonce, key), CF_OK);
+	assert_memory_equal(back, xc_plain, n);
+
+	/* Invalid tag. */
+	out[114 + 15] ^= 0x01;
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad), nonce, key),
+		CF_ERR_DAMAGED);
+	out[114 + 15] ^= 0x01;
+	/* Wrong nonce: first and last byte (HChaCha20 part and ChaCha20 part). */
+	nonce[0] ^= 0x01;
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad), nonce, key),
+		CF_ERR_DAMAGED);
+	nonce[0] ^= 0x01;
+	nonce[23] ^= 0x80;
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad), nonce, key),
+		CF_ERR_DAMAGED);
+	nonce[23] ^= 0x80;
+	/* Wrong associated data: altered, shortened, missing. */
+	aad[0] ^= 0x01;
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad), nonce, key),
+		CF_ERR_DAMAGED);
+	aad[0] ^= 0x01;
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad) - 1, nonce, key),
+		CF_ERR_DAMAGED);
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), NULL, 0, nonce, key), CF_ERR_DAMAGED);
+	/* Ciphertext bit. */
+	out[50] ^= 0x04;
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad), nonce, key),
+		CF_ERR_DAMAGED);
+	out[50] ^= 0x04;
+	/* And it still opens when everything is put back. */
+	assert_int_equal(crypto_testing_xchacha_decrypt(back, out, sizeof(out), aad, sizeof(aad), nonce, key), CF_OK);
+}
+
+/*
+ * Keyed BLAKE2b-512, key 00 01 .. 3f, input 00 01 .. (n-1): the BLAKE2 reference
+ * test vectors, testvectors/blake2b-kat.txt in https://github.com/BLAKE2/BLAKE2
+ * (entries for in = "", "00", "000102..1e").
+ */
+static void
+test_blake2b_keyed_kat(void **state)
+{
+	static const struct {
+		size_t in_len;
+		const char *hash;
+	} kat[] = {
+		{ 0, "10ebb67700b1868efb4417987acf4690ae9d972fb7a590c2f02871799aaa4786"
+		     "b5e996e8f0f4eb981fc214b005f42d2ff4233499391653df7aefcbc13fc51568" },
+		{ 1, "961f6dd1e4dd30f63901690c512e78e4b45e4742ed197c3c5e45c549fd25f2e4"
+		     "187b0bc9fe30492b16b0d0bc4ef9b0f34c7003fac09a5ef1532e69430234cebd" },
+		{ 2, "da2cfbe2d8409a0f38026113884f84b50156371ae304c4430173d08a99d9fb1b"
+		     "983164a3770706d537f49e0c916d9f32b95cc37a95b99d857436f0232c88a965" },
+		{ 31, "eba51acffb4cea31db4b8d87e9bf7dd48fe97b0253ae67aa580f9ac4a9d941f2"
+		      "bea518ee286818cc9f633f2a3b9fb68e594b48cdd6d515bf1d52ba6c85a203a7" },
+	};
+	uint8_t key[64], in[64], out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = in[i] = (uint8_t)i;
+	for (size_t i = 0; i < sizeof(kat) / sizeof(kat[0]); i++) {
+		assert_int_equal(crypto_testing_blake2b(out, 64, in, kat[i].in_len, key, 64), CF_OK);
+		assert_hex_equal(out, 64, kat[i].hash);
+	}
+	/* The key matters. */
+	key[0] ^= 1;
+	assert_int_equal(crypto_testing_blake2b(out, 64, in, 0, key, 64), CF_OK);
+	assert_memory_not_equal(out, "\x10\xeb\xb6\x77", 4);
+}
+
+/* SHA-256("abc"), FIPS 180-2 Appendix B.1. */
+static void
+test_sha256_kat(void **state)
+{
+	uint8_t out[CF_HASH_BYTES];
+
+	(void)state;
+	crypto_sha256("abc", 3, out);
+	assert_hex_equal(out, sizeof(out), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	crypto_hash_blake2b("abc", 3, out);
+	/* BLAKE2b-256 of "abc" (the unkeyed 32-byte variant of RFC 7693's example input). */
+	assert_hex_equal(out, sizeof(out), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+}
+
+/*
+ * Argon2id v1.3 with 1 lane, computed by the reference implementation's CLI
+ * (phc-winner-argon2: echo -n "123" | ./argon2 ABCDEFGHIJKLMNOP -id -v 13 -k 1024 -t 5),
+ * as published in iov-one/iov-core packages/iov-crypto/src/libsodium.spec.ts.
+ * An implementation independent of libsodium; small memory so it is fast. The
+ * product's floor-sized pinned vector is in test_crypto_keyslot.c.
+ */
+static void
+test_argon2id_reference_vector(void **state)
+{
+	uint8_t out[32];
+
+	(void)state;
+	assert_int_equal(crypto_testing_argon2id(out, sizeof(out), "123", 3, (const uint8_t *)"ABCDEFGHIJKLMNOP",
+		5, 1024 * 1024), CF_OK);
+	assert_hex_equal(out, sizeof(out), "3c5d010180ba0cf5b6b858cba23b318e42d33088983c404598599c3b029ecac6");
+	assert_int_equal(crypto_testing_argon2id(out, sizeof(out), "123", 3, (const uint8_t *)"ABCDEFGHIJKLMNOP",
+		2, 8 * 1024 * 1024), CF_OK);
+	assert_hex_equal(out, sizeof(out), "3ee950488d26ce691657b1d753f562139857b61a58f234d6cb0ce84c4cc27328");
+}
+
+/* ------------------------------------------------------- secure memory */
+
+static void
+test_secure_alloc(void **state)
+{
+	uint8_t *p;
+
+	(void)state;
+	assert_null(crypto_secure_alloc(0));
+	p = crypto_secure_alloc(64);
+	assert_non_null(p);
+	assert_true(((uintptr_t)p & 15u) == 0);
+	for (size_t i = 0; i < 64; i++)
+		assert_int_equal(p[i], 0);
+	memset(p, 0xaa, 64);
+	crypto_wipe(p, 64);
+	for (size_t i = 0; i < 64; i++)
+		assert_int_equal(p[i], 0);
+	crypto_secure_free(p);
+	crypto_secure_free(NULL);
+	crypto_wipe(NULL, 0);
+	assert_int_equal(crypto_memcmp("abcd", "abcd", 4), 0);
+	assert_int_equal(crypto_memcmp("abcd", "abce", 4), -1);
+}
+
+static void
+test_arena(void **state)
+{
+	struct cf_secure_arena *a = NULL;
+	char *first, *s, *big;
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(crypto_arena_new(64 * 1024, &a), CF_OK);
+	assert_int_equal(crypto_arena_chunks(a), 0);
+	first = crypto_arena_strdup(a, "张三");
+	assert_string_equal(first, "张三");
+	/* 10,000 small strings share a few chunks: no sodium_malloc per item. */
+	for (int i = 0; i < 10000; i++) {
+		snprintf(buf, sizeof(buf), "student %05d", i);
+		s = crypto_arena_strdup(a, buf);
+		assert_non_null(s);
+		assert_string_equal(s, buf);
+		assert_true(((uintptr_t)s & 7u) == 0);
+	}
+	assert_true(crypto_arena_chunks(a) <= 4);
+	assert_string_equal(first, "张三");
+	/* An oversized item gets its own chunk and the current chunk keeps serving. */
+	big = crypto_arena_alloc(a, 200 * 1024);
+	assert_non_null(big);
+	memset(big, 'x', 200 * 1024);
+	s = crypto_arena_memdup(a, "abc\0def", 7);
+	assert_memory_equal(s, "abc\0def", 8);
+	assert_null(crypto_arena_alloc(a, 0));
+	assert_true(crypto_arena_used(a) >= 10000 * 14 + 200 * 1024);
+	crypto_arena_reset(a);
+	assert_int_equal(crypto_arena_used(a), 0);
+	assert_int_equal(crypto_arena_chunks(a), 1);
+	s = crypto_arena_strdup(a, "after reset");
+	assert_string_equal(s, "after reset");
+	crypto_arena_free(&a);
+	assert_null(a);
+	crypto_arena_free(&a);
+	crypto_arena_free(NULL);
+}
+
+/* ---------------------------------------------------------- ids, hex */
+
+static void
+test_uuid(void **state)
+{
+	uint8_t u[CF_UUID_BYTES], v[CF_UUID_BYTES];
+	char text[CF_UUID_TEXT_SIZE];
+
+	(void)state;
+	crypto_random_uuid(u);
+	crypto_random_uuid(v);
+	assert_memory_not_equal(u, v, CF_UUID_BYTES);
+	assert_int_equal(u[6] >> 4, 4);
+	assert_int_equal(u[8] >> 6, 2);
+	crypto_uuid_format(u, text);
+	assert_int_equal(strlen(text), 36);
+	assert_int_equal(text[14], '4');
+	assert_int_equal(crypto_uuid_parse(text, v), CF_OK);
+	assert_memory_equal(u, v, CF_UUID_BYTES);
+
+	assert_int_equal(crypto_uuid_parse("00112233-4455-6677-8899-AABBCCDDEEFF", v), CF_OK);
+	crypto_uuid_format(v, text);
+	assert_string_equal(text, "00112233-4455-6677-8899-aabbccddeeff");
+	assert_int_equal(crypto_uuid_parse("00112233-4455-6677-8899-aabbccddeef", v), CF_ERR_INVALID);
+	assert_int_equal(crypto_uuid_parse("00112233x4455-6677-8899-aabbccddeeff", v), CF_ERR_INVALID);
+	assert_int_equal(crypto_uuid_parse("0011223g-4455-6677-8899-aabbccddeeff", v), CF_ERR_INVALID);
+	assert_int_equal(crypto_uuid_parse(NULL, v), CF_ERR_INVALID);
+}
+
+static void
+test_hex(void **state)
+{
+	uint8_t b[3];
+	char s[7];
+
+	(void)state;
+	assert_int_equal(crypto_hex_encode("\x01\xab\xff", 3, s, sizeof(s)), CF_OK);
+	assert_string_equal(s, "01abff");
+	assert_int_equal(crypto_hex_encode("\x01\xab\xff", 3, s, 6), CF_ERR_INVALID);
+	assert_string_equal(s, "");
+	assert_int_equal(crypto_hex_decode("01ABff", b, 3), CF_OK);
+	assert_memory_equal(b, "\x01\xab\xff", 3);
+	assert_int_equal(crypto_hex_decode("01ABf", b, 3), CF_ERR_INVALID);
+	assert_int_equal(crypto_hex_decode("01ABfg", b, 3), CF_ERR_INVALID);
+}
+
+/* -------------------------------------------------------- compartments */
+
+static void
+test_compartment_names(void **state)
+{
+	enum cf_compartment c;
+
+	(void)state;
+	assert_string_equal(crypto_compartment_name(CF_COMPARTMENT_IDENTITY), "identity");
+	assert_string_equal(crypto_compartment_name(CF_COMPARTMENT_CLINICAL), "clinical");
+	assert_string_equal(crypto_compartment_name(CF_COMPARTMENT_HOTLINE), "hotline");
+	assert_string_equal(crypto_compartment_name(CF_COMPARTMENT_DIRECTORY), "directory");
+	assert_null(crypto_compartment_name(CF_COMPARTMENT__COUNT));
+	assert_int_equal(CF_COMPARTMENT_MASK_ALL, 0xf);
+	for (int i = 0; i < CF_COMPARTMENT__COUNT; i++) {
+		assert_int_equal(crypto_compartment_from_name(crypto_compartment_name((enum cf_compartment)i), &c), CF_OK);
+		assert_int_equal(c, i);
+	}
+	assert_int_equal(crypto_compartment_from_name("Clinical", &c), CF_ERR_INVALID);
+	assert_int_equal(crypto_compartment_from_name("", &c), CF_ERR_INVALID);
+}
+
+/* ------------------------------------------------------------ keyring */
+
+static const uint8_t file_id[CF_FILE_ID_BYTES] = "0123456789abcdef";
+static const uint8_t other_file_id[CF_FILE_ID_BYTES] = "0123456789abcdeF";
+static const uint8_t row1[CF_UUID_BYTES] = "row-uuid-0000001";
+static const uint8_t row2[CF_UUID_BYTES] = "row-uuid-0000002";
+
+static void
+test_keyring(void **state)
+{
+	struct cf_keyring *all = NULL, *sub = NULL, *copy = NULL;
+	uint8_t pk1[32], pk2[32], pk3[32];
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(0x10, &all), CF_ERR_INVALID);
+	assert_null(all);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &all), CF_OK);
+	assert_int_equal(crypto_keyring_mask(all), CF_COMPARTMENT_MASK_ALL);
+	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++) {
+		assert_true(crypto_keyring_has(all, (enum cf_compartment)c));
+		assert_int_equal(crypto_keyring_key_id(all, (enum cf_compartment)c), 1);
+	}
+	assert_false(crypto_keyring_has(all, CF_COMPARTMENT__COUNT));
+	assert_false(crypto_keyring_has(NULL, CF_COMPARTMENT_IDENTITY));
+
+	assert_int_equal(crypto_keyring_subset(all, CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE), &sub), CF_OK);
+	assert_int_equal(crypto_keyring_mask(sub), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	assert_false(crypto_keyring_has(sub, CF_COMPARTMENT_CLINICAL));
+	assert_int_equal(crypto_keyring_key_id(sub, CF_COMPARTMENT_CLINICAL), 0);
+	/* A fresh key pair for the other user. */
+	assert_int_equal(crypto_keyring_public_key(all, pk1), CF_OK);
+	assert_int_equal(crypto_keyring_public_key(sub, pk2), CF_OK);
+	assert_memory_not_equal(pk1, pk2, 32);
+
+	/* Granting requires holding. */
+	crypto_keyring_free(&all);
+	assert_null(all);
+	assert_int_equal(crypto_keyring_subset(sub, CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL), &all),
+		CF_ERR_PERMISSION);
+	assert_null(all);
+
+	assert_int_equal(crypto_keyring_copy(sub, &copy), CF_OK);
+	assert_int_equal(crypto_keyring_public_key(copy, pk3), CF_OK);
+	assert_memory_equal(pk2, pk3, 32);
+	assert_int_equal(crypto_keyring_rotate(copy, CF_COMPARTMENT_HOTLINE), CF_OK);
+	assert_int_equal(crypto_keyring_key_id(copy, CF_COMPARTMENT_HOTLINE), 2);
+	assert_int_equal(crypto_keyring_key_id(sub, CF_COMPARTMENT_HOTLINE), 1);
+	assert_int_equal(crypto_keyring_rotate(copy, CF_COMPARTMENT_CLINICAL), CF_ERR_PERMISSION);
+	crypto_keyring_drop(copy, CF_COMPARTMENT_MASK_ALL);
+	assert_int_equal(crypto_keyring_mask(copy), 0);
+	crypto_keyring_free(&copy);
+	crypto_keyring_free(&sub);
+	crypto_keyring_free(&sub);
+	crypto_keyring_free(NULL);
+}
+
+/* --------------------------------------------------------- header MAC */
+
+static void
+test_header_mac(void **state)
+{
+	struct cf_keyring *kr = NULL, *sub = NULL, *other = NULL;
+	uint8_t data[64], mac[CF_MAC_BYTES], mac2[CF_MAC_BYTES];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_keyring_subset(kr, 0, &sub), CF_OK);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &other), CF_OK);
+
+	assert_int_equal(crypto_header_mac(kr, data, sizeof(data), mac), CF_OK);
+	assert_int_equal(crypto_header_mac_verify(kr, data, sizeof(data), mac), CF_OK);
+	/* Any keyslot of the file (same file key) checks it, even one without compartments. */
+	assert_int_equal(crypto_header_mac(sub, data, sizeof(data), mac2), CF_OK);
+	assert_memory_equal(mac, mac2, sizeof(mac));
+	assert_int_equal(crypto_header_mac_verify(sub, data, sizeof(data), mac), CF_OK);
+	/* Another file's key does not. */
+	assert_int_equal(crypto_header_mac_verify(other, data, sizeof(data), mac), CF_ERR_DAMAGED);
+	/* Every bit of the data and of the MAC. */
+	for (size_t bit = 0; bit < sizeof(data) * 8; bit++) {
+		data[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_equal(crypto_header_mac_verify(kr, data, sizeof(data), mac), CF_ERR_DAMAGED);
+		data[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	for (size_t bit = 0; bit < sizeof(mac) * 8; bit++) {
+		mac[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_equal(crypto_header_mac_verify(kr, data, sizeof(data), mac), CF_ERR_DAMAGED);
+		mac[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	/* Truncation changes it too. */
+	assert_int_equal(crypto_header_mac_verify(kr, data, sizeof(data) - 1, mac), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_header_mac_verify(kr, data, sizeof(data), mac), CF_OK);
+	crypto_keyring_free(&kr);
+	crypto_keyring_free(&sub);
+	crypto_keyring_free(&other);
+}
+
+/* ------------------------------------------------------------ records */
+
+static struct cf_record_ad
+ad_for(const uint8_t *fid, const char *table, const char *column, const uint8_t *row)
+{
+	struct cf_record_ad ad = { 1, fid, table, column, row };
+
+	return ad;
+}
+
+static void
+test_record_roundtrip(void **state)
+{
+	struct cf_keyring *kr = NULL;
+	struct cf_record_ad ad = ad_for(file_id, "session", "note", row1);
+	static const char note[] = "会谈记录: the student talked about exams";
+	uint8_t *b1 = NULL, *b2 = NULL;
+	size_t l1 = 0, l2 = 0, plen = 0;
+	char *plain = NULL;
+	enum cf_compartment c;
+	uint32_t kid;
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, note, strlen(note), &b1, &l1), CF_OK);
+	assert_int_equal(l1, strlen(note) + CF_RECORD_OVERHEAD);
+	assert_int_equal(b1[0], 1);
+	assert_int_equal(b1[1], CF_COMPARTMENT_CLINICAL);
+	assert_false(contains(b1, l1, "exams"));
+	assert_int_equal(crypto_record_info(b1, l1, &c, &kid), CF_OK);
+	assert_int_equal(c, CF_COMPARTMENT_CLINICAL);
+	assert_int_equal(kid, 1);
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, b1, l1, &plain, &plen), CF_OK);
+	assert_int_equal(plen, strlen(note));
+	assert_string_equal(plain, note);
+	crypto_secure_free(plain);
+
+	/* A fresh nonce every time: same plaintext, different blobs. */
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, note, strlen(note), &b2, &l2), CF_OK);
+	assert_int_equal(l1, l2);
+	assert_memory_not_equal(b1 + 6, b2 + 6, 24);
+	assert_memory_not_equal(b1 + 30, b2 + 30, l1 - 30);
+	free(b2);
+
+	/* Empty plaintext. */
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_IDENTITY, &ad, NULL, 0, &b2, &l2), CF_OK);
+	assert_int_equal(l2, CF_RECORD_OVERHEAD);
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b2, l2, &plain, &plen), CF_OK);
+	assert_int_equal(plen, 0);
+	assert_string_equal(plain, "");
+	crypto_secure_free(plain);
+	free(b2);
+
+	/* Truncated or extended blobs. */
+	for (size_t n = 0; n < l1; n++)
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, b1, n, &plain, &plen),
+			CF_ERR_DAMAGED);
+	assert_null(plain);
+	free(b1);
+	crypto_keyring_free(&kr);
+}
+
+static void
+test_record_moved(void **state)
+{
+	struct cf_keyring *kr = NULL, *other = NULL, *rot = NULL;
+	struct cf_record_ad ad = ad_for(file_id, "student", "name", row1);
+	struct cf_record_ad moved[] = {
+		ad_for(file_id, "student", "name", row2),          /* another row */
+		ad_for(file_id, "student", "guardian", row1),      /* another column */
+		ad_for(file_id, "guardian", "name", row1),         /* another table */
+		ad_for(other_file_id, "student", "name", row1),    /* another case file */
+		ad_for(file_id, "studentname", "", row1),           /* shifted boundary (invalid) */
+		ad_for(file_id, "studen", "tname", row1),          /* shifted boundary */
+	};
+	struct cf_record_ad newer = ad;
+	uint8_t *b = NULL, *b2 = NULL;
+	size_t l = 0, l2 = 0, plen;
+	char *plain = NULL;
+
+	(void)state;
+	newer.format_version = 2;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &other), CF_OK);
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_IDENTITY, &ad, "张三", strlen("张三"), &b, &l), CF_OK);
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		int rc = crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &moved[i], b, l, &plain, &plen);
+
+		assert_int_equal(rc, i == 4 ? CF_ERR_INVALID : CF_ERR_DAMAGED);
+		assert_null(plain);
+	}
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &newer, b, l, &plain, &plen), CF_ERR_DAMAGED);
+	/* Another compartment, another file's keys. */
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, b, l, &plain, &plen), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_record_open(other, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_ERR_DAMAGED);
+	/* Another key id: a rotated keyring does not open the old record... */
+	assert_int_equal(crypto_keyring_copy(kr, &rot), CF_OK);
+	assert_int_equal(crypto_keyring_rotate(rot, CF_COMPARTMENT_IDENTITY), CF_OK);
+	assert_int_equal(crypto_record_open(rot, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_ERR_DAMAGED);
+	/* ...and a key id rewritten in the blob does not pass the AD either. */
+	assert_int_equal(crypto_record_seal(rot, CF_COMPARTMENT_IDENTITY, &ad, "x", 1, &b2, &l2), CF_OK);
+	assert_int_equal(b2[2], 2);
+	b2[2] = 1;
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b2, l2, &plain, &plen), CF_ERR_DAMAGED);
+	b2[2] = 2;
+	assert_int_equal(crypto_record_open(rot, CF_COMPARTMENT_IDENTITY, &ad, b2, l2, &plain, &plen), CF_OK);
+	assert_string_equal(plain, "x");
+	crypto_secure_free(plain);
+	/* Still opens where it belongs. */
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_OK);
+	assert_string_equal(plain, "张三");
+	crypto_secure_free(plain);
+	free(b);
+	free(b2);
+	crypto_keyring_free(&kr);
+	crypto_keyring_free(&other);
+	crypto_keyring_free(&rot);
+}
+
+static void
+test_record_bit_flips(void **state)
+{
+	struct cf_keyring *kr = NULL;
+	struct cf_record_ad ad = ad_for(file_id, "alert", "reason", row1);
+	uint8_t *b = NULL;
+	size_t l = 0, plen;
+	char *plain = NULL;
+	static const char reason[] = "PHQ-9 item 9 = 2";
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, reason, strlen(reason), &b, &l), CF_OK);
+	for (size_t bit = 0; bit < l * 8; bit++) {
+		b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, b, l, &plain, &plen),
+			CF_ERR_DAMAGED);
+		assert_null(plain);
+		b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, b, l, &plain, &plen), CF_OK);
+	assert_string_equal(plain, reason);
+	crypto_secure_free(plain);
+	free(b);
+	crypto_keyring_free(&kr);
+}
+
+static void
+test_record_permission(void **state)
+{
+	struct cf_keyring *kr = NULL, *hotline = NULL;
+	struct cf_record_ad ad = ad_for(file_id, "session", "note", row1);
+	uint8_t *b = NULL;
+	size_t l = 0, plen;
+	char *plain = NULL;
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_keyring_subset(kr, CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE), &hotline), CF_OK);
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, "note", 4, &b, &l), CF_OK);
+	/* Hotline staff cannot decrypt session notes, nor write them. */
+	assert_int_equal(crypto_record_open(hotline, CF_COMPARTMENT_CLINICAL, &ad, b, l, &plain, &plen),
+		CF_ERR_PERMISSION);
+	assert_null(plain);
+	free(b);
+	b = NULL;
+	assert_int_equal(crypto_record_seal(hotline, CF_COMPARTMENT_CLINICAL, &ad, "note", 4, &b, &l),
+		CF_ERR_PERMISSION);
+	assert_null(b);
+	/* But what it holds works across keyrings of the same file. */
+	assert_int_equal(crypto_record_seal(hotline, CF_COMPARTMENT_HOTLINE, &ad, "call", 4, &b, &l), CF_OK);
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_HOTLINE, &ad, b, l, &plain, &plen), CF_OK);
+	assert_string_equal(plain, "call");
+	crypto_secure_free(plain);
+	free(b);
+	/* Bad arguments. */
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT__COUNT, &ad, "x", 1, &b, &l), CF_ERR_INVALID);
+	ad.table = "";
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, "x", 1, &b, &l), CF_ERR_INVALID);
+	ad.table = NULL;
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, "x", 1, &b, &l), CF_ERR_INVALID);
+	crypto_keyring_free(&kr);
+	crypto_keyring_free(&hotline);
+}
+
+static void
+test_record_arena(void **state)
+{
+	struct cf_keyring *kr = NULL;
+	struct cf_secure_arena *arena = NULL;
+	struct cf_record_ad ad = ad_for(file_id, "student", "name", row1);
+	uint8_t *b = NULL;
+	size_t l = 0, plen;
+	char *a1 = NULL, *a2 = NULL;
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_arena_new(0, &arena), CF_OK);
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_IDENTITY, &ad, "李四", strlen("李四"), &b, &l), CF_OK);
+	assert_int_equal(crypto_record_open_arena(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, arena, &a1, &plen), CF_OK);
+	assert_int_equal(crypto_record_open_arena(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, arena, &a2, &plen), CF_OK);
+	assert_string_equal(a1, "李四");
+	assert_string_equal(a2, "李四");
+	assert_ptr_not_equal(a1, a2);
+	assert_int_equal(crypto_arena_chunks(arena), 1);
+	b[l - 1] ^= 1;
+	assert_int_equal(crypto_record_open_arena(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, arena, &a2, &plen),
+		CF_ERR_DAMAGED);
+	assert_null(a2);
+	free(b);
+	crypto_arena_free(&arena);
+	crypto_keyring_free(&kr);
+}
+
+/* -------------------------------------------------------- blind index */
+
+static void
+test_blind_index(void **state)
+{
+	struct cf_keyring *kr = NULL, *other = NULL, *sub = NULL;
+	uint8_t a[32], b[32];
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &other), CF_OK);
+	assert_int_equal(crypto_keyring_subset(kr, CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY), &sub), CF_OK);
+	assert_int_equal(crypto_blind_index(kr, CF_COMPARTMENT_IDENTITY, "student.number", "20240101", 8, a), CF_OK);
+	assert_int_equal(crypto_blind_index(sub, CF_COMPARTMENT_IDENTITY, "student.number", "20240101", 8, b), CF_OK);
+	assert_memory_equal(a, b, 32);
+	assert_int_equal(crypto_blind_index(kr, CF_COMPARTMENT_IDENTITY, "student.numbe", "r20240101", 9, b), CF_OK);
+	assert_memory_not_equal(a, b, 32);
+	assert_int_equal(crypto_blind_index(kr, CF_COMPARTMENT_IDENTITY, "student.number", "20240102", 8, b), CF_OK);
+	assert_memory_not_equal(a, b, 32);
+	assert_int_equal(crypto_blind_index(other, CF_COMPARTMENT_IDENTITY, "student.number", "20240101", 8, b), CF_OK);
+	assert_memory_not_equal(a, b, 32);
+	assert_int_equal(crypto_blind_index(sub, CF_COMPARTMENT_CLINICAL, "x", "1", 1, b), CF_ERR_PERMISSION);
+	assert_int_equal(crypto_blind_index(kr, CF_COMPARTMENT_IDENTITY, "", "1", 1, b), CF_ERR_INVALID);
+	crypto_keyring_free(&kr);
+	crypto_keyring_free(&other);
+	crypto_keyring_free(&sub);
+}
+
+/* ------------------------------------------------------- recovery key */
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+static char *
+format_key(const struct cf_recovery_key *rk)
+{
+	char *text = crypto_secure_alloc(CF_RECOVERY_TEXT_SIZE);
+
+	assert_non_null(text);
+	assert_int_equal(crypto_recovery_key_format(rk, text, CF_RECOVERY_TEXT_SIZE), CF_OK);
+	return text;
+}
+
+static void
+assert_same_key(const struct cf_recovery_key *a, const struct cf_recovery_key *b)
+{
+	char *ta = format_key(a), *tb = format_key(b);
+
+	assert_string_equal(ta, tb);
+	crypto_secure_free(ta);
+	crypto_secure_free(tb);
+}
+
+static void
+test_recovery_format_parse(void **state)
+{
+	struct cf_recovery_key *rk = NULL, *back = NULL;
+	char *text, *alt;
+	size_t bad = 99, n = 0;
+
+	(void)state;
+	assert_int_equal(crypto_recovery_key_generate(&rk), CF_OK);
+	text = format_key(rk);
+	assert_int_equal(strlen(text), CF_RECOVERY_TEXT_LEN);
+	for (size_t i = 0; i < CF_RECOVERY_TEXT_LEN; i++) {
+		if (i % 6 == 5)
+			assert_int_equal(text[i], '-');
+		else
+			assert_non_null(strchr(crockford, text[i]));
+	}
+	assert_int_equal(crypto_recovery_key_parse(text, strlen(text), &back, &bad), CF_OK);
+	assert_same_key(rk, back);
+	crypto_recovery_key_free(&back);
+	assert_null(back);
+
+	/* Lower case, spaces instead of dashes, surrounding blanks. */
+	alt = crypto_secure_alloc(256);
+	alt[n++] = ' ';
+	for (size_t i = 0; i < CF_RECOVERY_TEXT_LEN; i++) {
+		char ch = text[i];
+
+		if (ch == '-')
+			ch = ' ';
+		else if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		alt[n++] = ch;
+	}
+	alt[n++] = '\n';
+	assert_int_equal(crypto_recovery_key_parse(alt, n, &back, &bad), CF_OK);
+	assert_same_key(rk, back);
+	crypto_recovery_key_free(&back);
+
+	/* No separators at all; Crockford's I, L and O read as 1, 1, 0. */
+	n = 0;
+	for (size_t i = 0; i < CF_RECOVERY_TEXT_LEN; i++) {
+		char ch = text[i];
+
+		if (ch == '-')
+			continue;
+		if (ch == '1')
+			ch = (n % 2) ? 'l' : 'I';
+		else if (ch == '0')
+			ch = 'o';
+		alt[n++] = ch;
+	}
+	assert_int_equal(crypto_recovery_key_parse(alt, n, &back, &bad), CF_OK);
+	assert_same_key(rk, back);
+	crypto_recovery_key_free(&back);
+
+	/* Another key reads differently. */
+	assert_int_equal(crypto_recovery_key_generate(&back), CF_OK);
+	alt[0] = '\0';
+	{
+		char *t2 = format_key(back);
+
+		assert_string_not_equal(text, t2);
+		crypto_secure_free(t2);
+	}
+	crypto_recovery_key_free(&back);
+	assert_int_equal(crypto_recovery_key_format(rk, alt, CF_RECOVERY_TEXT_SIZE - 1), CF_ERR_INVALID);
+	crypto_secure_free(alt);
+	crypto_secure_free(text);
+	crypto_recovery_key_free(&rk);
+	crypto_recovery_key_free(&rk);
+}
+
+/* Every single-character substitution anywhere is caught, and its group is the one reported. */
+static void
+test_recovery_typos(void **state)
+{
+	struct cf_recovery_key *rk = NULL, *back = NULL;
+	char *text;
+	size_t bad, checked = 0;
+
+	(void)state;
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(crypto_recovery_key_generate(&rk), CF_OK);
+		text = format_key(rk);
+		for (size_t i = 0; i < CF_RECOVERY_TEXT_LEN; i++) {
+			char orig = text[i];
+
+			if (orig == '-')
+				continue;
+			for (size_t k = 0; k < 32; k++) {
+				if (crockford[k] == orig)
+					continue;
+				text[i] = crockford[k];
+				bad = 99;
+				assert_int_equal(crypto_recovery_key_parse(text, CF_RECOVERY_TEXT_LEN, &back, &bad),
+					CF_ERR_RECOVERY_KEY);
+				assert_null(back);
+				assert_int_equal(bad, i / 6);
+				checked++;
+			}
+			/* A character outside the alphabet. */
+			text[i] = 'U';
+			assert_int_equal(crypto_recovery_key_parse(text, CF_RECOVERY_TEXT_LEN, &back, &bad),
+				CF_ERR_RECOVERY_KEY);
+			assert_int_equal(bad, i / 6);
+			text[i] = orig;
+		}
+		/* Swapping two neighbouring different data characters. */
+		for (size_t g = 0; g < CF_RECOVERY_GROUPS; g++) {
+			for (size_t j = 0; j < 3; j++) {
+				size_t i = g * 6 + j;
+				char t = text[i];
+
+				if (text[i] == text[i + 1])
+					continue;
+				text[i] = text[i + 1];
+				text[i + 1] = t;
+				assert_int_equal(crypto_recovery_key_parse(text, CF_RECOVERY_TEXT_LEN, &back, &bad),
+					CF_ERR_RECOVERY_KEY);
+				assert_int_equal(bad, g);
+				text[i + 1] = text[i];
+				text[i] = t;
+			}
+		}
+		assert_int_equal(crypto_recovery_key_parse(text, CF_RECOVERY_TEXT_LEN, &back, &bad), CF_OK);
+		crypto_recovery_key_free(&back);
+		crypto_secure_free(text);
+		crypto_recovery_key_free(&rk);
+	}
+	assert_int_equal(checked, 3 * 65 * 31);
+}
+
+static void
+test_recovery_missing_and_extra(void **state)
+{
+	struct cf_recovery_key *rk = NULL, *back = NULL;
+	char *text, *alt;
+	size_t bad;
+
+	(void)state;
+	assert_int_equal(crypto_recovery_key_generate(&rk), CF_OK);
+	text = format_key(rk);
+	alt = crypto_secure_alloc(256);
+	/* A character left out of group g (with dashes): group g is reported. */
+	for (size_t g = 0; g < CF_RECOVERY_GROUPS; g++) {
+		size_t drop = g * 6 + 2, n = 0;
+
+		for (size_t i = 0; i < CF_RECOVERY_TEXT_LEN; i++)
+			if (i != drop)
+				alt[n++] = text[i];
+		bad = 99;
+		assert_int_equal(crypto_recovery_key_parse(alt, n, &back, &bad), CF_ERR_RECOVERY_KEY);
+		assert_int_equal(bad, g);
+		/* One character too many in group g. */
+		n = 0;
+		for (size_t i = 0; i < CF_RECOVERY_TEXT_LEN; i++) {
+			alt[n++] = text[i];
+			if (i == drop)
+				alt[n++] = 'A';
+		}
+		assert_int_equal(crypto_recovery_key_parse(alt, n, &back, &bad), CF_ERR_RECOVERY_KEY);
+		assert_int_equal(bad, g);
+	}
+	/* Only the first 12 groups: the 13th (index 12) is missing. */
+	assert_int_equal(crypto_recovery_key_parse(text, 12 * 6 - 1, &back, &bad), CF_ERR_RECOVERY_KEY);
+	assert_int_equal(bad, 12);
+	assert_int_equal(crypto_recovery_key_parse(text, 0, &back, &bad), CF_ERR_RECOVERY_KEY);
+	assert_int_equal(bad, 0);
+	/* An extra group after the key. */
+	memcpy(alt, text, CF_RECOVERY_TEXT_LEN);
+	memcpy(alt + CF_RECOVERY_TEXT_LEN, "-ABCDE", 6);
+	assert_int_equal(crypto_recovery_key_parse(alt, CF_RECOVERY_TEXT_LEN + 6, &back, &bad), CF_ERR_RECOVERY_KEY);
+	assert_int_equal(bad, CF_RECOVERY_GROUPS);
+	/* Groups typed in the wrong order. */
+	memcpy(alt, text, CF_RECOVERY_TEXT_LEN);
+	memcpy(alt + 6, text + 12, 5);
+	memcpy(alt + 12, text + 6, 5);
+	if (memcmp(text + 6, text + 12, 5) != 0) {
+		assert_int_equal(crypto_recovery_key_parse(alt, CF_RECOVERY_TEXT_LEN, &back, &bad), CF_ERR_RECOVERY_KEY);
+		assert_int_equal(bad, 1);
+	}
+	assert_null(back);
+	crypto_secure_free(alt);
+	crypto_secure_free(text);
+	crypto_recovery_key_free(&rk);
+}
+
+/* ------------------------------------------------------ recovery slot */
+
+static void
+test_recovery_slot(void **state)
+{
+	struct cf_keyring *kr = NULL, *back = NULL, *part = NULL;
+	struct cf_recovery_key *rk = NULL, *wrong = NULL;
+	struct cf_keyslot_ad ad = { 1, file_id, "recovery" };
+	struct cf_keyslot_ad other = ad;
+	struct cf_record_ad rad = ad_for(file_id, "session", "note", row1);
+	uint8_t *blob = NULL, *rec = NULL;
+	size_t len = 0, rlen = 0, plen;
+	char *plain = NULL;
+	int kind;
+	unsigned long kdf_before = crypto_testing_kdf_calls();
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_recovery_key_generate(&rk), CF_OK);
+	assert_int_equal(crypto_recovery_key_generate(&wrong), CF_OK);
+	assert_int_equal(crypto_keyslot_seal_recovery(kr, rk, &ad, &blob, &len), CF_OK);
+	assert_int_equal(len, CF_KEYSLOT_BLOB_BYTES);
+	assert_int_equal(crypto_keyslot_info(blob, len, &kind, NULL), CF_OK);
+	assert_int_equal(kind, CF_KEYSLOT_KIND_RECOVERY);
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &rad, "n", 1, &rec, &rlen), CF_OK);
+
+	assert_int_equal(crypto_keyslot_open_recovery(blob, len, rk, &ad, &back), CF_OK);
+	assert_int_equal(crypto_keyring_mask(back), CF_COMPARTMENT_MASK_ALL);
+	assert_int_equal(crypto_record_open(back, CF_COMPARTMENT_CLINICAL, &rad, rec, rlen, &plain, &plen), CF_OK);
+	assert_string_equal(plain, "n");
+	crypto_secure_free(plain);
+	crypto_keyring_free(&back);
+
+	/* Wrong key, wrong file, wrong slot id: the tag fails (AUTH), nothing is returned. */
+	assert_int_equal(crypto_keyslot_open_recovery(blob, len, wrong, &ad, &back), CF_ERR_AUTH);
+	other.file_id = other_file_id;
+	assert_int_equal(crypto_keyslot_open_recovery(blob, len, rk, &other, &back), CF_ERR_AUTH);
+	other = ad;
+	other.slot_id = "recoverY";
+	assert_int_equal(crypto_keyslot_open_recovery(blob, len, rk, &other, &back), CF_ERR_AUTH);
+	other = ad;
+	other.format_version = 2;
+	assert_int_equal(crypto_keyslot_open_recovery(blob, len, rk, &other, &back), CF_ERR_AUTH);
+	assert_null(back);
+	/* A recovery slot is not a passphrase slot. */
+	assert_int_equal(crypto_keyslot_open_passphrase(blob, len, "x", 1, &ad, &back), CF_ERR_INVALID);
+
+	/* Every bit: first the checksum catches it (DAMAGED), then, with the checksum recomputed, the AEAD. */
+	for (size_t bit = 0; bit < len * 8; bit++) {
+		int rc;
+
+		blob[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_equal(crypto_keyslot_open_recovery(blob, len, rk, &ad, &back), CF_ERR_DAMAGED);
+		if (bit < (len - 32) * 8) {
+			crypto_testing_keyslot_fix_checksum(blob, len);
+			rc = crypto_keyslot_open_recovery(blob, len, rk, &ad, &back);
+			assert_true(rc == CF_ERR_AUTH || rc == CF_ERR_DAMAGED || rc == CF_ERR_INVALID);
+			assert_null(back);
+		}
+		blob[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		crypto_testing_keyslot_fix_checksum(blob, len);
+	}
+	assert_int_equal(crypto_keyslot_open_recovery(blob, len, rk, &ad, &back), CF_OK);
+	crypto_keyring_free(&back);
+	for (size_t n = 0; n < len; n++)
+		assert_int_equal(crypto_keyslot_open_recovery(blob, n, rk, &ad, &back), CF_ERR_DAMAGED);
+
+	/* The recovery slot holds every compartment. */
+	assert_int_equal(crypto_keyring_subset(kr, CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY), &part), CF_OK);
+	free(blob);
+	blob = NULL;
+	assert_int_equal(crypto_keyslot_seal_recovery(part, rk, &ad, &blob, &len), CF_ERR_PERMISSION);
+	assert_null(blob);
+	/* No Argon2id anywhere on this path. */
+	assert_int_equal(crypto_testing_kdf_calls(), kdf_before);
+	free(rec);
+	crypto_keyring_free(&part);
+	crypto_keyring_free(&kr);
+	crypto_recovery_key_free(&rk);
+	crypto_recovery_key_free(&wrong);
+}
+
+/* -------------------------------------------------------------- grants */
+
+static void
+test_grant(void **state)
+{
+	struct cf_keyring *admin = NULL, *counselor = NULL, *hotline = NULL;
+	struct cf_keyslot_ad ad = { 1, file_id, "li.hua" };
+	struct cf_keyslot_ad other = ad;
+	struct cf_record_ad rad = ad_for(file_id, "session", "note", row1);
+	uint8_t pk[32], pk_admin[32];
+	uint8_t *g = NULL, *rec = NULL;
+	size_t glen = 0, rlen = 0, plen;
+	char *plain = NULL;
+	cf_compartment_mask granted = 0;
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &counselor), CF_OK);
+	assert_int_equal(crypto_keyring_subset(counselor, CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY), &admin), CF_OK);
+	assert_int_equal(crypto_keyring_subset(counselor, CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE), &hotline),
+		CF_OK);
+	assert_int_equal(crypto_keyring_public_key(hotline, pk), CF_OK);
+	assert_int_equal(crypto_keyring_public_key(admin, pk_admin), CF_OK);
+	assert_int_equal(crypto_record_seal(counselor, CF_COMPARTMENT_CLINICAL, &rad, "note", 4, &rec, &rlen), CF_OK);
+
+	/* The admin cannot grant what it does not hold. */
+	assert_int_equal(crypto_grant_seal(admin, CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL), pk, &ad, &g, &glen),
+		CF_ERR_PERMISSION);
+	assert_null(g);
+	/* The counselor can. */
+	assert_int_equal(crypto_grant_seal(counselor, CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL), pk, &ad, &g, &glen),
+		CF_OK);
+	assert_int_equal(glen, CF_GRANT_BLOB_BYTES);
+
+	/* Not for another user's key pair, slot id or file. */
+	assert_int_equal(crypto_grant_open(admin, g, glen, &ad, &granted), CF_ERR_DAMAGED);
+	other.slot_id = "li.hua2";
+	assert_int_equal(crypto_grant_open(hotline, g, glen, &other, &granted), CF_ERR_DAMAGED);
+	other = ad;
+	other.file_id = other_file_id;
+	assert_int_equal(crypto_grant_open(hotline, g, glen, &other, &granted), CF_ERR_DAMAGED);
+	assert_false(crypto_keyring_has(hotline, CF_COMPARTMENT_CLINICAL));
+	/* Every bit flip. */
+	for (size_t bit = 0; bit < glen * 8; bit++) {
+		g[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_equal(crypto_grant_open(hotline, g, glen, &ad, &granted), CF_ERR_DAMAGED);
+		g[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	assert_false(crypto_keyring_has(hotline, CF_COMPARTMENT_CLINICAL));
+
+	assert_int_equal(crypto_grant_open(hotline, g, glen, &ad, &granted), CF_OK);
+	assert_int_equal(granted, CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL));
+	assert_int_equal(crypto_keyring_mask(hotline),
+		CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL) | CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	assert_int_equal(crypto_record_open(hotline, CF_COMPARTMENT_CLINICAL, &rad, rec, rlen, &plain, &plen), CF_OK);
+	assert_string_equal(plain, "note");
+	crypto_secure_free(plain);
+	free(g);
+	free(rec);
+	crypto_keyring_free(&admin);
+	crypto_keyring_free(&counselor);
+	crypto_keyring_free(&hotline);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xchacha_kat),
+		cmocka_unit_test(test_blake2b_keyed_kat),
+		cmocka_unit_test(test_sha256_kat),
+		cmocka_unit_test(test_argon2id_reference_vector),
+		cmocka_unit_test(test_secure_alloc),
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_uuid),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_compartment_names),
+		cmocka_unit_test(test_keyring),
+		cmocka_unit_test(test_header_mac),
+		cmocka_unit_test(test_record_roundtrip),
+		cmocka_unit_test(test_record_moved),
+		cmocka_unit_test(test_record_bit_flips),
+		cmocka_unit_test(test_record_permission),
+		cmocka_unit_test(test_record_arena),
+		cmocka_unit_test(test_blind_index),
+		cmocka_unit_test(test_recovery_format_parse),
+		cmocka_unit_test(test_recovery_typos),
+		cmocka_unit_test(test_recovery_missing_and_extra),
+		cmocka_unit_test(test_recovery_slot),
+		cmocka_unit_test(test_grant),
+	};
+
+	return cmocka_run_group_tests_name("crypto", tests, setup, NULL);
+}
