@@ -107,4 +107,15 @@ int tui_text_fit_ws(wchar_t *dst, size_t dst_len, const wchar_t *src, size_t n, 
  */
 size_t tui_text_prefix_bytes(const char *src, size_t src_len, int cols);
 
+/*
+ * Length in bytes of the next line when at most src_len bytes of UTF-8 are
+ * wrapped at cols columns: up to and including a newline if one comes
+ * first; otherwise the longest prefix of width <= cols, ended after its last
+ * space when the text goes on and the prefix has one (Chinese text, which
+ * has no spaces, breaks between any two characters). At least one whole
+ * character when src_len > 0, even if it is wider than cols. Returns 0 only
+ * for empty input.
+ */
+size_t tui_text_wrap(const char *src, size_t src_len, int cols);
+
 #endif

@@ -335,3 +335,34 @@ tui_text_prefix_bytes(const char *src, size_t src_len, int cols)
 	}
 	return last;
 }
+
+size_t
+tui_text_wrap(const char *src, size_t src_len, int cols)
+{
+	struct text_iter it;
+	size_t last = 0, after_space = 0, before;
+	int width = 0;
+	wchar_t raw;
+
+	iter_utf8(&it, src, src_len);
+	for (;;) {
+		int w;
+
+		before = it.pos;
+		if (!iter_next_raw(&it, &raw))
+			return last;
+		if (raw == L'\n')
+			return it.pos;
+		w = tui_text_wcwidth(raw);
+		if (width + w > cols) {
+			if (last == 0)
+				return it.pos; /* one character wider than the line */
+			/* break after the last space, unless the line has none */
+			return after_space ? after_space : before;
+		}
+		width += w;
+		last = it.pos;
+		if (raw == L' ')
+			after_space = it.pos;
+	}
+}

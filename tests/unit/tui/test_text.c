@@ -253,6 +253,24 @@ test_prefix_bytes(void **state)
 	assert_int_equal(tui_text_prefix_bytes("张", 3, 1), 0);
 }
 
+static void
+test_wrap(void **state)
+{
+	const char *t = "hello big world";
+	const char *zh = "今天和学生谈了考试焦虑";
+
+	(void)state;
+	assert_int_equal(tui_text_wrap(t, strlen(t), 10), 10);  /* "hello big " */
+	assert_int_equal(tui_text_wrap(t + 10, 5, 10), 5);      /* "world" */
+	assert_int_equal(tui_text_wrap("abcdefghij", 10, 4), 4); /* no space: hard break */
+	assert_int_equal(tui_text_wrap("ab\ncd", 5, 10), 3);    /* through the newline */
+	/* 11 Chinese characters at 7 columns: 3 characters (6 columns) a line */
+	assert_int_equal(tui_text_wrap(zh, strlen(zh), 7), 9);
+	assert_int_equal(tui_text_wrap(zh, strlen(zh), 1), 3);  /* wider than the line: alone */
+	assert_int_equal(tui_text_wrap("", 0, 5), 0);
+	assert_int_equal(tui_text_wrap("abc", 3, 5), 3);
+}
+
 int
 main(void)
 {
@@ -268,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_fit_byte_bound),
 		cmocka_unit_test(test_fit_ws),
 		cmocka_unit_test(test_prefix_bytes),
+		cmocka_unit_test(test_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, setup_locale, NULL);

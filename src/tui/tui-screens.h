@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every screen's ops table, and the hooks the case-file work fills in. */
+#ifndef CAREFILE_TUI_SCREENS_H
+#define CAREFILE_TUI_SCREENS_H
+
+#include "carefile/cli.h"
+#include "carefile/tui_screen.h"
+
+/* Main screens, reached by one key each (see tui.c, nav_keys[]). */
+extern const struct cf_screen_ops tui_screen_today;
+extern const struct cf_screen_ops tui_screen_students;
+extern const struct cf_screen_ops tui_screen_sessions;
+extern const struct cf_screen_ops tui_screen_alerts;
+extern const struct cf_screen_ops tui_screen_referrals;
+extern const struct cf_screen_ops tui_screen_hotline;
+extern const struct cf_screen_ops tui_screen_review;
+extern const struct cf_screen_ops tui_screen_reports;
+
+/* Dialogs and overlays. */
+extern const struct cf_screen_ops tui_screen_help;
+extern const struct cf_screen_ops tui_screen_note; /* scratch note editor (not saved) */
+
+/*
+ * Session hooks (src/tui/session.c), the seam for the case-file work.
+ *
+ * tui_session_open() runs after the terminal is set up and Today is on the
+ * stack, before the first draw. When opts->casefile is set it is the place
+ * to push an unlock screen on top (tui_push); until the case file exists it
+ * only fills the header. Returns enum cf_error; an error ends tui_main with
+ * cf_exit_code() of it after the terminal is restored.
+ *
+ * tui_session_lock() runs on Ctrl-L (and later on idle time-out, SIGHUP,
+ * SIGTERM): wipe keys and decrypted caches, then push the unlock screen.
+ *
+ * tui_session_close() runs once before the terminal is restored.
+ */
+int tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts);
+void tui_session_lock(struct cf_tui *tui);
+void tui_session_close(struct cf_tui *tui);
+
+#endif
