@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The student record in memory (identity compartment) and its field validation. */
+#ifndef CAREFILE_STUDENT_H
+#define CAREFILE_STUDENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Plain data: core/store encrypt it as one record in the identity
+ * compartment. Nothing clinical belongs here.
+ *
+ * String storage: every string is NUL-terminated UTF-8 owned by the struct
+ * and obtained from the struct's allocator (struct cf_str_alloc). A NULL
+ * allocator means malloc/free. The store can pass an allocator that carves
+ * strings out of a sodium_malloc arena (its free may then be a no-op) so
+ * decrypted records never touch the ordinary heap. student_fini() wipes every
+ * string before handing it back to the allocator.
+ *
+ * Absent text fields are NULL (never ""), so "empty" has one spelling.
+ */
+
+#define CF_STUDENT_GUARDIANS_MAX 4
+#define CF_GUARDIAN_PHONES_MAX 3
+/* Longest accepted student number, in bytes. */
+#define CF_STUDENT_NUMBER_MAX 32
+
+enum cf_sex {
+	CF_SEX_UNKNOWN = 0,
+	CF_SEX_MALE = 1,
+	CF_SEX_FEMALE = 2,
+};
+
+/* Stored as these numbers: never renumber. */
+enum cf_student_status {
+	CF_STUDENT_ACTIVE = 0,
+	CF_STUDENT_ON_LEAVE = 1,   /* 休学 */
+	CF_STUDENT_TRANSFERRED = 2,/* 转学 / 转出 */
+	CF_STUDENT_GRADUATED = 3,  /* 毕业 */
+	CF_STUDENT_STATUS__COUNT
+};
+
+/* Bits of cf_student.flags; stored as these values: never renumber. */
+enum cf_student_flag {
+	CF_STUDENT_FLAG_LEFT_BEHIND = 1u << 0,   /* 留守儿童 */
+	CF_STUDENT_FLAG_ON_LEAVE = 1u << 1,      /* 休学 (also a status; the flag keeps history) */
+	CF_STUDENT_FLAG_SPECIAL_NEEDS = 1u << 2, /* 特殊需要 / 随班就读 */
+	CF_STUDENT_FLAG_BOARDING = 1u << 3,      /* 住校 */
+	CF_STUDENT_FLAG_SINGLE_PARENT = 1u << 4, /* 单亲 */
+	CF_STUDENT_FLAG_MIGRANT = 1u << 5,       /* 随迁子女 */
+	CF_STUDENT_FLAG_POVERTY = 1u << 6,       /* 家庭经济困难 */
+};
+#define CF_STUDENT_FLAG_COUNT 7
+
+/* Allocator for a record's strings. alloc returns NULL on failure; free gets what alloc gave (or NULL). */
+struct cf_str_alloc {
+	void *(*alloc)(void *ctx, size_t size);
+	void (*free)(void *ctx, void *ptr, size_t size);
+	void *ctx;
+};
+
+struct cf_guardian {
+	char *name;
+	char *relation;                          /* free text as given: 父亲, 母亲, 祖母, … */
+	char *phones[CF_GUARDIAN_PHONES_MAX];    /* normalised, see student_phone_normalise() */
+	size_t n_phones;
+};
+
+struct cf_student {
+	char *student_number;     /* 学号; required, see student_number_valid() */
+	char *name;               /* 姓名; required */
+	enum cf_sex sex;
+	char birth_date[11];      /* "YYYY-MM-DD" or "" when unknown; not a pointer, so no allocation */
+	char *ethnicity;          /* 民族 */
+	char *school;
+	char *grade;              /* as the school writes it: 四年级, 高一, … */
+	char *class_name;         /* 班级 */
+	struct cf_guardian guardians[CF_STUDENT_GUARDIANS_MAX];
+	size_t n_guardians;
+	char *address;
+	uint32_t flags;           /* enum cf_student_flag bits */
+	enum cf_student_status status;
+	char *remarks;
+	const struct cf_str_alloc *alloc; /* borrowed; NULL = malloc/free */
+};
+
+/* Zero s and remember alloc (borrowed, may be NULL for malloc/free; must outlive s). */
+void student_init(struct cf_student *s, const struct cf_str_alloc *alloc);
+
+/* Wipe and free every string of s, then zero s (keeping its allocator). NULL-safe. */
+void student_fini(struct cf_student *s);
+
+/*
+ * Replace *field (a string member of s or of one of its guardians) with a copy
+ * of the len bytes at value (NUL not required; len 0 or value NULL sets NULL).
+ * The old string is wiped and freed. Returns CF_OK or CF_ERR_NOMEM (field unchanged).
+ */
+int student_set_str(struct cf_student *s, char **field, const char *value, size_t len);
+
+/* Deep copy src into dst (initialised here with alloc; dst's old contents are not freed). CF_OK or CF_ERR_NOMEM (dst left empty). */
+int student_copy(struct cf_student *dst, const struct cf_student *src, const struct cf_str_alloc *alloc);
+
+/* Add a guardian; returns it (zeroed) or NULL when CF_STUDENT_GUARDIANS_MAX are there. */
+struct cf_guardian *student_add_guardian(struct cf_student *s);
+
+/* Append a phone (copied) to g, allocated with s's allocator. CF_OK, CF_ERR_NOMEM, or CF_ERR_INVALID when full. */
+int student_guardian_add_phone(struct cf_student *s, struct cf_guardian *g, const char *phone);
+
+/*
+ * Date checks. A real Gregorian calendar date in 1900-01-01 .. 2099-12-31
+ * (the range a student's or guardian's record can plausibly need).
+ */
+bool student_date_valid(int year, int month, int day);
+
+/* True if str is exactly "YYYY-MM-DD" and student_date_valid(). */
+bool student_date_str_valid(const char *str);
+
+/*
+ * Phone numbers (mainland China). Accepted, after removing the separators
+ * ' ', '-', '(', ')' and an optional leading "+86" / "86" / "0086":
+ *   - mobile: 11 digits, "1[3-9]" then 9 digits (MIIT numbering plan);
+ *   - landline: trunk "0", area code (010 and 02x have 3 digits with the 0,
+ *     every other area code 4), then a 7- or 8-digit local number not
+ *     starting with 0;
+ *   - service numbers 400/800 + 7 digits.
+ * Writes the normalised form to out (mobile "13800138000", landline
+ * "010-12345678", service "400-1234567"), NUL-terminated, at most out_size
+ * bytes (24 is always enough). Returns true if valid; out is then set.
+ */
+bool student_phone_normalise(const char *phone, char *out, size_t out_size);
+
+/* True if student_phone_normalise() accepts phone. */
+bool student_phone_valid(const char *phone);
+
+/*
+ * Student number (学号 / 学籍号): 1 .. CF_STUDENT_NUMBER_MAX bytes of ASCII
+ * letters, digits, '-', '_', '.', '/'; no spaces; not in scientific notation
+ * (a spreadsheet mangled it, see io_is_scientific()).
+ */
+bool student_number_valid(const char *number);
+
+/* Translated label for a status / flag / sex (e.g. "On leave" / "休学"); static string, never NULL. */
+const char *student_status_label(enum cf_student_status status);
+const char *student_flag_label(enum cf_student_flag flag);
+const char *student_sex_label(enum cf_sex sex);
+
+#endif

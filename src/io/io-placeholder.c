@@ -1,4 +1,0 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Keeps the library non-empty until its modules land. */
-int cf_io_placeholder(void);
-int cf_io_placeholder(void) { return 0; }

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Student record memory handling and field validation (dates, phones, student numbers). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "carefile/error.h"
+#include "carefile/i18n.h"
+#include "carefile/io_text.h"
+#include "carefile/student.h"
+
+static void *
+s_alloc(const struct cf_student *s, size_t n)
+{
+	if (s->alloc && s->alloc->alloc)
+		return s->alloc->alloc(s->alloc->ctx, n);
+	return malloc(n);
+}
+
+static void
+s_free(const struct cf_student *s, char *p)
+{
+	if (!p)
+		return;
+	size_t n = strlen(p) + 1;
+	explicit_bzero(p, n);
+	if (s->alloc && s->alloc->free)
+		s->alloc->free(s->alloc->ctx, p, n);
+	else if (!s->alloc)
+		free(p);
+}
+
+void
+student_init(struct cf_student *s, const struct cf_str_alloc *alloc)
+{
+	memset(s, 0, sizeof(*s));
+	s->alloc = alloc;
+}
+
+void
+student_fini(struct cf_student *s)
+{
+	if (!s)
+		return;
+	char **strs[] = { &s->student_number, &s->name, &s->ethnicity, &s->school, &s->grade,
+		&s->class_name, &s->address, &s->remarks };
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		s_free(s, *strs[i]);
+		*strs[i] = NULL;
+	}
+	for (size_t g = 0; g < CF_STUDENT_GUARDIANS_MAX; g++) {
+		struct cf_guardian *gd = &s->guardians[g];
+		s_free(s, gd->name);
+		s_free(s, gd->relation);
+		for (size_t p = 0; p < CF_GUARDIAN_PHONES_MAX; p++)
+			s_free(s, gd->phones[p]);
+	}
+	const struct cf_str_alloc *alloc = s->alloc;
+	explicit_bzero(s, sizeof(*s));
+	s->alloc = alloc;
+}
+
+int
+student_set_str(struct cf_student *s, char **field, const char *value, size_t len)
+{
+	char *copy = NULL;
+	if (value && len > 0) {
+		copy = s_alloc(s, len + 1);
+		if (!copy)
+			return CF_ERR_NOMEM;
+		memcpy(copy, value, len);
+		copy[len] = '\0';
+	}
+	s_free(s, *field);
+	*field = copy;
+	return CF_OK;
+}
+
+static int
+copy_str(struct cf_student *dst, char **field, const char *src)
+{
+	return student_set_str(dst, field, src, src ? strlen(src) : 0);
+}
+
+int
+student_copy(struct cf_student *dst, const struct cf_student *src, const struct cf_str_alloc *alloc)
+{
+	student_init(dst, alloc);
+	dst->sex = src->sex;
+	memcpy(dst->birth_date, src->birth_date, sizeof(dst->birth_date));
+	dst->flags = src->flags;
+	dst->status = src->status;
+	dst->n_guardians = src->n_guardians;
+	int rc = CF_OK;
+	rc |= copy_str(dst, &dst->student_number, src->student_number);
+	rc |= copy_str(dst, &dst->name, src->name);
+	rc |= copy_str(dst, &dst->ethnicity, src->ethnicity);
+	rc |= copy_str(dst, &dst->school, src->school);
+	rc |= copy_str(dst, &dst->grade, src->grade);
+	rc |= copy_str(dst, &dst->class_name, src->class_name);
+	rc |= copy_str(dst, &dst->address, src->address);
+	rc |= copy_str(dst, &dst->remarks, src->remarks);
+	for (size_t g = 0; g < src->n_guardians && g < CF_STUDENT_GUARDIANS_MAX; g++) {
+		rc |= copy_str(dst, &dst->guardians[g].name, src->guardians[g].name);
+		rc |= copy_str(dst, &dst->guardians[g].relation, src->guardians[g].relation);
+		dst->guardians[g].n_phones = src->guardians[g].n_phones;
+		for (size_t p = 0; p < src->guardians[g].n_phones && p < CF_GUARDIAN_PHONES_MAX; p++)
+			rc |= copy_str(dst, &dst->guardians[g].phones[p], src->guardians[g].phones[p]);
+	}
+	if (rc != CF_OK) {
+		student_fini(dst);
+		return CF_ERR_NOMEM;
+	}
+	return CF_OK;
+}
+
+struct cf_guardian *
+student_add_guardian(struct cf_student *s)
+{
+	if (s->n_guardians >= CF_STUDENT_GUARDIANS_MAX)
+		return NULL;
+	return &s->guardians[s->n_guardians++];
+}
+
+int
+student_guardian_add_phone(struct cf_student *s, struct cf_guardian *g, const char *phone)
+{
+	if (g->n_phones >= CF_GUARDIAN_PHONES_MAX)
+		return CF_ERR_INVALID;
+	int rc = copy_str(s, &g->phones[g->n_phones], phone);
+	if (rc == CF_OK)
+		g->n_phones++;
+	return rc;
+}
+
+bool
+student_date_valid(int year, int month, int day)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1)
+		return false;
+	int max = mdays[month - 1];
+	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+		max = 29;
+	return day <= max;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool
+student_date_str_valid(const char *str)
+{
+	if (!str || strlen(str) != 10 || str[4] != '-' || str[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !is_digit(str[i]))
+			return false;
+	int y = atoi(str), m = atoi(str + 5), d = atoi(str + 8);
+	return student_date_valid(y, m, d);
+}
+
+bool
+student_phone_normalise(const char *phone, char *out, size_t out_size)
+{
+	char d[24];
+	size_t n = 0;
+	if (!phone)
+		return false;
+	const char *p = phone;
+	if (*p == '+') {
+		if (p[1] != '8' || p[2] != '6')
+			return false;
+		p += 3;
+	}
+	for (; *p; p++) {
+		if (is_digit(*p)) {
+			if (n + 1 >= sizeof(d))
+				return false;
+			d[n++] = *p;
+		} else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')') {
+			return false;
+		}
+	}
+	d[n] = '\0';
+	const char *v = d;
+	/* Country code: "0086…" or "86…" only where what follows is a mobile number. */
+	if (n == 15 && strncmp(d, "00861", 5) == 0)
+		v = d + 4;
+	else if (n == 13 && strncmp(d, "861", 3) == 0)
+		v = d + 2;
+	size_t vn = strlen(v);
+	char buf[24];
+	if (vn == 11 && v[0] == '1' && v[1] >= '3' && v[1] <= '9') {
+		memcpy(buf, v, 12);
+	} else if (vn == 10 && (strncmp(v, "400", 3) == 0 || strncmp(v, "800", 3) == 0)) {
+		memcpy(buf, v, 3);
+		buf[3] = '-';
+		memcpy(buf + 4, v + 3, 8);
+	} else if (v[0] == '0' && vn >= 10 && vn <= 12) {
+		size_t area = (v[1] == '1' || v[1] == '2') ? 3 : 4;
+		size_t local = vn - area;
+		if (local < 7 || local > 8 || v[1] == '0' || v[area] == '0')
+			return false;
+		memcpy(buf, v, area);
+		buf[area] = '-';
+		memcpy(buf + area + 1, v + area, local + 1);
+	} else {
+		return false;
+	}
+	if (strlen(buf) + 1 > out_size)
+		return false;
+	memcpy(out, buf, strlen(buf) + 1);
+	return true;
+}
+
+bool
+student_phone_valid(const char *phone)
+{
+	char buf[24];
+	return student_phone_normalise(phone, buf, sizeof(buf));
+}
+
+bool
+student_number_valid(const char *number)
+{
+	if (!number)
+		return false;
+	size_t n = strlen(number);
+	if (n == 0 || n > CF_STUDENT_NUMBER_MAX || io_is_scientific(number))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = number[i];
+		if (!(is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '-' || c == '_' || c == '.' || c == '/'))
+			return false;
+	}
+	return true;
+}
+
+const char *
+student_status_label(enum cf_student_status status)
+{
+	switch (status) {
+	case CF_STUDENT_ACTIVE: return _("Active");
+	case CF_STUDENT_ON_LEAVE: return _("On leave");
+	case CF_STUDENT_TRANSFERRED: return _("Transferred");
+	case CF_STUDENT_GRADUATED: return _("Graduated");
+	default: return _("Unknown");
+	}
+}
+
+const char *
+student_flag_label(enum cf_student_flag flag)
+{
+	switch (flag) {
+	case CF_STUDENT_FLAG_LEFT_BEHIND: return _("Left-behind child");
+	case CF_STUDENT_FLAG_ON_LEAVE: return _("On leave");
+	case CF_STUDENT_FLAG_SPECIAL_NEEDS: return _("Special needs");
+	case CF_STUDENT_FLAG_BOARDING: return _("Boarding");
+	case CF_STUDENT_FLAG_SINGLE_PARENT: return _("Single-parent family");
+	case CF_STUDENT_FLAG_MIGRANT: return _("Migrant child");
+	case CF_STUDENT_FLAG_POVERTY: return _("Financial hardship");
+	default: return _("Unknown");
+	}
+}
+
+const char *
+student_sex_label(enum cf_sex sex)
+{
+	switch (sex) {
+	case CF_SEX_MALE: return _("Male");
+	case CF_SEX_FEMALE: return _("Female");
+	default: return _("Unknown");
+	}
+}
