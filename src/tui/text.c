@@ -336,12 +336,21 @@ tui_text_prefix_bytes(const char *src, size_t src_len, int cols)
 	return last;
 }
 
+/* Characters that must not start a line (closing punctuation, as in Chinese line-breaking rules). */
+static int
+no_line_start(wchar_t c)
+{
+	static const wchar_t list[] = L"，。、；：？！）》」』】〕〉”’…,.;:?!)]}%";
+
+	return c != L'\0' && wcschr(list, c) != NULL;
+}
+
 size_t
 tui_text_wrap(const char *src, size_t src_len, int cols)
 {
 	struct text_iter it;
-	size_t last = 0, after_space = 0, before;
-	int width = 0;
+	size_t last = 0, brk = 0, before;
+	int width = 0, prev_wide = 0;
 	wchar_t raw;
 
 	iter_utf8(&it, src, src_len);
@@ -354,15 +363,19 @@ tui_text_wrap(const char *src, size_t src_len, int cols)
 		if (raw == L'\n')
 			return it.pos;
 		w = tui_text_wcwidth(raw);
+		/* A line may end before a wide character or after one, unless c may not start a line. */
+		if (last > 0 && (w == 2 || prev_wide) && !no_line_start(raw))
+			brk = before;
 		if (width + w > cols) {
 			if (last == 0)
 				return it.pos; /* one character wider than the line */
-			/* break after the last space, unless the line has none */
-			return after_space ? after_space : before;
+			return brk ? brk : before;
 		}
 		width += w;
 		last = it.pos;
+		if (w > 0)
+			prev_wide = w == 2;
 		if (raw == L' ')
-			after_space = it.pos;
+			brk = it.pos;
 	}
 }

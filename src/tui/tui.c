@@ -26,7 +26,7 @@ static const struct {
 	const struct cf_screen_ops *ops;
 	const char *hint; /* N_() label for the hint line */
 } nav_keys[] = {
-	/* TRANSLATORS: hint-line labels for the main screens: at most 4 columns (2 Chinese characters). */
+	/* TRANSLATORS: hint-line labels for the main screens: at most 8 columns (4 Chinese characters); the whole line must fit 80 columns. */
 	{ 't', &tui_screen_today, N_("Today") },
 	{ 's', &tui_screen_students, N_("Students") },
 	{ 'n', &tui_screen_sessions, N_("Sessions") },

@@ -269,6 +269,11 @@ test_wrap(void **state)
 	assert_int_equal(tui_text_wrap(zh, strlen(zh), 1), 3);  /* wider than the line: alone */
 	assert_int_equal(tui_text_wrap("", 0, 5), 0);
 	assert_int_equal(tui_text_wrap("abc", 3, 5), 3);
+	/* mixed text breaks between Chinese characters, not only at the last space */
+	assert_int_equal(tui_text_wrap("按 n 试用记录编辑器", strlen("按 n 试用记录编辑器"), 10),
+	                 strlen("按 n 试用"));
+	/* closing punctuation never starts a line: the character before it moves down too */
+	assert_int_equal(tui_text_wrap("一二三四，五", strlen("一二三四，五"), 8), strlen("一二三"));
 }
 
 int
