@@ -160,7 +160,14 @@ parse_text(struct parser *ps, const char *text, size_t len, char sep, size_t lim
 		ps->line++;
 	}
 	if (rc == CF_OK && !ps->stop && check_end) {
-		if (csv_fini(&p, cb_field, cb_record, ps) != 0) {
+		/*
+		 * An open quoted field at the end means the file was cut off.
+		 * CSV_STRICT_FINI reports that only together with CSV_STRICT,
+		 * which would also refuse whole files for one stray quote
+		 * mid-field, so look at the parser state (libcsv 3.0:
+		 * pstate 2 = FIELD_BEGUN; 3 = a quote that may be the closing one).
+		 */
+		if ((p.pstate == 2 && p.quoted) || csv_fini(&p, cb_field, cb_record, ps) != 0) {
 			*trunc_line = ps->rec_line;
 			rc = CF_ERR_INVALID;
 		}
@@ -498,7 +505,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 	for (int g = 0; g < 6; g++)
 		gname[g] = grel[g] = gphone[g] = SIZE_MAX;
 	bool extra = false;
-	bool sn_bad = false; /* the student number cell had its own error */
+	bool col_bad[CF_COL__COUNT] = { false }; /* the column's cell already has its own error */
 
 	for (size_t i = 0; i < n; i++) {
 		char *v = cells[i].s;
@@ -510,26 +517,24 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 		enum cf_roster_column c = r->columns[i];
 		if (c == CF_COL_NONE || c == CF_COL_IGNORE || c == CF_COL_IGNORE_ID_CARD || cells[i].len == 0)
 			continue;
-		if (cells[i].len > ROSTER_CELL_MAX) {
+		size_t errors_before = r->n_errors;
+		if (cells[i].len > ROSTER_CELL_MAX)
 			row_error(&st, c, i, CF_ROW_TOO_LONG);
-			continue;
-		}
-		if (!text_ok(v, multiline_column(c))) {
+		else if (!text_ok(v, multiline_column(c)))
 			row_error(&st, c, i, CF_ROW_BAD_TEXT);
+		if (r->n_errors != errors_before || st.nomem) {
+			col_bad[c] = true;
 			continue;
 		}
 		bool yes;
 		switch (c) {
 		case CF_COL_STUDENT_NUMBER:
-			if (io_is_scientific(v)) {
+			if (io_is_scientific(v))
 				row_error(&st, c, i, CF_ROW_SCIENTIFIC_STUDENT_NUMBER);
-				sn_bad = true;
-			} else if (!student_number_valid(v)) {
+			else if (!student_number_valid(v))
 				row_error(&st, c, i, CF_ROW_BAD_STUDENT_NUMBER);
-				sn_bad = true;
-			} else {
+			else
 				set_text(&st, &s, &s.student_number, v);
-			}
 			break;
 		case CF_COL_NAME: set_text(&st, &s, &s.name, v); break;
 		case CF_COL_ETHNICITY: set_text(&st, &s, &s.ethnicity, v); break;
@@ -586,6 +591,8 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 		case CF_COL_MOTHER_PHONE: gphone[5] = i; break;
 		default: break;
 		}
+		if (r->n_errors != errors_before)
+			col_bad[c] = true;
 	}
 	static const char *const fixed_relation[6] = { NULL, NULL, NULL, NULL, "父亲", "母亲" };
 	for (int g = 0; g < 6; g++) {
@@ -605,9 +612,9 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 	}
 	if (extra)
 		row_error(&st, CF_COL_NONE, SIZE_MAX, CF_ROW_TOO_MANY_CELLS);
-	if (!s.name)
+	if (!s.name && !col_bad[CF_COL_NAME])
 		row_error(&st, CF_COL_NAME, SIZE_MAX, CF_ROW_MISSING_NAME);
-	if (!s.student_number && !sn_bad)
+	if (!s.student_number && !col_bad[CF_COL_STUDENT_NUMBER])
 		row_error(&st, CF_COL_STUDENT_NUMBER, SIZE_MAX, CF_ROW_MISSING_STUDENT_NUMBER);
 	if (s.student_number) {
 		int ins = seen_insert(rd, s.student_number);
