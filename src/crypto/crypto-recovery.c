@@ -145,12 +145,18 @@ crypto_recovery_key_format(const struct cf_recovery_key *rk, char *out, size_t o
  * Check the groups a token of len symbols starting at symbol pos covers.
  * Returns the index of the first bad group, or SIZE_MAX when all are good.
  * A token whose length is not a multiple of 5 has a missing or extra
- * character: if its whole groups pass, the bad one is its last, partial group.
+ * character. Shorter than two groups, it is one group typed with a character
+ * too few or too many: that group is reported, whatever its check says.
+ * Longer (groups typed without separators), the first whole group that fails
+ * is reported, else the last, partial one.
  */
 static size_t
 check_token(const uint8_t *sym, size_t pos, size_t len, uint8_t *data)
 {
 	size_t first = pos / GROUP_CHARS, whole = len / GROUP_CHARS;
+
+	if (len % GROUP_CHARS != 0 && len < 2 * GROUP_CHARS)
+		return first < CF_RECOVERY_GROUPS ? first : CF_RECOVERY_GROUPS;
 
 	for (size_t k = 0; k < whole; k++) {
 		size_t g = first + k;
