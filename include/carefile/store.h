@@ -45,6 +45,8 @@ enum cf_store_reason {
 	CF_STORE_REASON_IN_USE,         /* locked by another process (CF_ERR_IN_USE) */
 	CF_STORE_REASON_EXISTS,         /* create: something is at the path (CF_ERR_EXISTS) */
 	CF_STORE_REASON_IO,             /* open(2)/read(2)/SQLite I/O error (CF_ERR_IO) */
+	CF_STORE_REASON_HEADER,         /* header checksum or MAC mismatch, set by core (CF_ERR_DAMAGED) */
+	CF_STORE_REASON_KEYSLOT,        /* a keyslot is damaged, set by core (CF_ERR_DAMAGED) */
 };
 
 /*

@@ -5,17 +5,27 @@
 
 #include "carefile/cli.h"
 #include "carefile/i18n.h"
+#include "cli-internal.h"
 
-/* Each command file provides one of these. */
+/*
+ * X(name, usage, summary): each src/cli/cmd-NAME.c defines
+ * int cli_cmd_NAME_run(const struct cf_cli_opts *, int, char **).
+ * (C cannot initialise an array element from another const struct object,
+ * so the table is built here from the run functions.)
+ */
 #define CF_CLI_COMMANDS(X) \
-	/* X(init) X(user) X(check) X(demo) ... added as the commands land */
+	X(init, N_("-u USER init"), \
+	  N_("create a new case file with USER as admin, counselor and supervisor")) \
+	X(user, N_("-u USER user add NAME --role R[,R...] | list | passwd [NAME] | grant NAME --role R | remove NAME"), \
+	  N_("manage users, roles and passphrases")) \
+	X(check, N_("-u USER check"), \
+	  N_("check the file and authenticate every record you may read")) \
+	X(demo, N_("demo [FILE]"), \
+	  N_("create a demo case file with fictional data"))
 
-#define CF_X_DECL(n) extern const struct cf_cli_cmd cli_cmd_##n;
-CF_CLI_COMMANDS(CF_X_DECL)
-#undef CF_X_DECL
 
 const struct cf_cli_cmd cli_commands[] = {
-#define CF_X_REF(n) cli_cmd_##n,
+#define CF_X_REF(n, u, s) { #n, u, s, cli_cmd_##n##_run },
 	CF_CLI_COMMANDS(CF_X_REF)
 #undef CF_X_REF
 	{ NULL, NULL, NULL, NULL },

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* carefile -u USER check: quick_check on a fresh connection, then authenticate every readable record. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "carefile/i18n.h"
+#include "cli-internal.h"
+
+int
+cli_cmd_check_run(const struct cf_cli_opts *opts, int argc, char **argv)
+{
+	struct cf_casefile *cf = NULL;
+	struct cf_check_report r;
+	char *path;
+	enum cf_error e;
+
+	if (argc != 1) {
+		fprintf(stderr, _("Usage: carefile [-f FILE] -u USER check\n"));
+		return cf_exit_code(CF_ERR_USAGE);
+	}
+	path = cli_casefile_path(opts, "casefile.carefile", 0);
+	if (!path)
+		return cf_exit_code(CF_ERR_USAGE);
+	/* casefile_open() makes the connection: quick_check runs on it before anything else reads */
+	e = cli_open_unlocked(opts, path, &cf);
+	free(path);
+	if (e != CF_OK)
+		return cf_exit_code(e);
+	e = casefile_check(cf, &r);
+	if (e == CF_OK || e == CF_ERR_DAMAGED) {
+		if (r.quick_check_problems == 0)
+			printf(_("Database structure (quick_check): ok\n"));
+		else
+			printf(P_("Database structure (quick_check): %ld problem\n",
+			          "Database structure (quick_check): %ld problems\n", r.quick_check_problems),
+			       r.quick_check_problems);
+		printf(_("Header and keyslots: authenticated\n"));
+		for (int t = 0; t < CF_TABLE__COUNT; t++) {
+			if (!r.tables[t].table)
+				continue;
+			/* TRANSLATORS: table name, rows, authenticated rows, rows of compartments the user does not hold */
+			printf(_("%s: %" PRId64 " rows, %" PRId64 " authenticated, %" PRId64 " not readable with your roles\n"),
+			       r.tables[t].table, r.tables[t].rows, r.tables[t].authenticated, r.tables[t].skipped);
+		}
+		for (size_t i = 0; i < r.n_failures; i++)
+			printf(_("FAILED: %s row %" PRId64 ": %s\n"), r.failures[i].table, r.failures[i].row_id,
+			       cf_strerror(r.failures[i].err));
+		if (e == CF_OK)
+			printf(_("Check passed.\n"));
+		else
+			fprintf(stderr, _("carefile: check failed: %s\n"), cf_strerror(e));
+	} else {
+		cli_fail(e, CF_STORE_REASON_NONE, NULL);
+	}
+	casefile_check_report_fini(&r);
+	casefile_close(&cf);
+	return cf_exit_code(e);
+}

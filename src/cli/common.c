@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Helpers of the subcommands: default paths, open and unlock, error messages. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "carefile/crypto.h"
+#include "carefile/i18n.h"
+#include "cli-internal.h"
+
+int
+cli_fail(enum cf_error err, enum cf_store_reason reason, const char *context)
+{
+	const char *detail = casefile_reason_text(reason);
+
+	if (context)
+		fprintf(stderr, "carefile: %s: %s", context, cf_strerror(err));
+	else
+		fprintf(stderr, "carefile: %s", cf_strerror(err));
+	if (detail && *detail)
+		fprintf(stderr, " (%s)", detail);
+	fputc('\n', stderr);
+	return cf_exit_code(err);
+}
+
+int
+cli_parse_fd(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
+
+/* mkdir -p with mode 0700 for each directory it creates. */
+static int
+make_dirs(char *dir)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) == 0)
+		return S_ISDIR(sb.st_mode) ? 0 : -1;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+char *
+cli_casefile_path(const struct cf_cli_opts *opts, const char *name, int make_dir)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *dir = NULL, *path = NULL;
+	size_t n;
+
+	if (opts->casefile)
+		return strdup(opts->casefile);
+	if (xdg && xdg[0] == '/') {
+		n = strlen(xdg) + sizeof "/carefile";
+		dir = malloc(n);
+		if (dir)
+			snprintf(dir, n, "%s/carefile", xdg);
+	} else if (home && home[0] == '/') {
+		n = strlen(home) + sizeof "/.local/share/carefile";
+		dir = malloc(n);
+		if (dir)
+			snprintf(dir, n, "%s/.local/share/carefile", home);
+	} else {
+		fprintf(stderr, _("carefile: no case file given (-f FILE) and neither XDG_DATA_HOME nor HOME is set\n"));
+		return NULL;
+	}
+	if (!dir) {
+		cli_fail(CF_ERR_NOMEM, CF_STORE_REASON_NONE, NULL);
+		return NULL;
+	}
+	if (make_dir && make_dirs(dir) != 0) {
+		cli_fail(CF_ERR_IO, CF_STORE_REASON_NONE, dir);
+		free(dir);
+		return NULL;
+	}
+	n = strlen(dir) + strlen(name) + 2;
+	path = malloc(n);
+	if (path)
+		snprintf(path, n, "%s/%s", dir, name);
+	free(dir);
+	return path;
+}
+
+enum cf_error
+cli_open(const char *path, struct cf_casefile **cf)
+{
+	enum cf_store_reason why = CF_STORE_REASON_NONE;
+	enum cf_error e = casefile_open(path, cf, &why);
+
+	if (e != CF_OK)
+		cli_fail(e, why, path);
+	return e;
+}
+
+enum cf_error
+cli_open_unlocked(const struct cf_cli_opts *opts, const char *path, struct cf_casefile **cf)
+{
+	char prompt[160];
+	char *pass = NULL;
+	size_t len = 0;
+	enum cf_error e;
+
+	*cf = NULL;
+	if (!opts->user) {
+		fprintf(stderr, _("carefile: this command needs a user name (-u USER)\n"));
+		return CF_ERR_USAGE;
+	}
+	/* the file is checked (and locked) before anyone types a passphrase */
+	e = cli_open(path, cf);
+	if (e != CF_OK)
+		return e;
+	snprintf(prompt, sizeof prompt, _("Passphrase for %s: "), opts->user);
+	e = cli_read_secret(opts->passphrase_fd, prompt, &pass, &len);
+	if (e == CF_ERR_USAGE)
+		fprintf(stderr, _("carefile: no terminal to ask for the passphrase; use --passphrase-fd N\n"));
+	else if (e != CF_OK)
+		cli_fail(e, CF_STORE_REASON_NONE, NULL);
+	if (e == CF_OK) {
+		e = casefile_unlock(*cf, opts->user, pass, len);
+		if (e != CF_OK)
+			cli_fail(e, e == CF_ERR_DAMAGED ? CF_STORE_REASON_KEYSLOT : CF_STORE_REASON_NONE, path);
+	}
+	crypto_secure_free(pass);
+	if (e != CF_OK)
+		casefile_close(cf);
+	return e;
+}

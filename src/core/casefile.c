@@ -1,0 +1,771 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Case file life cycle: create, open, unlock (keyslot + header MAC), lock, record sealing, demo. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "carefile/i18n.h"
+#include "carefile/user.h"
+#include "casefile-internal.h"
+
+/* ---- canonical little-endian serialisation of the header ---- */
+
+struct buf {
+	uint8_t *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void
+buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n > b->cap) {
+		size_t ncap = b->cap ? b->cap : 256;
+		uint8_t *np;
+
+		while (ncap < b->len + n)
+			ncap *= 2;
+		np = realloc(b->p, ncap);
+		if (!np) {
+			b->failed = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+static void
+buf_u64(struct buf *b, uint64_t v)
+{
+	uint8_t x[8];
+
+	for (int i = 0; i < 8; i++)
+		x[i] = (uint8_t)(v >> (8 * i));
+	buf_put(b, x, 8);
+}
+
+static void
+buf_u32(struct buf *b, uint32_t v)
+{
+	uint8_t x[4];
+
+	for (int i = 0; i < 4; i++)
+		x[i] = (uint8_t)(v >> (8 * i));
+	buf_put(b, x, 4);
+}
+
+/* u32 length, then the bytes */
+static void
+buf_lv(struct buf *b, const void *p, size_t n)
+{
+	buf_u32(b, (uint32_t)n);
+	buf_put(b, p, n);
+}
+
+static void
+header_fields(struct buf *b, const struct cf_store_meta *m)
+{
+	static const char tag[] = "carefile header v1";
+
+	buf_lv(b, tag, sizeof tag - 1);
+	buf_u32(b, (uint32_t)m->format_version);
+	buf_lv(b, m->file_id, sizeof m->file_id);
+	buf_u64(b, (uint64_t)m->created);
+}
+
+/* Unkeyed BLAKE2b of the format fields: accidental damage is found before any key derivation. */
+static enum cf_error
+header_sum(const struct cf_store_meta *m, uint8_t out[CF_HASH_BYTES])
+{
+	struct buf b = { 0 };
+
+	header_fields(&b, m);
+	if (b.failed) {
+		free(b.p);
+		return CF_ERR_NOMEM;
+	}
+	crypto_hash_blake2b(b.p, b.len, out);
+	free(b.p);
+	return CF_OK;
+}
+
+/*
+ * The bytes the header MAC covers: format fields, then every user, keyslot
+ * (metadata and blob) and grant in id order. Caller frees *out.
+ */
+static enum cf_error
+header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
+{
+	struct cf_store_meta m;
+	struct cf_store_user *users = NULL;
+	struct cf_store_keyslot *slots = NULL;
+	struct cf_store_grant *grants = NULL;
+	size_t nu = 0, ns = 0, ng = 0;
+	struct buf b = { 0 };
+	enum cf_error e;
+
+	*out = NULL;
+	*len = 0;
+	e = store_meta_get(st, &m);
+	if (e != CF_OK)
+		return e;
+	e = store_user_list(st, &users, &nu);
+	if (e == CF_OK)
+		e = store_keyslot_list(st, &slots, &ns);
+	if (e == CF_OK)
+		e = store_grant_list(st, 0, &grants, &ng);
+	if (e == CF_OK) {
+		header_fields(&b, &m);
+		buf_u32(&b, (uint32_t)nu);
+		/* store_user_list() orders by name; the MAC does not depend on that order's collation */
+		for (size_t i = 0; i < nu; i++) {
+			const struct cf_store_user *u = &users[i];
+
+			buf_u64(&b, (uint64_t)u->id);
+			buf_lv(&b, u->uuid, sizeof u->uuid);
+			buf_lv(&b, u->name, strlen(u->name));
+			buf_u32(&b, u->roles);
+			buf_u64(&b, (uint64_t)u->created);
+			buf_u32(&b, (uint32_t)u->disabled);
+			buf_lv(&b, u->public_key, u->has_public_key ? sizeof u->public_key : 0);
+		}
+		buf_u32(&b, (uint32_t)ns);
+		for (size_t i = 0; i < ns; i++) {
+			const struct cf_store_keyslot *k = &slots[i];
+
+			buf_u64(&b, (uint64_t)k->id);
+			buf_lv(&b, k->uuid, sizeof k->uuid);
+			buf_u32(&b, (uint32_t)k->kind);
+			buf_u64(&b, (uint64_t)k->user_id);
+			buf_u32(&b, k->compartments);
+			buf_u64(&b, (uint64_t)k->created);
+			buf_lv(&b, k->blob, k->blob_len);
+		}
+		buf_u32(&b, (uint32_t)ng);
+		for (size_t i = 0; i < ng; i++) {
+			const struct cf_store_grant *g = &grants[i];
+
+			buf_u64(&b, (uint64_t)g->id);
+			buf_u64(&b, (uint64_t)g->user_id);
+			buf_u32(&b, g->compartments);
+			buf_u64(&b, (uint64_t)g->created);
+			buf_lv(&b, g->blob, g->blob_len);
+		}
+		if (b.failed)
+			e = CF_ERR_NOMEM;
+	}
+	store_meta_fini(&m);
+	store_user_list_free(&users, nu);
+	store_keyslot_list_free(&slots, ns);
+	store_grant_list_free(&grants, ng);
+	if (e != CF_OK) {
+		free(b.p);
+		return e;
+	}
+	*out = b.p;
+	*len = b.len;
+	return CF_OK;
+}
+
+enum cf_error
+casefile_header_update(struct cf_casefile *cf)
+{
+	uint8_t mac[CF_MAC_BYTES];
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	enum cf_error e;
+
+	if (!cf->kr)
+		return CF_ERR_LOCKED;
+	e = header_bytes(cf->st, &bytes, &len);
+	if (e != CF_OK)
+		return e;
+	e = (enum cf_error)crypto_header_mac(cf->kr, bytes, len, mac);
+	free(bytes);
+	if (e == CF_OK)
+		e = store_meta_set_mac(cf->st, mac, sizeof mac);
+	return e;
+}
+
+static enum cf_error
+header_verify(struct cf_casefile *cf, const struct cf_keyring *kr)
+{
+	struct cf_store_meta m;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	enum cf_error e;
+
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	if (!m.mac || m.mac_len != CF_MAC_BYTES) {
+		store_meta_fini(&m);
+		return CF_ERR_DAMAGED;
+	}
+	e = header_bytes(cf->st, &bytes, &len);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_header_mac_verify(kr, bytes, len, m.mac);
+	free(bytes);
+	store_meta_fini(&m);
+	return e == CF_OK ? CF_OK : (e == CF_ERR_NOMEM ? e : CF_ERR_DAMAGED);
+}
+
+/* ---- open / create ---- */
+
+static struct cf_casefile *
+casefile_new(const char *path)
+{
+	struct cf_casefile *cf = calloc(1, sizeof *cf);
+
+	if (!cf)
+		return NULL;
+	cf->path = strdup(path);
+	if (!cf->path) {
+		free(cf);
+		return NULL;
+	}
+	return cf;
+}
+
+static enum cf_error
+load_meta(struct cf_casefile *cf, enum cf_store_reason *reason)
+{
+	struct cf_store_meta m;
+	uint8_t sum[CF_HASH_BYTES];
+	enum cf_error e = store_meta_get(cf->st, &m);
+
+	if (e != CF_OK) {
+		if (reason)
+			*reason = CF_STORE_REASON_HEADER;
+		return e;
+	}
+	e = header_sum(&m, sum);
+	if (e == CF_OK && (!m.sum || m.sum_len != sizeof sum || crypto_memcmp(m.sum, sum, sizeof sum) != 0)) {
+		e = CF_ERR_DAMAGED;
+		if (reason)
+			*reason = CF_STORE_REASON_HEADER;
+	}
+	cf->format_version = m.format_version;
+	memcpy(cf->file_id, m.file_id, sizeof cf->file_id);
+	store_meta_fini(&m);
+	return e;
+}
+
+enum cf_error
+casefile_open(const char *path, struct cf_casefile **out, enum cf_store_reason *reason)
+{
+	struct cf_casefile *cf;
+	enum cf_error e;
+
+	*out = NULL;
+	if (reason)
+		*reason = CF_STORE_REASON_NONE;
+	if (crypto_init() != CF_OK)
+		return CF_ERR_CRYPTO;
+	cf = casefile_new(path);
+	if (!cf)
+		return CF_ERR_NOMEM;
+	e = store_open(path, &cf->st, reason);
+	if (e == CF_OK)
+		e = load_meta(cf, reason);
+	if (e != CF_OK) {
+		casefile_close(&cf);
+		return e;
+	}
+	*out = cf;
+	return CF_OK;
+}
+
+enum cf_error
+casefile_kdf_params(const struct cf_kdf_params *kdf, struct cf_kdf_params *out)
+{
+	if (kdf) {
+		*out = *kdf;
+		return (enum cf_error)crypto_kdf_params_check(out);
+	}
+	return (enum cf_error)crypto_kdf_calibrate(1.0, out);
+}
+
+enum cf_error
+casefile_create(const char *path, const char *user, const char *pass, size_t pass_len, int skip_strength,
+                const struct cf_kdf_params *kdf, char **recovery_text, struct cf_casefile **out,
+                enum cf_store_reason *reason)
+{
+	struct cf_casefile *cf = NULL;
+	struct cf_kdf_params params;
+	struct cf_recovery_key *rk = NULL;
+	uint8_t uuid[CF_UUID_BYTES], pk[CF_PUBLIC_KEY_BYTES], sum[CF_HASH_BYTES];
+	uint8_t *blob = NULL;
+	size_t blob_len = 0;
+	struct cf_store_meta m;
+	int64_t now = (int64_t)time(NULL);
+	const uint32_t roles = CF_ROLE_ADMIN | CF_ROLE_COUNSELOR | CF_ROLE_SUPERVISOR;
+	int created = 0;
+	enum cf_error e;
+
+	*out = NULL;
+	if (recovery_text)
+		*recovery_text = NULL;
+	if (reason)
+		*reason = CF_STORE_REASON_NONE;
+	if (crypto_init() != CF_OK)
+		return CF_ERR_CRYPTO;
+	if (!user_name_valid(user))
+		return CF_ERR_INVALID;
+	if (!skip_strength) {
+		e = user_passphrase_check(pass, user, NULL);
+		if (e != CF_OK)
+			return e;
+	}
+	e = casefile_kdf_params(kdf, &params);
+	if (e != CF_OK)
+		return e;
+	cf = casefile_new(path);
+	if (!cf)
+		return CF_ERR_NOMEM;
+	crypto_random_bytes(cf->file_id, sizeof cf->file_id);
+	cf->format_version = CF_STORE_SCHEMA_VERSION;
+	e = store_create(path, cf->file_id, now, &cf->st, reason);
+	if (e != CF_OK)
+		goto fail;
+	created = 1;
+	/* roles admin+counselor+supervisor hold every compartment: see user.h */
+	e = (enum cf_error)crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &cf->kr);
+	if (e != CF_OK)
+		goto fail;
+	e = store_begin(cf->st);
+	if (e != CF_OK)
+		goto fail;
+	e = store_meta_get(cf->st, &m);
+	if (e == CF_OK) {
+		e = header_sum(&m, sum);
+		store_meta_fini(&m);
+	}
+	if (e == CF_OK)
+		e = store_meta_set_sum(cf->st, sum, sizeof sum);
+	crypto_random_uuid(uuid);
+	if (e == CF_OK)
+		e = store_user_add(cf->st, user, uuid, roles, now, &cf->user_id);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_public_key(cf->kr, pk);
+	if (e == CF_OK)
+		e = store_user_set_public_key(cf->st, cf->user_id, pk);
+	if (e == CF_OK) {
+		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, user };
+
+		e = (enum cf_error)crypto_keyslot_seal_passphrase(cf->kr, pass, pass_len, &params, &ad, &blob, &blob_len);
+	}
+	crypto_random_uuid(uuid);
+	if (e == CF_OK)
+		e = store_keyslot_put(cf->st, CF_SLOT_PASSPHRASE, cf->user_id, uuid, crypto_keyring_mask(cf->kr), now,
+		                      blob, blob_len);
+	free(blob);
+	blob = NULL;
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_recovery_key_generate(&rk);
+	if (e == CF_OK) {
+		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, CF_RECOVERY_SLOT_ID };
+
+		e = (enum cf_error)crypto_keyslot_seal_recovery(cf->kr, rk, &ad, &blob, &blob_len);
+	}
+	crypto_random_uuid(uuid);
+	if (e == CF_OK)
+		e = store_keyslot_put(cf->st, CF_SLOT_RECOVERY, 0, uuid, CF_COMPARTMENT_MASK_ALL, now, blob, blob_len);
+	free(blob);
+	if (e == CF_OK)
+		e = casefile_header_update(cf);
+	if (e == CF_OK && recovery_text) {
+		*recovery_text = crypto_secure_alloc(CF_RECOVERY_TEXT_SIZE);
+		if (!*recovery_text)
+			e = CF_ERR_NOMEM;
+		else
+			e = (enum cf_error)crypto_recovery_key_format(rk, *recovery_text, CF_RECOVERY_TEXT_SIZE);
+	}
+	crypto_recovery_key_free(&rk);
+	if (e == CF_OK)
+		e = store_commit(cf->st);
+	if (e != CF_OK)
+		goto fail;
+	cf->user = strdup(user);
+	if (!cf->user) {
+		e = CF_ERR_NOMEM;
+		goto fail;
+	}
+	cf->roles = roles;
+	*out = cf;
+	return CF_OK;
+
+fail:
+	if (recovery_text && *recovery_text) {
+		crypto_secure_free(*recovery_text);
+		*recovery_text = NULL;
+	}
+	casefile_close(&cf);
+	/* fail closed: no half-made case file is left at the path this call created */
+	if (created)
+		(void)unlink(path);
+	return e == CF_OK ? CF_ERR_FAIL : e;
+}
+
+enum cf_error
+casefile_init(const char *path, const char *user, const char *pass, size_t pass_len,
+              const struct cf_kdf_params *kdf, char **recovery_text, enum cf_store_reason *reason)
+{
+	struct cf_casefile *cf = NULL;
+	enum cf_error e = casefile_create(path, user, pass, pass_len, 0, kdf, recovery_text, &cf, reason);
+
+	casefile_close(&cf);
+	return e;
+}
+
+/* ---- unlock / lock ---- */
+
+struct pass_ctx {
+	const char *pass;
+	size_t len;
+};
+
+static int
+open_with_passphrase(const uint8_t *blob, size_t blob_len, const struct cf_keyslot_ad *ad, void *ctx,
+                     struct cf_keyring **out)
+{
+	const struct pass_ctx *p = ctx;
+
+	return crypto_keyslot_open_passphrase(blob, blob_len, p->pass, p->len, ad, out);
+}
+
+/* Merges pending grants into kr and re-seals the user's slot with pass, in one transaction. */
+static enum cf_error
+merge_grants(struct cf_casefile *cf, const struct cf_store_user *u, const struct cf_store_keyslot *slot,
+             const char *pass, size_t pass_len)
+{
+	struct cf_store_grant *grants = NULL;
+	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, u->name };
+	struct cf_kdf_params params;
+	struct cf_keyring *merged = NULL;
+	uint8_t *blob = NULL;
+	size_t ng = 0, blob_len = 0;
+	int kind;
+	enum cf_error e = store_grant_list(cf->st, u->id, &grants, &ng);
+
+	if (e != CF_OK || ng == 0 || !pass) {
+		store_grant_list_free(&grants, ng);
+		return e;
+	}
+	e = (enum cf_error)crypto_keyring_copy(cf->kr, &merged);
+	for (size_t i = 0; e == CF_OK && i < ng; i++)
+		e = (enum cf_error)crypto_grant_open(merged, grants[i].blob, grants[i].blob_len, &ad, NULL);
+	if (e != CF_OK && e != CF_ERR_NOMEM)
+		e = CF_ERR_DAMAGED;
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyslot_info(slot->blob, slot->blob_len, &kind, &params);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyslot_seal_passphrase(merged, pass, pass_len, &params, &ad, &blob, &blob_len);
+	if (e == CF_OK)
+		e = store_begin(cf->st);
+	if (e == CF_OK) {
+		e = store_keyslot_put(cf->st, CF_SLOT_PASSPHRASE, u->id, slot->uuid, crypto_keyring_mask(merged),
+		                      (int64_t)time(NULL), blob, blob_len);
+		for (size_t i = 0; e == CF_OK && i < ng; i++)
+			e = store_grant_remove(cf->st, grants[i].id);
+		if (e == CF_OK) {
+			struct cf_keyring *old = cf->kr;
+
+			cf->kr = merged;
+			e = casefile_header_update(cf);
+			cf->kr = old;
+		}
+		if (e == CF_OK)
+			e = store_commit(cf->st);
+		else
+			store_rollback(cf->st);
+	}
+	free(blob);
+	store_grant_list_free(&grants, ng);
+	if (e == CF_OK) {
+		crypto_keyring_free(&cf->kr);
+		cf->kr = merged;
+	} else {
+		crypto_keyring_free(&merged);
+	}
+	return e;
+}
+
+enum cf_error
+casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_opener opener, void *ctx,
+                     const char *pass, size_t pass_len)
+{
+	struct cf_store_user u;
+	struct cf_store_keyslot slot;
+	struct cf_keyring *kr = NULL;
+	uint8_t pk[CF_PUBLIC_KEY_BYTES];
+	enum cf_error e;
+
+	if (!cf || !user)
+		return CF_ERR_INVALID;
+	if (cf->kr)
+		return CF_ERR_FAIL;
+	if (cf->user && strcmp(cf->user, user) != 0)
+		return CF_ERR_AUTH;
+	e = store_user_find(cf->st, user, &u);
+	if (e == CF_ERR_NOT_FOUND)
+		return CF_ERR_AUTH;
+	if (e != CF_OK)
+		return e;
+	e = store_keyslot_get(cf->st, CF_SLOT_PASSPHRASE, u.id, &slot);
+	if (e == CF_ERR_NOT_FOUND)
+		e = CF_ERR_DAMAGED;
+	if (e != CF_OK) {
+		store_user_fini(&u);
+		return e;
+	}
+	{
+		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, u.name };
+
+		e = (enum cf_error)opener(slot.blob, slot.blob_len, &ad, ctx, &kr);
+	}
+	/* What the slot says it holds, what it holds and who it belongs to must agree. */
+	if (e == CF_OK && crypto_keyring_mask(kr) != slot.compartments)
+		e = CF_ERR_DAMAGED;
+	if (e == CF_OK && (crypto_keyring_public_key(kr, pk) != CF_OK || !u.has_public_key ||
+	                   crypto_memcmp(pk, u.public_key, sizeof pk) != 0))
+		e = CF_ERR_DAMAGED;
+	if (e == CF_OK)
+		e = header_verify(cf, kr);
+	if (e == CF_OK) {
+		cf->kr = kr;
+		kr = NULL;
+		e = merge_grants(cf, &u, &slot, pass, pass_len);
+		if (e != CF_OK)
+			crypto_keyring_free(&cf->kr);
+	}
+	crypto_keyring_free(&kr);
+	if (e == CF_OK && !cf->user) {
+		cf->user = strdup(user);
+		if (!cf->user) {
+			crypto_keyring_free(&cf->kr);
+			e = CF_ERR_NOMEM;
+		}
+	}
+	if (e == CF_OK) {
+		cf->user_id = u.id;
+		cf->roles = u.roles;
+		cf->recovery = 0;
+	}
+	store_keyslot_fini(&slot);
+	store_user_fini(&u);
+	return e;
+}
+
+enum cf_error
+casefile_unlock(struct cf_casefile *cf, const char *user, const char *pass, size_t pass_len)
+{
+	struct pass_ctx ctx = { pass, pass_len };
+
+	return casefile_unlock_with(cf, user, open_with_passphrase, &ctx, pass, pass_len);
+}
+
+enum cf_error
+casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, size_t *bad_group)
+{
+	struct cf_recovery_key *rk = NULL;
+	struct cf_store_keyslot slot;
+	struct cf_keyring *kr = NULL;
+	struct cf_keyslot_ad ad;
+	enum cf_error e;
+
+	if (!cf)
+		return CF_ERR_INVALID;
+	if (cf->kr)
+		return CF_ERR_FAIL;
+	if (cf->user)
+		return CF_ERR_AUTH; /* a locked session returns to its own user only */
+	e = (enum cf_error)crypto_recovery_key_parse(text, len, &rk, bad_group);
+	if (e != CF_OK)
+		return e;
+	e = store_keyslot_get(cf->st, CF_SLOT_RECOVERY, 0, &slot);
+	if (e == CF_ERR_NOT_FOUND)
+		e = CF_ERR_DAMAGED;
+	if (e != CF_OK) {
+		crypto_recovery_key_free(&rk);
+		return e;
+	}
+	ad.format_version = (uint32_t)cf->format_version;
+	ad.file_id = cf->file_id;
+	ad.slot_id = CF_RECOVERY_SLOT_ID;
+	e = (enum cf_error)crypto_keyslot_open_recovery(slot.blob, slot.blob_len, rk, &ad, &kr);
+	crypto_recovery_key_free(&rk);
+	if (e == CF_OK && (crypto_keyring_mask(kr) != CF_COMPARTMENT_MASK_ALL ||
+	                   slot.compartments != CF_COMPARTMENT_MASK_ALL))
+		e = CF_ERR_DAMAGED;
+	if (e == CF_OK)
+		e = header_verify(cf, kr);
+	store_keyslot_fini(&slot);
+	if (e != CF_OK) {
+		crypto_keyring_free(&kr);
+		return e;
+	}
+	cf->kr = kr;
+	cf->recovery = 1;
+	cf->roles = CF_ROLE_ALL;
+	cf->user_id = 0;
+	return CF_OK;
+}
+
+void
+casefile_lock(struct cf_casefile *cf)
+{
+	if (!cf)
+		return;
+	crypto_keyring_free(&cf->kr);
+	if (cf->recovery) {
+		cf->recovery = 0;
+		cf->roles = 0;
+	}
+}
+
+void
+casefile_close(struct cf_casefile **cfp)
+{
+	struct cf_casefile *cf;
+
+	if (!cfp || !*cfp)
+		return;
+	cf = *cfp;
+	casefile_lock(cf);
+	store_close(&cf->st);
+	free(cf->user);
+	free(cf->path);
+	free(cf);
+	*cfp = NULL;
+}
+
+int
+casefile_is_unlocked(const struct cf_casefile *cf)
+{
+	return cf && cf->kr != NULL;
+}
+
+int
+casefile_is_recovery(const struct cf_casefile *cf)
+{
+	return cf && cf->kr && cf->recovery;
+}
+
+const char *
+casefile_user(const struct cf_casefile *cf)
+{
+	return cf ? cf->user : NULL;
+}
+
+uint32_t
+casefile_roles(const struct cf_casefile *cf)
+{
+	return cf && cf->kr ? cf->roles : 0;
+}
+
+cf_compartment_mask
+casefile_compartments(const struct cf_casefile *cf)
+{
+	return cf && cf->kr ? crypto_keyring_mask(cf->kr) : 0;
+}
+
+struct cf_store *
+casefile_store(struct cf_casefile *cf)
+{
+	return cf ? cf->st : NULL;
+}
+
+const char *
+casefile_path(const struct cf_casefile *cf)
+{
+	return cf ? cf->path : NULL;
+}
+
+/* ---- records ---- */
+
+enum cf_error
+casefile_record_seal(const struct cf_casefile *cf, enum cf_compartment c, const char *table, const char *column,
+                     const uint8_t *row_uuid, const void *plain, size_t len, uint8_t **blob, size_t *blob_len)
+{
+	struct cf_record_ad ad = { (uint32_t)cf->format_version, cf->file_id, table, column, row_uuid };
+
+	if (!cf->kr)
+		return CF_ERR_LOCKED;
+	return (enum cf_error)crypto_record_seal(cf->kr, c, &ad, plain, len, blob, blob_len);
+}
+
+enum cf_error
+casefile_record_open(const struct cf_casefile *cf, enum cf_compartment c, const char *table, const char *column,
+                     const uint8_t *row_uuid, const uint8_t *blob, size_t blob_len, char **plain,
+                     size_t *plain_len)
+{
+	struct cf_record_ad ad = { (uint32_t)cf->format_version, cf->file_id, table, column, row_uuid };
+
+	if (!cf->kr)
+		return CF_ERR_LOCKED;
+	return (enum cf_error)crypto_record_open(cf->kr, c, &ad, blob, blob_len, plain, plain_len);
+}
+
+/* ---- demo ---- */
+
+enum cf_error
+casefile_demo_create(const char *path, enum cf_store_reason *reason)
+{
+	struct cf_casefile *cf = NULL;
+	struct cf_kdf_params floor;
+	char *pass;
+	size_t len = strlen(CF_DEMO_PASSPHRASE), hlen = strlen(CF_DEMO_HOTLINE_PASSPHRASE);
+	enum cf_error e;
+
+	if (crypto_init() != CF_OK)
+		return CF_ERR_CRYPTO;
+	crypto_kdf_params_floor(&floor);
+	pass = crypto_secure_alloc(64);
+	if (!pass)
+		return CF_ERR_NOMEM;
+	memcpy(pass, CF_DEMO_PASSPHRASE, len + 1);
+	e = casefile_create(path, CF_DEMO_USER, pass, len, 1, &floor, NULL, &cf, reason);
+	if (e == CF_OK) {
+		memcpy(pass, CF_DEMO_HOTLINE_PASSPHRASE, hlen + 1);
+		e = casefile_user_add(cf, CF_DEMO_HOTLINE_USER, CF_ROLE_HOTLINE, pass, hlen, 1, &floor);
+		casefile_close(&cf);
+		if (e != CF_OK)
+			(void)unlink(path);
+	}
+	crypto_secure_free(pass);
+	return e;
+}
+
+/* ---- messages ---- */
+
+const char *
+casefile_reason_text(enum cf_store_reason reason)
+{
+	switch (reason) {
+	case CF_STORE_REASON_NONE: return "";
+	case CF_STORE_REASON_NO_FILE: return _("There is no file at this path.");
+	case CF_STORE_REASON_NOT_REGULAR: return _("The path is not a regular file.");
+	case CF_STORE_REASON_EMPTY: return _("The file is empty.");
+	case CF_STORE_REASON_NOT_SQLITE: return _("The file is not a database.");
+	case CF_STORE_REASON_FOREIGN: return _("The file is a database of another program.");
+	case CF_STORE_REASON_TRUNCATED: return _("The file is shorter than it should be (truncated).");
+	case CF_STORE_REASON_NEWER: return _("Update carefile to open it.");
+	case CF_STORE_REASON_BAD_VERSION: return _("The format version in the file is invalid.");
+	case CF_STORE_REASON_CORRUPT: return _("The database structure is damaged.");
+	case CF_STORE_REASON_PRAGMA: return _("The database settings could not be enforced.");
+	case CF_STORE_REASON_IN_USE: return _("Close the other carefile first.");
+	case CF_STORE_REASON_EXISTS: return _("A file is already at this path; nothing was overwritten.");
+	case CF_STORE_REASON_IO: return _("The file could not be read or written.");
+	case CF_STORE_REASON_HEADER: return _("The case file header is damaged.");
+	case CF_STORE_REASON_KEYSLOT: return _("A keyslot or the header failed its integrity check.");
+	}
+	return "";
+}
