@@ -39,7 +39,8 @@ size_t pinyin_initials(const char *name, char *buf, size_t size);
 /*
  * Sort key: compare keys with strcmp() to sort names in pinyin order,
  * syllable by syllable (李 li before 梁 liang), names with equal pinyin by
- * code point, characters without reading after all pinyin. snprintf-like;
+ * code point, characters without reading after all pinyin; a run of ASCII
+ * letters and digits sorts as one word ("zoe" after 曾 zeng). snprintf-like;
  * the key is at most 8 * strlen(name) + 2 bytes (plus the NUL).
  */
 size_t pinyin_sort_key(const char *name, char *buf, size_t size);

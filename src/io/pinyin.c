@@ -230,8 +230,17 @@ pinyin_sort_key(const char *name, char *buf, size_t size)
 	struct out o = { buf, size, 0 };
 	struct name_iter it;
 	struct unit u;
+	bool in_word = false; /* inside a run of ASCII letters/digits: one unit, "zoe" after "zeng" */
 	iter_init(&it, name);
 	while (iter_next(&it, &u)) {
+		if (u.syl && u.cp < 0x80) {
+			put(&o, u.syl, u.len);
+			in_word = true;
+			continue;
+		}
+		if (in_word)
+			put(&o, "\x01", 1);
+		in_word = false;
 		if (u.syl) {
 			put(&o, u.syl, u.len);
 		} else if (u.cp == ' ' || u.cp == 0x3000 || u.cp == 0xB7 || u.cp == 0x30FB || u.cp == '.') {
@@ -242,6 +251,8 @@ pinyin_sort_key(const char *name, char *buf, size_t size)
 		}
 		put(&o, "\x01", 1);
 	}
+	if (in_word)
+		put(&o, "\x01", 1);
 	put(&o, "\x02", 1);
 	put(&o, name, strlen(name));
 	return finish(&o);
