@@ -308,6 +308,8 @@ crypto_blind_index(const struct cf_keyring *kr, enum cf_compartment c, const cha
 
 #define GRANT_PLAIN_BYTES (CF_FILE_ID_BYTES + 32 + 4 + 4 + CF_KEYS_TABLE_BYTES)
 
+_Static_assert(1 + GRANT_PLAIN_BYTES + crypto_box_SEALBYTES == CF_GRANT_BLOB_BYTES, "grant blob size");
+
 int
 crypto_keyslot_ad_check(const struct cf_keyslot_ad *ad)
 {
