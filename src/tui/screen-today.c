@@ -9,7 +9,8 @@
 
 struct today {
 	struct cf_tui_list *list; /* rows come from the case file later; none yet */
-	struct cf_rect title, intro, table;
+	struct cf_tui_filter filter;
+	struct cf_rect title, intro, table, filter_line;
 };
 
 static const struct cf_tui_column today_columns[] = {
@@ -53,6 +54,7 @@ today_free(struct cf_screen *s)
 	if (!t)
 		return;
 	tui_list_free(&t->list);
+	tui_widget_filter_fini(&t->filter);
 	free(t);
 	s->priv = NULL;
 }
@@ -66,9 +68,10 @@ today_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 	t->title = (struct cf_rect){ area->x + 2, area->y, area->w - 4, 1 };
 	t->intro = (struct cf_rect){ area->x + 2, area->y + 2, area->w - 4, intro_h };
 	t->table = (struct cf_rect){ area->x + 2, area->y + 2 + intro_h, area->w - 4,
-	                             area->h - 2 - intro_h };
+	                             area->h - 3 - intro_h };
 	if (t->table.h < 0)
 		t->table.h = 0;
+	t->filter_line = (struct cf_rect){ area->x + 2, area->y + area->h - 1, area->w - 4, 1 };
 }
 
 static void
@@ -84,21 +87,33 @@ today_draw(struct cf_screen *s)
 	tui_widget_list_draw(t->list, today_columns, sizeof today_columns / sizeof today_columns[0],
 	                     today_cell, NULL, &t->table,
 	                     _("Nothing needs attention: no case file is open yet."));
+	if (tui_widget_filter_visible(&t->filter))
+		tui_widget_filter_draw(&t->filter, &t->filter_line, s->tui);
 }
 
 static enum tui_key_result
 today_key(struct cf_screen *s, const struct cf_tui_key *k)
 {
 	struct today *t = s->priv;
+	enum tui_key_result r = tui_widget_filter_key(&t->filter, t->list, k);
 
+	if (r != TUI_KEY_UNHANDLED)
+		return r;
 	return tui_widget_list_key(t->list, k, t->table.h - 1);
 }
+
+static const struct cf_tui_keyhelp today_keys[] = {
+	/* TRANSLATORS: hint label, at most 8 columns. */
+	{ "/", N_("Filter the list; Enter keeps the filter, Esc clears it"), N_("Filter") },
+	{ "Up/Down", N_("Move the selection"), NULL },
+	{ NULL, NULL, NULL },
+};
 
 const struct cf_screen_ops tui_screen_today = {
 	.name = "today",
 	/* TRANSLATORS: screen titles in the header line: at most 16 columns. */
 	.title = N_("Today"),
-	.keys = NULL,
+	.keys = today_keys,
 	.init = today_init,
 	.free = today_free,
 	.layout = today_layout,

@@ -47,4 +47,27 @@ void tui_widget_list_draw(struct cf_tui_list *list, const struct cf_tui_column *
 /* Up/Down/PgUp/PgDn/Home/End on a list in a view of height rows; TUI_KEY_UNHANDLED for other keys. */
 enum tui_key_result tui_widget_list_key(struct cf_tui_list *list, const struct cf_tui_key *k, int height);
 
+/*
+ * The incremental filter of a list: '/' opens a one-line editor, each key
+ * filters again, Enter keeps the filter and returns to the list, Esc clears
+ * it. Embed one per filtered list; tui_widget_filter_fini() wipes it.
+ */
+struct cf_tui_filter {
+	struct cf_tui_edit *ed; /* created on first use */
+	bool active;            /* the editor has the keys */
+};
+
+/* Handles k for the filter of list; TUI_KEY_UNHANDLED when the filter is closed and k is not '/'. */
+enum tui_key_result tui_widget_filter_key(struct cf_tui_filter *f, struct cf_tui_list *list,
+                                          const struct cf_tui_key *k);
+
+/* True when the filter line should be shown (open, or a filter is set). */
+bool tui_widget_filter_visible(const struct cf_tui_filter *f);
+
+/* Draws "/ text" in r (one row), with the cursor when the filter is open. */
+void tui_widget_filter_draw(struct cf_tui_filter *f, const struct cf_rect *r, struct cf_tui *tui);
+
+/* Frees the filter's editor (wiping its text). */
+void tui_widget_filter_fini(struct cf_tui_filter *f);
+
 #endif

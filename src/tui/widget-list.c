@@ -2,7 +2,9 @@
 /* List widget: heading, rows laid out in columns by display width, selection, scrolling. */
 #include <stdlib.h>
 
+#include "carefile/error.h"
 #include "carefile/i18n.h"
+#include "tui-frame.h"
 #include "tui-widgets.h"
 
 /* Left edge of each column: one blank column between visible neighbours. */
@@ -72,4 +74,82 @@ tui_widget_list_key(struct cf_tui_list *list, const struct cf_tui_key *k, int he
 	default: return TUI_KEY_UNHANDLED;
 	}
 	return TUI_KEY_HANDLED;
+}
+
+/* Applies the editor's text as the list's filter. */
+static void
+filter_apply(struct cf_tui_filter *f, struct cf_tui_list *list)
+{
+	size_t need = tui_edit_utf8(f->ed, NULL, 0);
+	char *text = malloc(need + 1);
+
+	if (!text)
+		return;
+	tui_edit_utf8(f->ed, text, need + 1);
+	tui_list_set_filter(list, text);
+	free(text);
+}
+
+enum tui_key_result
+tui_widget_filter_key(struct cf_tui_filter *f, struct cf_tui_list *list, const struct cf_tui_key *k)
+{
+	if (!f->active) {
+		if (k->fn || k->code != '/')
+			return TUI_KEY_UNHANDLED;
+		if (!f->ed && !(f->ed = tui_edit_new(false, 200, NULL)))
+			return TUI_KEY_HANDLED;
+		f->active = true;
+		return TUI_KEY_HANDLED;
+	}
+	if (!k->fn && k->code == 27) {
+		tui_edit_clear(f->ed);
+		tui_list_set_filter(list, NULL);
+		f->active = false;
+		return TUI_KEY_HANDLED;
+	}
+	if (tui_key_is_enter(k)) {
+		f->active = false;
+		return TUI_KEY_HANDLED;
+	}
+	if (k->fn && (k->code == KEY_UP || k->code == KEY_DOWN || k->code == KEY_PPAGE ||
+	              k->code == KEY_NPAGE))
+		return TUI_KEY_UNHANDLED; /* the list moves while the filter is open */
+	if (tui_widget_edit_key(f->ed, k) == TUI_KEY_HANDLED) {
+		filter_apply(f, list);
+		return TUI_KEY_HANDLED;
+	}
+	/* F1 and Ctrl-L still reach the frame; nothing else leaks out as a command */
+	if ((k->fn && k->code == KEY_F(1)) || (!k->fn && k->code == TUI_CTRL('L')))
+		return TUI_KEY_UNHANDLED;
+	return TUI_KEY_HANDLED;
+}
+
+bool
+tui_widget_filter_visible(const struct cf_tui_filter *f)
+{
+	size_t len = 0;
+
+	if (f->active)
+		return true;
+	if (f->ed)
+		tui_edit_wtext(f->ed, &len);
+	return len > 0;
+}
+
+void
+tui_widget_filter_draw(struct cf_tui_filter *f, const struct cf_rect *r, struct cf_tui *tui)
+{
+	struct cf_rect text = { r->x + 2, r->y, r->w - 2, 1 };
+
+	if (r->w < 3 || r->h < 1 || !f->ed)
+		return;
+	tui_draw_text(r->y, r->x, 2, "/", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_widget_edit_draw(f->ed, &text, f->active, tui);
+}
+
+void
+tui_widget_filter_fini(struct cf_tui_filter *f)
+{
+	tui_edit_free(&f->ed);
+	f->active = false;
 }
