@@ -89,10 +89,16 @@ symbol_value(unsigned char ch)
 		ch = '1';
 	else if (ch == 'O')
 		ch = '0';
-	for (uint8_t v = 0; v < 32; v++)
-		if (alphabet[v] == (char)ch)
-			return v;
-	return INVALID;
+	/* Scan the whole alphabet whatever the character: no timing hint of the key's characters. */
+	unsigned int found = INVALID;
+
+	for (unsigned int v = 0; v < 32; v++) {
+		unsigned int eq = (unsigned int)((unsigned char)alphabet[v] ^ ch);
+
+		eq = ((eq | (0u - eq)) >> 31) ^ 1u;   /* 1 when equal */
+		found ^= (found ^ v) & (0u - eq);
+	}
+	return (uint8_t)found;
 }
 
 static int
