@@ -391,7 +391,11 @@ int crypto_recovery_key_format(const struct cf_recovery_key *rk, char *out, size
  * frees with crypto_recovery_key_free()); CF_ERR_RECOVERY_KEY with *bad_group
  * = the 0-based index of the first group that is mistyped, missing or has a
  * character outside the alphabet (CF_RECOVERY_GROUPS if there is extra text
- * after the last group); CF_ERR_NOMEM. bad_group may be NULL.
+ * after the last group); CF_ERR_NOMEM. bad_group may be NULL. When groups are
+ * separated, a group typed with a character too few or too many is reported
+ * as itself; typed without separators, a dropped character is reported at
+ * its group or (1 time in 32 per group) a later one. Shown to users as
+ * bad_group + 1.
  */
 int crypto_recovery_key_parse(const char *text, size_t len, struct cf_recovery_key **out, size_t *bad_group);
 
