@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -562,7 +563,21 @@ dump_screen(FILE *out)
 
 /* --- main loop ----------------------------------------------------------------- */
 
-/* Reads the next key; wait false: only what is already buffered. Returns false when there is none. */
+/*
+ * True when the terminal has input waiting. Checked with poll() instead of a
+ * zero curses timeout: wget_wch() with a timeout drops the bytes of a UTF-8
+ * character it has begun when the rest is not there yet, which loses
+ * characters of a paste that the terminal delivers in pieces.
+ */
+static bool
+input_pending(struct cf_tui *tui)
+{
+	struct pollfd p = { fileno(tui->in), POLLIN, 0 };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+/* Reads the next key; wait false: only when input is already waiting. Returns false when there is none. */
 static bool
 next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait)
 {
@@ -583,10 +598,13 @@ next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait)
 		}
 		return true;
 	}
-	timeout(wait ? -1 : 0);
+	if (!wait && !input_pending(tui))
+		return false;
+	timeout(-1);
 	do {
+		errno = 0;
 		r = get_wch(&wc);
-	} while (r == ERR && wait && errno == EINTR);
+	} while (r == ERR && errno == EINTR);
 	if (r == ERR)
 		return false;
 	k->fn = r == KEY_CODE_YES;
