@@ -127,7 +127,7 @@ cmd_add(struct cf_casefile *cf, const struct user_args *a)
 	}
 	/* refuse what is not allowed before asking for a passphrase */
 	if (!(casefile_roles(cf) & CF_ROLE_ADMIN))
-		return report(CF_ERR_PERMISSION, a->name);
+		return cli_fail(CF_ERR_PERMISSION, CF_STORE_REASON_NONE, a->name);
 	if (user_roles_compartments(roles) & ~casefile_compartments(cf))
 		return report(CF_ERR_PERMISSION, a->name);
 	e = cli_read_new_passphrase(a->new_fd, a->name, &pass, &len);
@@ -258,9 +258,12 @@ cli_cmd_user_run(const struct cf_cli_opts *opts, int argc, char **argv)
 				fprintf(stderr, _("Granted; it takes effect at %s's next unlock.\n"), a.name);
 		}
 	} else {
-		if (!a.name || a.role || a.new_fd >= 0)
+		if (!a.name || a.role || a.new_fd >= 0) {
 			rc = usage();
-		else {
+		} else if (opts->user && strcmp(a.name, opts->user) == 0) {
+			fprintf(stderr, _("carefile: you cannot remove your own account\n"));
+			rc = cf_exit_code(CF_ERR_INVALID);
+		} else {
 			rc = report(casefile_user_remove(cf, a.name), a.name);
 			if (rc == 0)
 				fprintf(stderr, _("User %s removed.\n"), a.name);
