@@ -35,14 +35,20 @@ fail() {
 }
 
 # start LOCALE COLS ROWS: runs the binary in a detached session; a marker line shows when it exits.
+# CF_NO_COLOR is passed to the program as NO_COLOR.
 start() {
 	loc=$1 cols=$2 rows=$3
 	# The program waits for a go file so the window has its final size and
 	# options before the first draw.
 	go=$(mktemp -u "${TMPDIR:-/tmp}/cf-go.XXXXXX")
-	t new-session -d -s "$SESSION" -x "$cols" -y "$rows" \
-		"while [ ! -e '$go' ]; do sleep 0.05; done; rm -f '$go'; env -u LANGUAGE TERM=screen-256color LC_ALL=$loc NO_COLOR= CAREFILE_LOCALEDIR='$CAREFILE_LOCALEDIR' '$CAREFILE_BIN'; echo CAREFILE-EXITED \$?; sleep 600" \
-		|| fail "tmux new-session"
+	# A fresh tmux server now and then exits while starting: try again.
+	tries=0
+	until t new-session -d -s "$SESSION" -x "$cols" -y "$rows" \
+		"while [ ! -e '$go' ]; do sleep 0.05; done; rm -f '$go'; env -u LANGUAGE TERM=screen-256color LC_ALL=$loc NO_COLOR='${CF_NO_COLOR:-}' CAREFILE_LOCALEDIR='$CAREFILE_LOCALEDIR' '$CAREFILE_BIN'; echo CAREFILE-EXITED \$?; sleep 600"; do
+		tries=$((tries + 1))
+		[ "$tries" -lt 5 ] || fail "tmux new-session"
+		sleep 0.2
+	done
 	t set -g status off
 	t set -g window-size manual
 	t resize-window -t "$SESSION" -x "$cols" -y "$rows"
