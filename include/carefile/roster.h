@@ -139,7 +139,9 @@ struct cf_roster_failure {
  * first records, parsed with libcsv, so quotes are respected); the header row
  * is the first record in which at least two cells map to known columns (title
  * rows above it are skipped); then every following non-blank record becomes
- * a row or one or more row errors.
+ * a row or one or more row errors. Cells are normalised (io_normalise_cell());
+ * a leading apostrophe before '=', '+', '-' or '@' (the export's formula
+ * neutralising, see io_csv_write_row()) is removed, so export + import is lossless.
  * On CF_OK *out is set (caller frees with roster_free()); rows with errors are
  * listed in (*out)->errors, never in rows, and importing nothing is still
  * CF_OK. Whole-file failures import nothing and return CF_ERR_ENCODING

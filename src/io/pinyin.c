@@ -342,6 +342,15 @@ contains_ci(const char *hay, const char *needle, size_t nlen)
 bool
 pinyin_match(const char *name, const char *query)
 {
+	/* The query as typed (lower case) inside the name: "O'Brien", "张 三". */
+	char raw[4 * MATCH_MAX + 1];
+	size_t rl = 0;
+	for (const char *p = query; *p && rl < sizeof(raw) - 1; p++)
+		raw[rl++] = lower(*p);
+	raw[rl] = '\0';
+	if (rl > 0 && contains_ci(name, raw, rl))
+		return true;
+
 	char q[MATCH_MAX + 1];
 	size_t ql = 0;
 	bool ascii = true;

@@ -517,6 +517,11 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 		enum cf_roster_column c = r->columns[i];
 		if (c == CF_COL_NONE || c == CF_COL_IGNORE || c == CF_COL_IGNORE_ID_CARD || cells[i].len == 0)
 			continue;
+		/* Undo the export's formula neutralising ('=x -> =x), so export + import is lossless. */
+		if (v[0] == '\'' && v[1] && strchr("=+-@", v[1])) {
+			memmove(v, v + 1, cells[i].len);
+			cells[i].len--;
+		}
 		size_t errors_before = r->n_errors;
 		if (cells[i].len > ROSTER_CELL_MAX)
 			row_error(&st, c, i, CF_ROW_TOO_LONG);
@@ -824,7 +829,7 @@ roster_reason_message(enum cf_roster_reason reason)
 	case CF_ROW_MISSING_NAME: return _("The name is missing");
 	case CF_ROW_MISSING_STUDENT_NUMBER: return _("The student number is missing");
 	case CF_ROW_BAD_STUDENT_NUMBER:
-		return _("The student number may only contain letters, digits, '-', '_', '.' and '/' (at most 32)");
+		return _("The student number must begin with a letter or digit and may only contain letters, digits, '-', '_', '.' and '/' (at most 32)");
 	case CF_ROW_SCIENTIFIC_STUDENT_NUMBER:
 		return _("The student number was turned into scientific notation by a spreadsheet (e.g. 1.2E+17); format the column as text and export again");
 	case CF_ROW_DUPLICATE_STUDENT_NUMBER: return _("The student number already appears in an earlier row");

@@ -231,6 +231,9 @@ student_number_valid(const char *number)
 	size_t n = strlen(number);
 	if (n == 0 || n > CF_STUDENT_NUMBER_MAX || io_is_scientific(number))
 		return false;
+	/* A leading '-' or '.' would be neutralised (or misread) by spreadsheets. */
+	if (!is_digit(number[0]) && !((number[0] | 0x20) >= 'a' && (number[0] | 0x20) <= 'z'))
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = number[i];
 		if (!(is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||

@@ -117,7 +117,7 @@ test_round_trip(void **state)
 	assert_string_equal(a->guardians[1].name, "王五");
 	assert_int_equal(a->flags, CF_STUDENT_FLAG_LEFT_BEHIND | CF_STUDENT_FLAG_BOARDING);
 	assert_int_equal(a->status, CF_STUDENT_ON_LEAVE);
-	assert_string_equal(a->remarks, "'=cmd"); /* neutralised text stays text */
+	assert_string_equal(a->remarks, "=cmd"); /* neutralised on export, restored on import */
 	const struct cf_student *b = &r->rows[1].student;
 	assert_string_equal(b->name, "Alice");
 	assert_int_equal(b->sex, CF_SEX_UNKNOWN);

@@ -76,6 +76,8 @@ test_student_number(void **state)
 	assert_false(student_number_valid("S2024 0101"));
 	assert_false(student_number_valid("学号1"));
 	assert_false(student_number_valid("1.2E+17"));
+	assert_false(student_number_valid("-12"));
+	assert_false(student_number_valid("/a"));
 	assert_false(student_number_valid("123456789012345678901234567890123")); /* 33 bytes */
 	assert_true(student_number_valid("12345678901234567890123456789012"));   /* 32 bytes */
 }
