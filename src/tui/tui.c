@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,10 @@ static const struct {
 	const struct cf_screen_ops *ops;
 	const char *hint; /* N_() label for the hint line */
 } nav_keys[] = {
-	/* TRANSLATORS: hint-line labels for the main screens: at most 8 columns (4 Chinese characters); the whole line must fit 80 columns. */
+	/*
+	 * TRANSLATORS: hint-line labels for the main screens: at most 8
+	 * columns (4 Chinese characters); the whole line must fit 80 columns.
+	 */
 	{ 't', &tui_screen_today, N_("Today") },
 	{ 's', &tui_screen_students, N_("Students") },
 	{ 'n', &tui_screen_sessions, N_("Sessions") },
@@ -564,6 +568,44 @@ dump_screen(FILE *out)
 /* --- main loop ----------------------------------------------------------------- */
 
 /*
+ * SIGINT (Ctrl-C), SIGTERM and SIGHUP end the interface through the normal
+ * path (session close, screens freed and wiped, terminal restored) instead
+ * of killing the process with the terminal in raw mode. The handler only
+ * sets this flag; the blocking read returns with EINTR and the loop stops.
+ */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Installed before newterm, so ncurses keeps its own handlers off these signals. */
+static void
+signals_install(struct sigaction *old)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: the read must return EINTR */
+	stop_signal = 0;
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+}
+
+static void
+signals_restore(const struct sigaction *old)
+{
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+}
+
+/*
  * True when the terminal has input waiting. Checked with poll() instead of a
  * zero curses timeout: wget_wch() with a timeout drops the bytes of a UTF-8
  * character it has begun when the rest is not there yet, which loses
@@ -598,13 +640,13 @@ next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait)
 		}
 		return true;
 	}
-	if (!wait && !input_pending(tui))
+	if (stop_signal || (!wait && !input_pending(tui)))
 		return false;
 	timeout(-1);
 	do {
 		errno = 0;
 		r = get_wch(&wc);
-	} while (r == ERR && errno == EINTR);
+	} while (r == ERR && errno == EINTR && !stop_signal);
 	if (r == ERR)
 		return false;
 	k->fn = r == KEY_CODE_YES;
@@ -704,12 +746,15 @@ int
 tui_main(const struct cf_cli_opts *opts)
 {
 	struct cf_tui tui;
+	struct sigaction old_actions[sizeof stop_signals / sizeof stop_signals[0]];
 	int err;
 
 	memset(&tui, 0, sizeof tui);
 	tui.cursor_y = tui.cursor_x = -1;
+	signals_install(old_actions);
 	err = open_terminal(&tui);
 	if (err != CF_OK) {
+		signals_restore(old_actions);
 		if (tui.term) {
 			endwin();
 			delscreen(tui.term);
@@ -738,6 +783,8 @@ tui_main(const struct cf_cli_opts *opts)
 		err = tui_session_open(&tui, opts);
 	if (err == CF_OK)
 		run(&tui);
+	if (err == CF_OK && stop_signal)
+		err = CF_ERR_CANCELLED;
 	tui_session_close(&tui);
 	if (tui.headless) {
 		const char *dump = getenv("CAREFILE_DUMP");
@@ -758,6 +805,7 @@ tui_main(const struct cf_cli_opts *opts)
 		fclose(tui.out);
 		fclose(tui.in);
 	}
+	signals_restore(old_actions);
 	if (err != CF_OK)
 		fprintf(stderr, "carefile: %s\n", cf_strerror(err));
 	return cf_exit_code(err);
