@@ -228,6 +228,17 @@ roster_column_from_header(const char *text)
 	for (size_t i = 0; i < roster_header_alias_count; i++)
 		if (strcmp(roster_header_aliases[i].key, key) == 0)
 			return column_from_id(roster_header_aliases[i].column_id);
+	/* The export writes translated labels: accept the current language's too. */
+	for (int c = 0; c < CF_COL__COUNT; c++) {
+		const char *label = roster_column_label((enum cf_roster_column)c);
+		size_t ln = strlen(label);
+		if (ln > 256)
+			continue;
+		char lkey[257];
+		header_key(label, lkey);
+		if (strcmp(lkey, key) == 0)
+			return (enum cf_roster_column)c;
+	}
 	return CF_COL_NONE;
 }
 
