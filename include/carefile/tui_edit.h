@@ -89,6 +89,9 @@ void tui_edit_clear(struct cf_tui_edit *ed);
 /* The text: *len wide characters, not NUL-terminated. Borrowed until the next change. */
 const wchar_t *tui_edit_wtext(const struct cf_tui_edit *ed, size_t *len);
 
+/* True for the multi-line text area, false for the single-line editor. */
+bool tui_edit_multiline(const struct cf_tui_edit *ed);
+
 /* Cursor position as an index into the text (0..len). */
 size_t tui_edit_cursor(const struct cf_tui_edit *ed);
 

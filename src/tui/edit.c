@@ -493,6 +493,12 @@ tui_edit_wtext(const struct cf_tui_edit *ed, size_t *len)
 	return ed->buf ? ed->buf : L"";
 }
 
+bool
+tui_edit_multiline(const struct cf_tui_edit *ed)
+{
+	return ed->multiline;
+}
+
 size_t
 tui_edit_cursor(const struct cf_tui_edit *ed)
 {

@@ -6,6 +6,25 @@
 #include "carefile/cli.h"
 #include "carefile/tui_screen.h"
 
+/*
+ * Adding a screen (e.g. the real Students screen):
+ *  1. Write src/tui/screen-students.c defining
+ *       const struct cf_screen_ops tui_screen_students = { .name = "students",
+ *         .title = N_("Students"), .keys = students_keys, .init, .free,
+ *         .layout, .draw, .key };
+ *     init loads data into s->priv (through core), layout computes
+ *     rectangles from the area it gets (pure), draw only draws s->priv with
+ *     tui_draw_text()/widgets, key returns TUI_KEY_HANDLED, _UNHANDLED (the
+ *     frame then handles help, lock, navigation and q) or _CLOSE.
+ *  2. Add the file to cf_tui_src in src/tui/meson.build, and remove its
+ *     entry from screen-placeholder.c.
+ *  3. A main screen gets its key in nav_keys[] and tui_global_keys[]
+ *     (tui.c), the man page KEYS section and README.md; a dialog sets
+ *     TUI_SCREEN_DIALOG and is opened with tui_push(s->tui, &ops, arg).
+ *  4. Add render cases in tests/render/cases.txt and run
+ *     tests/render/update-goldens; translations go to po/.
+ */
+
 /* Main screens, reached by one key each (see tui.c, nav_keys[]). */
 extern const struct cf_screen_ops tui_screen_today;
 extern const struct cf_screen_ops tui_screen_students;

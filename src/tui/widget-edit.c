@@ -76,7 +76,7 @@ tui_widget_edit_draw(struct cf_tui_edit *ed, const struct cf_rect *r, bool focus
 	tui_edit_set_view(ed, r->w, r->h);
 	first = tui_edit_scroll(ed);
 	tui_edit_cursor_pos(ed, &cline, &ccol);
-	multi = tui_edit_line_count(ed) > 1 || r->h > 1;
+	multi = tui_edit_multiline(ed);
 	if (multi) {
 		for (int i = 0; i < r->h; i++) {
 			size_t start, end;
