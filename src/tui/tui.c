@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -742,6 +744,22 @@ open_terminal(struct cf_tui *tui)
 	return CF_OK;
 }
 
+/*
+ * The interface needs a UTF-8 LC_CTYPE for wide characters and widths
+ * (names and notes are Chinese). Under LANG=C or POSIX, as on many servers
+ * and containers, fall back to C.UTF-8 for character handling only; the
+ * messages stay in the language the user chose.
+ */
+static void
+ensure_utf8_ctype(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	if (cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
+		return;
+	(void)setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 int
 tui_main(const struct cf_cli_opts *opts)
 {
@@ -751,6 +769,7 @@ tui_main(const struct cf_cli_opts *opts)
 
 	memset(&tui, 0, sizeof tui);
 	tui.cursor_y = tui.cursor_x = -1;
+	ensure_utf8_ctype();
 	signals_install(old_actions);
 	err = open_terminal(&tui);
 	if (err != CF_OK) {
