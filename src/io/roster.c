@@ -3,6 +3,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -113,6 +114,27 @@ cb_record(int c, void *data)
 	ps->in_record = false;
 }
 
+/*
+ * libcsv grows its field buffer with realloc(), which would leave copies of
+ * cells (names, phone numbers) in freed heap memory: move and wipe instead.
+ * malloc_usable_size() is glibc's; it may report more than was asked, all of
+ * which is ours to wipe.
+ */
+static void *
+wipe_realloc(void *old, size_t n)
+{
+	void *p = malloc(n);
+	if (!p)
+		return NULL;
+	if (old) {
+		size_t have = malloc_usable_size(old);
+		memcpy(p, old, have < n ? have : n);
+		explicit_bzero(old, have);
+		free(old);
+	}
+	return p;
+}
+
 static int
 space_none(unsigned char c)
 {
@@ -135,6 +157,7 @@ parse_text(struct parser *ps, const char *text, size_t len, char sep, size_t lim
 		return CF_ERR_NOMEM;
 	csv_set_delim(&p, (unsigned char)sep);
 	csv_set_space_func(&p, space_none);
+	csv_set_realloc_func(&p, wipe_realloc);
 	ps->line = 1;
 	size_t pos = 0;
 	int rc = CF_OK;
