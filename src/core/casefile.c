@@ -756,7 +756,7 @@ casefile_reason_text(enum cf_store_reason reason)
 	case CF_STORE_REASON_EMPTY: return _("The file is empty.");
 	case CF_STORE_REASON_NOT_SQLITE: return _("The file is not a database.");
 	case CF_STORE_REASON_FOREIGN: return _("The file is a database of another program.");
-	case CF_STORE_REASON_TRUNCATED: return _("The file is shorter than it should be (truncated).");
+	case CF_STORE_REASON_TRUNCATED: return _("The file is shorter than its header says: it was truncated.");
 	case CF_STORE_REASON_NEWER: return _("Update carefile to open it.");
 	case CF_STORE_REASON_BAD_VERSION: return _("The format version in the file is invalid.");
 	case CF_STORE_REASON_CORRUPT: return _("The database structure is damaged.");
