@@ -543,11 +543,13 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		char *v = cells[i].s;
-		if (i >= rd->n_header_cells || i >= 64) {
+		if (i >= rd->n_header_cells) {
 			if (cells[i].len > 0)
 				extra = true;
 			continue;
 		}
+		if (i >= 64)
+			continue; /* under a header cell past the 64 we map: unknown column */
 		enum cf_roster_column c = r->columns[i];
 		if (c == CF_COL_NONE || c == CF_COL_IGNORE || c == CF_COL_IGNORE_ID_CARD || cells[i].len == 0)
 			continue;
