@@ -4,6 +4,7 @@
 #define CAREFILE_ROSTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "carefile/io_text.h"
 #include "carefile/student.h"
@@ -123,6 +124,8 @@ struct cf_roster {
 	char separator;                 /* ',', ';' or '\t' */
 	enum cf_roster_column columns[64]; /* per header cell (first 64), CF_COL_NONE if unknown */
 	size_t n_columns;
+	uint32_t fields;                /* enum cf_student_field bits the header has columns for */
+	uint32_t flag_mask;             /* enum cf_student_flag bits the header has columns for */
 };
 
 /* Why a whole file was refused; filled by roster_read_*() on failure. */
@@ -165,6 +168,9 @@ const char *roster_note_message(enum cf_roster_note_kind kind);
 
 /* Translated display name of a column ("Student number" / "学号"); static, never NULL. */
 const char *roster_column_label(enum cf_roster_column column);
+
+/* enum cf_student_field bit filled by column (0 for ignored columns; flag columns give CF_FIELD_FLAGS). */
+uint32_t roster_column_field(enum cf_roster_column column);
 
 /* Column id for a header cell text (any alias of share/roster-headers.tsv), or CF_COL_NONE. Borrows text. */
 enum cf_roster_column roster_column_from_header(const char *text);

@@ -146,4 +146,41 @@ const char *student_status_label(enum cf_student_status status);
 const char *student_flag_label(enum cf_student_flag flag);
 const char *student_sex_label(enum cf_sex sex);
 
+/* Fields of a student as bits, for import previews ("changed: class, guardians") and partial updates. */
+enum cf_student_field {
+	CF_FIELD_STUDENT_NUMBER = 1u << 0,
+	CF_FIELD_NAME = 1u << 1,
+	CF_FIELD_SEX = 1u << 2,
+	CF_FIELD_BIRTH_DATE = 1u << 3,
+	CF_FIELD_ETHNICITY = 1u << 4,
+	CF_FIELD_SCHOOL = 1u << 5,
+	CF_FIELD_GRADE = 1u << 6,
+	CF_FIELD_CLASS = 1u << 7,
+	CF_FIELD_GUARDIANS = 1u << 8,
+	CF_FIELD_ADDRESS = 1u << 9,
+	CF_FIELD_FLAGS = 1u << 10,
+	CF_FIELD_STATUS = 1u << 11,
+	CF_FIELD_REMARKS = 1u << 12,
+};
+#define CF_FIELD_COUNT 13
+#define CF_FIELD_ALL ((1u << CF_FIELD_COUNT) - 1)
+
+/*
+ * Fields (bits of fields) in which a and b differ; strings compared bytewise
+ * (NULL equals NULL only), guardians compared in order with all their phones.
+ * Only the flag bits in flag_mask are compared for CF_FIELD_FLAGS.
+ */
+uint32_t student_diff(const struct cf_student *a, const struct cf_student *b, uint32_t fields, uint32_t flag_mask);
+
+/*
+ * Copy the fields in `fields` from src into dst (dst's allocator), leaving
+ * the others alone: an import updates only the columns its file has. For
+ * CF_FIELD_FLAGS only the bits in flag_mask are copied. CF_OK or
+ * CF_ERR_NOMEM (dst may then be partly updated; it stays valid).
+ */
+int student_merge(struct cf_student *dst, const struct cf_student *src, uint32_t fields, uint32_t flag_mask);
+
+/* Translated name of one field bit ("Class" / "班级"); static, never NULL. */
+const char *student_field_label(enum cf_student_field field);
+
 #endif

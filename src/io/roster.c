@@ -410,6 +410,18 @@ handle_header(struct parser *ps, struct reader *rd, struct cell *cells, size_t n
 		if (i < 64)
 			r->columns[i] = c;
 	}
+	static const uint32_t flag_bits[] = {
+		CF_STUDENT_FLAG_LEFT_BEHIND, CF_STUDENT_FLAG_SPECIAL_NEEDS, CF_STUDENT_FLAG_BOARDING,
+		CF_STUDENT_FLAG_SINGLE_PARENT, CF_STUDENT_FLAG_MIGRANT, CF_STUDENT_FLAG_POVERTY,
+		CF_STUDENT_FLAG_ON_LEAVE,
+	};
+	for (int c = 0; c < CF_COL__COUNT; c++) {
+		if (!have[c])
+			continue;
+		r->fields |= roster_column_field((enum cf_roster_column)c);
+		if (c >= CF_COL_FLAG_LEFT_BEHIND && c <= CF_COL_FLAG_ON_LEAVE)
+			r->flag_mask |= flag_bits[c - CF_COL_FLAG_LEFT_BEHIND];
+	}
 	if (!have[CF_COL_NAME] || !have[CF_COL_STUDENT_NUMBER]) {
 		rd->fail_problem = CF_TEXT_NO_REQUIRED;
 		ps->err = CF_ERR_INVALID;
@@ -943,4 +955,35 @@ roster_column_label(enum cf_roster_column column)
 	case CF_COL_NONE: case CF_COL__COUNT: break;
 	}
 	return _("Unknown column");
+}
+
+uint32_t
+roster_column_field(enum cf_roster_column column)
+{
+	switch (column) {
+	case CF_COL_STUDENT_NUMBER: return CF_FIELD_STUDENT_NUMBER;
+	case CF_COL_NAME: return CF_FIELD_NAME;
+	case CF_COL_SEX: return CF_FIELD_SEX;
+	case CF_COL_BIRTH_DATE: return CF_FIELD_BIRTH_DATE;
+	case CF_COL_ETHNICITY: return CF_FIELD_ETHNICITY;
+	case CF_COL_SCHOOL: return CF_FIELD_SCHOOL;
+	case CF_COL_GRADE: return CF_FIELD_GRADE;
+	case CF_COL_CLASS: return CF_FIELD_CLASS;
+	case CF_COL_GUARDIAN_NAME: case CF_COL_GUARDIAN_RELATION: case CF_COL_GUARDIAN_PHONE:
+	case CF_COL_GUARDIAN2_NAME: case CF_COL_GUARDIAN2_RELATION: case CF_COL_GUARDIAN2_PHONE:
+	case CF_COL_GUARDIAN3_NAME: case CF_COL_GUARDIAN3_RELATION: case CF_COL_GUARDIAN3_PHONE:
+	case CF_COL_GUARDIAN4_NAME: case CF_COL_GUARDIAN4_RELATION: case CF_COL_GUARDIAN4_PHONE:
+	case CF_COL_FATHER_NAME: case CF_COL_FATHER_PHONE: case CF_COL_MOTHER_NAME: case CF_COL_MOTHER_PHONE:
+		return CF_FIELD_GUARDIANS;
+	case CF_COL_ADDRESS: return CF_FIELD_ADDRESS;
+	case CF_COL_REMARKS: return CF_FIELD_REMARKS;
+	case CF_COL_STATUS: return CF_FIELD_STATUS;
+	case CF_COL_FLAG_LEFT_BEHIND: case CF_COL_FLAG_SPECIAL_NEEDS: case CF_COL_FLAG_BOARDING:
+	case CF_COL_FLAG_SINGLE_PARENT: case CF_COL_FLAG_MIGRANT: case CF_COL_FLAG_POVERTY:
+	case CF_COL_FLAG_ON_LEAVE:
+		return CF_FIELD_FLAGS;
+	case CF_COL_IGNORE_ID_CARD: case CF_COL_IGNORE: case CF_COL_NONE: case CF_COL__COUNT:
+		break;
+	}
+	return 0;
 }

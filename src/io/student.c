@@ -279,3 +279,98 @@ student_sex_label(enum cf_sex sex)
 	default: return _("Unknown");
 	}
 }
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool
+guardians_same(const struct cf_student *a, const struct cf_student *b)
+{
+	if (a->n_guardians != b->n_guardians)
+		return false;
+	for (size_t g = 0; g < a->n_guardians && g < CF_STUDENT_GUARDIANS_MAX; g++) {
+		const struct cf_guardian *x = &a->guardians[g], *y = &b->guardians[g];
+		if (!str_same(x->name, y->name) || !str_same(x->relation, y->relation) || x->n_phones != y->n_phones)
+			return false;
+		for (size_t p = 0; p < x->n_phones && p < CF_GUARDIAN_PHONES_MAX; p++)
+			if (!str_same(x->phones[p], y->phones[p]))
+				return false;
+	}
+	return true;
+}
+
+uint32_t
+student_diff(const struct cf_student *a, const struct cf_student *b, uint32_t fields, uint32_t flag_mask)
+{
+	uint32_t d = 0;
+	if (!str_same(a->student_number, b->student_number)) d |= CF_FIELD_STUDENT_NUMBER;
+	if (!str_same(a->name, b->name)) d |= CF_FIELD_NAME;
+	if (a->sex != b->sex) d |= CF_FIELD_SEX;
+	if (strcmp(a->birth_date, b->birth_date) != 0) d |= CF_FIELD_BIRTH_DATE;
+	if (!str_same(a->ethnicity, b->ethnicity)) d |= CF_FIELD_ETHNICITY;
+	if (!str_same(a->school, b->school)) d |= CF_FIELD_SCHOOL;
+	if (!str_same(a->grade, b->grade)) d |= CF_FIELD_GRADE;
+	if (!str_same(a->class_name, b->class_name)) d |= CF_FIELD_CLASS;
+	if (!guardians_same(a, b)) d |= CF_FIELD_GUARDIANS;
+	if (!str_same(a->address, b->address)) d |= CF_FIELD_ADDRESS;
+	if ((a->flags ^ b->flags) & flag_mask) d |= CF_FIELD_FLAGS;
+	if (a->status != b->status) d |= CF_FIELD_STATUS;
+	if (!str_same(a->remarks, b->remarks)) d |= CF_FIELD_REMARKS;
+	return d & fields;
+}
+
+int
+student_merge(struct cf_student *dst, const struct cf_student *src, uint32_t fields, uint32_t flag_mask)
+{
+	int rc = CF_OK;
+	if (fields & CF_FIELD_STUDENT_NUMBER) rc |= copy_str(dst, &dst->student_number, src->student_number);
+	if (fields & CF_FIELD_NAME) rc |= copy_str(dst, &dst->name, src->name);
+	if (fields & CF_FIELD_SEX) dst->sex = src->sex;
+	if (fields & CF_FIELD_BIRTH_DATE) memcpy(dst->birth_date, src->birth_date, sizeof(dst->birth_date));
+	if (fields & CF_FIELD_ETHNICITY) rc |= copy_str(dst, &dst->ethnicity, src->ethnicity);
+	if (fields & CF_FIELD_SCHOOL) rc |= copy_str(dst, &dst->school, src->school);
+	if (fields & CF_FIELD_GRADE) rc |= copy_str(dst, &dst->grade, src->grade);
+	if (fields & CF_FIELD_CLASS) rc |= copy_str(dst, &dst->class_name, src->class_name);
+	if (fields & CF_FIELD_ADDRESS) rc |= copy_str(dst, &dst->address, src->address);
+	if (fields & CF_FIELD_REMARKS) rc |= copy_str(dst, &dst->remarks, src->remarks);
+	if (fields & CF_FIELD_STATUS) dst->status = src->status;
+	if (fields & CF_FIELD_FLAGS) dst->flags = (dst->flags & ~flag_mask) | (src->flags & flag_mask);
+	if (fields & CF_FIELD_GUARDIANS) {
+		for (size_t g = 0; g < CF_STUDENT_GUARDIANS_MAX; g++) {
+			struct cf_guardian *x = &dst->guardians[g];
+			const struct cf_guardian *y = g < src->n_guardians ? &src->guardians[g] : NULL;
+			rc |= copy_str(dst, &x->name, y ? y->name : NULL);
+			rc |= copy_str(dst, &x->relation, y ? y->relation : NULL);
+			size_t np = y ? y->n_phones : 0;
+			for (size_t p = 0; p < CF_GUARDIAN_PHONES_MAX; p++)
+				rc |= copy_str(dst, &x->phones[p], p < np ? y->phones[p] : NULL);
+			x->n_phones = np;
+		}
+		dst->n_guardians = src->n_guardians;
+	}
+	return rc == CF_OK ? CF_OK : CF_ERR_NOMEM;
+}
+
+const char *
+student_field_label(enum cf_student_field field)
+{
+	switch (field) {
+	case CF_FIELD_STUDENT_NUMBER: return _("Student number");
+	case CF_FIELD_NAME: return _("Name");
+	case CF_FIELD_SEX: return _("Sex");
+	case CF_FIELD_BIRTH_DATE: return _("Date of birth");
+	case CF_FIELD_ETHNICITY: return _("Ethnicity");
+	case CF_FIELD_SCHOOL: return _("School");
+	case CF_FIELD_GRADE: return _("Grade");
+	case CF_FIELD_CLASS: return _("Class");
+	case CF_FIELD_GUARDIANS: return _("Guardians");
+	case CF_FIELD_ADDRESS: return _("Address");
+	case CF_FIELD_FLAGS: return _("Flags");
+	case CF_FIELD_STATUS: return _("Status");
+	case CF_FIELD_REMARKS: return _("Remarks");
+	}
+	return _("Unknown");
+}

@@ -139,6 +139,52 @@ test_student_alloc(void **state)
 }
 
 static void
+set(struct cf_student *s, char **f, const char *v)
+{
+	assert_int_equal(student_set_str(s, f, v, strlen(v)), CF_OK);
+}
+
+static void
+test_student_diff_merge(void **state)
+{
+	(void)state;
+	struct cf_student a, b;
+	student_init(&a, NULL);
+	student_init(&b, NULL);
+	set(&a, &a.student_number, "S1");
+	set(&a, &a.name, "张三");
+	set(&a, &a.class_name, "1班");
+	set(&a, &a.address, "旧地址");
+	a.flags = CF_STUDENT_FLAG_BOARDING;
+	struct cf_guardian *g = student_add_guardian(&a);
+	set(&a, &g->name, "李四");
+	assert_int_equal(student_guardian_add_phone(&a, g, "13800138000"), CF_OK);
+	set(&b, &b.student_number, "S1");
+	set(&b, &b.name, "张三");
+	set(&b, &b.class_name, "2班");
+	b.flags = CF_STUDENT_FLAG_LEFT_BEHIND;
+	g = student_add_guardian(&b);
+	set(&b, &g->name, "李四");
+	assert_int_equal(student_guardian_add_phone(&b, g, "13900139000"), CF_OK);
+	assert_int_equal(student_diff(&a, &a, CF_FIELD_ALL, ~0u), 0);
+	assert_int_equal(student_diff(&a, &b, CF_FIELD_ALL, ~0u),
+	                 CF_FIELD_CLASS | CF_FIELD_ADDRESS | CF_FIELD_FLAGS | CF_FIELD_GUARDIANS);
+	/* a file without an address column and only the left-behind flag column */
+	uint32_t fields = CF_FIELD_ALL & ~CF_FIELD_ADDRESS;
+	assert_int_equal(student_diff(&a, &b, fields, CF_STUDENT_FLAG_LEFT_BEHIND),
+	                 CF_FIELD_CLASS | CF_FIELD_FLAGS | CF_FIELD_GUARDIANS);
+	assert_int_equal(student_merge(&a, &b, fields, CF_STUDENT_FLAG_LEFT_BEHIND), CF_OK);
+	assert_int_equal(student_diff(&a, &b, fields, CF_STUDENT_FLAG_LEFT_BEHIND), 0);
+	assert_string_equal(a.class_name, "2班");
+	assert_string_equal(a.address, "旧地址"); /* kept */
+	assert_int_equal(a.flags, CF_STUDENT_FLAG_BOARDING | CF_STUDENT_FLAG_LEFT_BEHIND);
+	assert_string_equal(a.guardians[0].phones[0], "13900139000");
+	assert_string_equal(student_field_label(CF_FIELD_CLASS), "Class");
+	student_fini(&a);
+	student_fini(&b);
+}
+
+static void
 norm(const char *in, const char *want)
 {
 	char buf[256];
@@ -362,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_student_number),
 		cmocka_unit_test(test_student_alloc),
+		cmocka_unit_test(test_student_diff_merge),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_sex_yes_status),

@@ -67,6 +67,8 @@ test_sample_utf8(void **state)
 	assert_int_equal(r->n_columns, 12);
 	assert_int_equal(r->columns[0], CF_COL_STUDENT_NUMBER);
 	assert_int_equal(r->columns[11], CF_COL_ADDRESS);
+	assert_int_equal(r->fields, CF_FIELD_ALL & ~(CF_FIELD_FLAGS | CF_FIELD_STATUS | CF_FIELD_REMARKS));
+	assert_int_equal(r->flag_mask, 0);
 	const struct cf_roster_row *row = &r->rows[0];
 	assert_int_equal(row->record, 2);
 	assert_int_equal(row->line, 2);
@@ -420,6 +422,9 @@ test_guardians_flags(void **state)
 	assert_int_equal(s->flags, CF_STUDENT_FLAG_LEFT_BEHIND);
 	assert_int_equal(s->status, CF_STUDENT_ON_LEAVE);
 	assert_one_error(r, 3, 3, CF_COL_FLAG_LEFT_BEHIND, CF_ROW_BAD_YES_NO);
+	assert_int_equal(r->fields, CF_FIELD_STUDENT_NUMBER | CF_FIELD_NAME | CF_FIELD_GUARDIANS | CF_FIELD_FLAGS |
+	                            CF_FIELD_STATUS);
+	assert_int_equal(r->flag_mask, CF_STUDENT_FLAG_LEFT_BEHIND | CF_STUDENT_FLAG_BOARDING);
 	assert_int_equal(r->n_notes, 1);
 	assert_int_equal(r->notes[0].kind, CF_NOTE_UNKNOWN_COLUMN);
 	assert_string_equal(r->notes[0].column_name, "未知列");
