@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "carefile/error.h"
@@ -304,6 +305,7 @@ struct reader {
 	size_t n_header_cells;
 	char **header_names;     /* per header cell, normalised text */
 	bool seen_header;
+	int max_year;            /* latest plausible birth year: this year (UTC) */
 	int fail_problem;        /* CF_TEXT_* set when the header is unusable */
 	/* student numbers seen: open addressing, strdup'd keys */
 	char **seen;
@@ -602,7 +604,17 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 			break;
 		case CF_COL_BIRTH_DATE:
 			switch (io_parse_date(v, s.birth_date)) {
-			case CF_DATE_OK: case CF_DATE_EMPTY: break;
+			case CF_DATE_OK: {
+				/* A birth date must be plausible: not before 1920, not in the future (this also
+				 * keeps a small number such as "5" from becoming Excel's 1900-01-05). */
+				int year = atoi(s.birth_date);
+				if (year < ROSTER_BIRTH_YEAR_MIN || year > rd->max_year) {
+					row_error(&st, c, i, CF_ROW_DATE_OUT_OF_RANGE);
+					s.birth_date[0] = '\0';
+				}
+				break;
+			}
+			case CF_DATE_EMPTY: break;
 			case CF_DATE_FORMAT: row_error(&st, c, i, CF_ROW_BAD_DATE); break;
 			case CF_DATE_IMPOSSIBLE: row_error(&st, c, i, CF_ROW_IMPOSSIBLE_DATE); break;
 			case CF_DATE_RANGE: row_error(&st, c, i, CF_ROW_DATE_OUT_OF_RANGE); break;
@@ -809,6 +821,9 @@ roster_read_buffer(const void *data, size_t len, struct cf_roster **out, struct 
 	r->separator = sep;
 	r->header_record = header_record;
 	struct reader rd = { .r = r, .header_record = header_record, .fail_problem = CF_TEXT_OK };
+	time_t now = time(NULL);
+	struct tm tm;
+	rd.max_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2099;
 	struct parser ps = { .on_record = reader_record, .user = &rd, .err = CF_OK };
 	size_t trunc_line = 0;
 	rc = parse_text(&ps, text, tlen, sep, SIZE_MAX, true, &trunc_line);
@@ -883,7 +898,7 @@ roster_reason_message(enum cf_roster_reason reason)
 	case CF_ROW_DUPLICATE_STUDENT_NUMBER: return _("The student number already appears in an earlier row");
 	case CF_ROW_BAD_DATE: return _("Not a date (use e.g. 2010-03-05)");
 	case CF_ROW_IMPOSSIBLE_DATE: return _("No such day in the calendar");
-	case CF_ROW_DATE_OUT_OF_RANGE: return _("The date is outside 1900-2099");
+	case CF_ROW_DATE_OUT_OF_RANGE: return _("The date of birth is not plausible (before 1920 or in the future)");
 	case CF_ROW_BAD_SEX: return _("Sex must be 男/女 or M/F");
 	case CF_ROW_BAD_PHONE: return _("Not a valid phone number (11-digit mobile or landline with area code)");
 	case CF_ROW_SCIENTIFIC_PHONE:

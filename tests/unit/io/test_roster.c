@@ -315,20 +315,22 @@ test_date_formats(void **state)
 	                              "A4,d,2010年3月5日\n"
 	                              "A5,e,20100305\n"
 	                              "A6,f,40242\n"
-	                              "A7,g,61\n"
+	                              "A7,g,43831\n"
 	                              "A8,h,60\n"
 	                              "A9,i,2010-02-30\n"
 	                              "A10,j,March\n"
 	                              "A11,k,1850-01-01\n"
-	                              "A12,l,\n");
-	assert_int_equal(r->n_records_read, 12);
+	                              "A12,l,\n"
+	                              "A13,m,5\n"
+	                              "A14,n,2090-01-01\n");
+	assert_int_equal(r->n_records_read, 14);
 	assert_int_equal(r->n_rows, 8);
-	assert_int_equal(r->n_rows_with_errors, 4);
+	assert_int_equal(r->n_rows_with_errors, 6);
 	for (int i = 0; i < 6; i++)
 		assert_string_equal(r->rows[i].student.birth_date, "2010-03-05");
-	assert_string_equal(r->rows[6].student.birth_date, "1900-03-01");
+	assert_string_equal(r->rows[6].student.birth_date, "2020-01-01");
 	assert_string_equal(r->rows[7].student.birth_date, "");
-	assert_int_equal(r->n_errors, 4);
+	assert_int_equal(r->n_errors, 6);
 	assert_int_equal(r->errors[0].line, 9);
 	assert_int_equal(r->errors[0].reason, CF_ROW_IMPOSSIBLE_DATE); /* serial 60 */
 	assert_int_equal(r->errors[0].column, CF_COL_BIRTH_DATE);
@@ -336,7 +338,10 @@ test_date_formats(void **state)
 	assert_int_equal(r->errors[1].line, 10);
 	assert_int_equal(r->errors[1].reason, CF_ROW_IMPOSSIBLE_DATE);
 	assert_int_equal(r->errors[2].reason, CF_ROW_BAD_DATE);
-	assert_int_equal(r->errors[3].reason, CF_ROW_DATE_OUT_OF_RANGE);
+	assert_int_equal(r->errors[3].reason, CF_ROW_DATE_OUT_OF_RANGE); /* 1850 */
+	assert_int_equal(r->errors[4].reason, CF_ROW_DATE_OUT_OF_RANGE); /* serial 5 = 1900-01-05 */
+	assert_int_equal(r->errors[4].line, 14);
+	assert_int_equal(r->errors[5].reason, CF_ROW_DATE_OUT_OF_RANGE); /* future */
 	roster_free(&r);
 }
 
