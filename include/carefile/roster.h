@@ -64,7 +64,7 @@ enum cf_roster_reason {
 	CF_ROW_DUPLICATE_STUDENT_NUMBER, /* same as an earlier row of this file */
 	CF_ROW_BAD_DATE,                 /* not a date format we know */
 	CF_ROW_IMPOSSIBLE_DATE,          /* 2010-02-30, Excel serial 60 */
-	CF_ROW_DATE_OUT_OF_RANGE,        /* birth date before ROSTER_BIRTH_YEAR_MIN or after this year */
+	CF_ROW_DATE_OUT_OF_RANGE,        /* birth date before ROSTER_BIRTH_YEAR_MIN or after today (UTC) */
 	CF_ROW_BAD_SEX,
 	CF_ROW_BAD_PHONE,
 	CF_ROW_SCIENTIFIC_PHONE,         /* 1.38001E+10 */

@@ -305,7 +305,7 @@ struct reader {
 	size_t n_header_cells;
 	char **header_names;     /* per header cell, normalised text */
 	bool seen_header;
-	int max_year;            /* latest plausible birth year: this year (UTC) */
+	char today[11];          /* "YYYY-MM-DD" (UTC): latest plausible birth date */
 	int fail_problem;        /* CF_TEXT_* set when the header is unusable */
 	/* student numbers seen: open addressing, strdup'd keys */
 	char **seen;
@@ -608,7 +608,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 				/* A birth date must be plausible: not before 1920, not in the future (this also
 				 * keeps a small number such as "5" from becoming Excel's 1900-01-05). */
 				int year = atoi(s.birth_date);
-				if (year < ROSTER_BIRTH_YEAR_MIN || year > rd->max_year) {
+				if (year < ROSTER_BIRTH_YEAR_MIN || strcmp(s.birth_date, rd->today) > 0) {
 					row_error(&st, c, i, CF_ROW_DATE_OUT_OF_RANGE);
 					s.birth_date[0] = '\0';
 				}
@@ -823,7 +823,8 @@ roster_read_buffer(const void *data, size_t len, struct cf_roster **out, struct 
 	struct reader rd = { .r = r, .header_record = header_record, .fail_problem = CF_TEXT_OK };
 	time_t now = time(NULL);
 	struct tm tm;
-	rd.max_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2099;
+	if (!gmtime_r(&now, &tm) || strftime(rd.today, sizeof(rd.today), "%Y-%m-%d", &tm) != 10)
+		memcpy(rd.today, "2099-12-31", 11);
 	struct parser ps = { .on_record = reader_record, .user = &rd, .err = CF_OK };
 	size_t trunc_line = 0;
 	rc = parse_text(&ps, text, tlen, sep, SIZE_MAX, true, &trunc_line);
