@@ -74,7 +74,6 @@ enum cf_roster_reason {
 	CF_ROW_BAD_TEXT,                 /* control characters in a text cell */
 	CF_ROW_TOO_LONG,                 /* a cell over ROSTER_CELL_MAX bytes */
 	CF_ROW_TOO_MANY_CELLS,           /* more cells than the header has, with text in the extra ones */
-	CF_ROW_NOMEM,
 	CF_ROW_REASON__COUNT
 };
 

@@ -910,7 +910,6 @@ roster_reason_message(enum cf_roster_reason reason)
 	case CF_ROW_BAD_TEXT: return _("The cell contains control characters");
 	case CF_ROW_TOO_LONG: return _("The cell is too long");
 	case CF_ROW_TOO_MANY_CELLS: return _("The row has more cells than the header");
-	case CF_ROW_NOMEM: return _("Out of memory");
 	case CF_ROW_REASON__COUNT: break;
 	}
 	return _("Unknown problem");
