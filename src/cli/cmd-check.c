@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* carefile -u USER check: quick_check on a fresh connection, then authenticate every readable record. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,11 +39,12 @@ cli_cmd_check_run(const struct cf_cli_opts *opts, int argc, char **argv)
 			if (!r.tables[t].table)
 				continue;
 			/* TRANSLATORS: table name, rows, authenticated rows, rows of compartments the user does not hold */
-			printf(_("%s: %" PRId64 " rows, %" PRId64 " authenticated, %" PRId64 " not readable with your roles\n"),
-			       r.tables[t].table, r.tables[t].rows, r.tables[t].authenticated, r.tables[t].skipped);
+			printf(_("%s: %lld rows, %lld authenticated, %lld not readable with your roles\n"),
+			       r.tables[t].table, (long long)r.tables[t].rows, (long long)r.tables[t].authenticated,
+			       (long long)r.tables[t].skipped);
 		}
 		for (size_t i = 0; i < r.n_failures; i++)
-			printf(_("FAILED: %s row %" PRId64 ": %s\n"), r.failures[i].table, r.failures[i].row_id,
+			printf(_("FAILED: %s row %lld: %s\n"), r.failures[i].table, (long long)r.failures[i].row_id,
 			       cf_strerror(r.failures[i].err));
 		if (e == CF_OK)
 			printf(_("Check passed.\n"));
