@@ -8,6 +8,7 @@
 /*
  * Places the visible terminal cursor at (y, x) after this draw pass (for
  * editors); without a call in the topmost screen's draw the cursor is hidden.
+ * tui may be NULL (nothing happens).
  */
 void tui_cursor(struct cf_tui *tui, int y, int x);
 

@@ -12,6 +12,9 @@ fi
 
 unset TMUX
 export LC_ALL=C.UTF-8
+# Under the sanitizer build: ignore the one known leak inside ncurses (see lsan.supp).
+LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 SOCK="cf-test-$$"
 SESSION=cf
 
