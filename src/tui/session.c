@@ -1,20 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The seam between the frame and the case file: open (unlock), lock and close. */
-#include <string.h>
-
 #include "carefile/error.h"
 #include "carefile/i18n.h"
 #include "tui-curses.h"
 #include "tui-screens.h"
-
-/* Last path component of path, borrowed from it. */
-static const char *
-base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash && slash[1] ? slash + 1 : path;
-}
 
 int
 tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts)
@@ -22,11 +11,14 @@ tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts)
 	/*
 	 * The case-file work goes here: when opts->casefile is set, open it
 	 * and tui_push() an unlock screen over Today; the unlock screen sets
-	 * the header with tui_set_header(tui, name, user, false) once the
-	 * keyslot opens. Until then the frame runs without a case file.
+	 * the header with tui_set_header(tui, file name without its
+	 * directories, user, false) once the keyslot opens. Until then the
+	 * frame runs without a case file and says so.
 	 */
-	tui_set_header(tui, opts->casefile ? base_name(opts->casefile) : NULL, opts->user,
-	               false);
+	tui_set_header(tui, NULL, opts->user, false);
+	if (opts->casefile)
+		tui_status(tui, _("Case files are not opened by the interface yet: showing the screens only."),
+		           false);
 	return CF_OK;
 }
 

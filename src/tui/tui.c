@@ -181,29 +181,48 @@ base_screen(const struct cf_tui *tui)
 	return tui->depth ? tui->stack[0] : NULL;
 }
 
+/* Fits UTF-8 s into at most max columns (cut with the marker, no padding) into buf. */
+static const char *
+header_field(char *buf, size_t size, const char *s, int max)
+{
+	int w = tui_text_width(s, strlen(s));
+
+	tui_text_fit(buf, size, s, strlen(s), w < max ? w : max, TUI_TEXT_LEFT);
+	return buf;
+}
+
 static void
 draw_header(struct cf_tui *tui)
 {
 	const struct cf_rect *r = &tui->layout.header;
 	const struct cf_screen *base = base_screen(tui);
-	char left[256], right[512];
-	int rw;
+	bool full = tui->layout.mode == TUI_LAYOUT_FULL;
+	char left[256], right[1024], user[128], suffix[256], name[512];
+	int rw, budget;
 
 	tui_fill(r, TUI_ROLE_HEADER);
 	snprintf(left, sizeof left, " carefile | %s", base ? _(base->ops->title) : "");
-	if (tui->layout.mode == TUI_LAYOUT_FULL)
-		snprintf(right, sizeof right, "%s: %s | %s: %s | %s ",
-		         /* TRANSLATORS: header labels; the header must fit 80 columns. */
-		         _("File"), tui->casefile_name ? tui->casefile_name : _("none"),
-		         _("User"), tui->user ? tui->user : "-",
-		         tui->locked ? _("locked") : _("unlocked"));
+	header_field(user, sizeof user, tui->user ? tui->user : "-", 16);
+	/* TRANSLATORS: header labels; the whole header must fit 80 columns. */
+	if (full)
+		snprintf(suffix, sizeof suffix, " | %s: %s", _("User"), user);
 	else
-		snprintf(right, sizeof right, "%s | %s | %s ",
-		         tui->casefile_name ? tui->casefile_name : _("none"),
-		         tui->user ? tui->user : "-",
+		snprintf(suffix, sizeof suffix, " | %s", user);
+	/* The lock state is shown only when a case file is open. */
+	if (tui->casefile_name) {
+		size_t n = strlen(suffix);
+
+		snprintf(suffix + n, sizeof suffix - n, " | %s",
 		         tui->locked ? _("locked") : _("unlocked"));
+	}
+	/* The title keeps at least 24 columns; a long file name is cut, never the rest. */
+	budget = r->w - 24 - 1 - tui_text_width(suffix, strlen(suffix)) -
+	         (full ? tui_text_width(_("File"), strlen(_("File"))) + 2 : 0);
+	if (budget < 4)
+		budget = 4;
+	header_field(name, sizeof name, tui->casefile_name ? tui->casefile_name : _("none"), budget);
+	snprintf(right, sizeof right, "%s%s%s%s ", full ? _("File") : "", full ? ": " : "", name, suffix);
 	rw = tui_text_width(right, strlen(right));
-	/* The title keeps at least 24 columns; the right part is cut (its file name) first. */
 	if (rw > r->w - 24)
 		rw = r->w - 24;
 	if (rw < 0)
