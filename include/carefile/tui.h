@@ -7,7 +7,19 @@
 
 /*
  * Runs the TUI on the terminal until the user quits. Borrows opts.
- * Returns a process exit code. Restores the terminal on every return path.
+ * Returns a process exit code (0; 2 when standard input is not a terminal or
+ * TERM is unset or unknown, with a translated message on stderr; 21 after
+ * Ctrl-C, SIGTERM or SIGHUP). Restores the terminal on every return path.
+ * Today is the first screen; src/tui/session.c is where opening a case file
+ * (opts->casefile) pushes the unlock screen.
+ *
+ * Headless rendering, for tests: with CAREFILE_HEADLESS=COLSxROWS the TUI
+ * draws into an invisible xterm-256color terminal of that size (no tty
+ * needed), plays the key script named by CAREFILE_KEYS (UTF-8 text typed as
+ * is, line breaks ignored, <F1> <Esc> <Enter> <Tab> <BS> <DEL127> <Del>
+ * <Up> <Down> <Left> <Right> <Home> <End> <PgUp> <PgDn> <Space> <lt> <C-x>
+ * for special keys and <resize COLSxROWS>), then writes the final screen
+ * as UTF-8 text, one line per row, to CAREFILE_DUMP (a file) or stdout.
  */
 int tui_main(const struct cf_cli_opts *opts);
 
