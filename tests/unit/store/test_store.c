@@ -41,7 +41,7 @@ exists(const char *p)
 static int
 side_exists(const char *p, const char *suffix)
 {
-	char q[512];
+	char q[600];
 
 	snprintf(q, sizeof q, "%s%s", p, suffix);
 	return exists(q);
