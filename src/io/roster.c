@@ -239,8 +239,25 @@ column_from_id(const char *id)
 	return CF_COL_NONE;
 }
 
-enum cf_roster_column
-roster_column_from_header(const char *text)
+/* Matching keys of the translated column labels, computed once per read. */
+struct label_keys {
+	char key[CF_COL__COUNT][257];
+};
+
+static void
+label_keys_init(struct label_keys *lk)
+{
+	for (int c = 0; c < CF_COL__COUNT; c++) {
+		const char *label = roster_column_label((enum cf_roster_column)c);
+		if (strlen(label) > 256)
+			lk->key[c][0] = '\0';
+		else
+			header_key(label, lk->key[c]);
+	}
+}
+
+static enum cf_roster_column
+column_lookup(const char *text, const struct label_keys *lk)
 {
 	size_t n = strlen(text);
 	if (n == 0 || n > 256)
@@ -253,17 +270,18 @@ roster_column_from_header(const char *text)
 		if (strcmp(roster_header_aliases[i].key, key) == 0)
 			return column_from_id(roster_header_aliases[i].column_id);
 	/* The export writes translated labels: accept the current language's too. */
-	for (int c = 0; c < CF_COL__COUNT; c++) {
-		const char *label = roster_column_label((enum cf_roster_column)c);
-		size_t ln = strlen(label);
-		if (ln > 256)
-			continue;
-		char lkey[257];
-		header_key(label, lkey);
-		if (strcmp(lkey, key) == 0)
+	for (int c = 0; c < CF_COL__COUNT; c++)
+		if (lk->key[c][0] && strcmp(lk->key[c], key) == 0)
 			return (enum cf_roster_column)c;
-	}
 	return CF_COL_NONE;
+}
+
+enum cf_roster_column
+roster_column_from_header(const char *text)
+{
+	struct label_keys lk;
+	label_keys_init(&lk);
+	return column_lookup(text, &lk);
 }
 
 /* ---- separator detection ---- */
@@ -271,14 +289,15 @@ roster_column_from_header(const char *text)
 struct detect {
 	size_t best_mapped;
 	size_t header_record;
+	const struct label_keys *lk;
 };
 
 static size_t
-mapped_cells(const struct cell *cells, size_t n)
+mapped_cells(const struct cell *cells, size_t n, const struct label_keys *lk)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
-		if (roster_column_from_header(cells[i].s) != CF_COL_NONE)
+		if (column_lookup(cells[i].s, lk) != CF_COL_NONE)
 			m++;
 	return m;
 }
@@ -287,7 +306,7 @@ static void
 detect_record(struct parser *ps, struct cell *cells, size_t n)
 {
 	struct detect *d = ps->user;
-	size_t m = mapped_cells(cells, n);
+	size_t m = mapped_cells(cells, n, d->lk);
 	if (m >= 2) {
 		d->best_mapped = m;
 		d->header_record = ps->record;
@@ -305,6 +324,7 @@ struct reader {
 	size_t n_header_cells;
 	char **header_names;     /* per header cell, normalised text */
 	bool seen_header;
+	const struct label_keys *lk;
 	char today[11];          /* "YYYY-MM-DD" (UTC): latest plausible birth date */
 	int fail_problem;        /* CF_TEXT_* set when the header is unusable */
 	/* student numbers seen: open addressing, strdup'd keys */
@@ -389,7 +409,7 @@ handle_header(struct parser *ps, struct reader *rd, struct cell *cells, size_t n
 			ps->stop = true;
 			return;
 		}
-		enum cf_roster_column c = i < 64 ? roster_column_from_header(cells[i].s) : CF_COL_NONE;
+		enum cf_roster_column c = i < 64 ? column_lookup(cells[i].s, rd->lk) : CF_COL_NONE;
 		int rc = CF_OK;
 		if (c == CF_COL_NONE) {
 			if (cells[i].len > 0)
@@ -787,12 +807,15 @@ roster_read_buffer(const void *data, size_t len, struct cf_roster **out, struct 
 	if (rc != CF_OK)
 		return set_fail(fail, problem, bad, 0, rc);
 
+	struct label_keys lk;
+	label_keys_init(&lk);
+
 	/* Separator: the one whose first records give a header row with the most known columns. */
 	static const char seps[] = { ',', '\t', ';' };
 	char sep = 0;
 	size_t best = 0, header_record = 0;
 	for (size_t k = 0; k < sizeof(seps); k++) {
-		struct detect d = { 0, 0 };
+		struct detect d = { 0, 0, &lk };
 		struct parser ps = { .on_record = detect_record, .user = &d, .err = CF_OK };
 		size_t tl;
 		int prc = parse_text(&ps, text, tlen, seps[k], DETECT_BYTES, false, &tl);
@@ -820,7 +843,7 @@ roster_read_buffer(const void *data, size_t len, struct cf_roster **out, struct 
 	r->encoding = enc;
 	r->separator = sep;
 	r->header_record = header_record;
-	struct reader rd = { .r = r, .header_record = header_record, .fail_problem = CF_TEXT_OK };
+	struct reader rd = { .r = r, .header_record = header_record, .fail_problem = CF_TEXT_OK, .lk = &lk };
 	time_t now = time(NULL);
 	struct tm tm;
 	if (!gmtime_r(&now, &tm) || strftime(rd.today, sizeof(rd.today), "%Y-%m-%d", &tm) != 10)
