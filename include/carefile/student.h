@@ -53,7 +53,11 @@ enum cf_student_flag {
 };
 #define CF_STUDENT_FLAG_COUNT 7
 
-/* Allocator for a record's strings. alloc returns NULL on failure; free gets what alloc gave (or NULL). */
+/*
+ * Allocator for a record's strings. alloc returns NULL on failure; free gets
+ * what alloc gave and its size (strings are wiped before); free may be NULL
+ * for an arena released as a whole. With alloc NULL, malloc/free are used.
+ */
 struct cf_str_alloc {
 	void *(*alloc)(void *ctx, size_t size);
 	void (*free)(void *ctx, void *ptr, size_t size);

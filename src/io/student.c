@@ -23,10 +23,12 @@ s_free(const struct cf_student *s, char *p)
 		return;
 	size_t n = strlen(p) + 1;
 	explicit_bzero(p, n);
-	if (s->alloc && s->alloc->free)
-		s->alloc->free(s->alloc->ctx, p, n);
-	else if (!s->alloc)
+	if (s->alloc && s->alloc->alloc) {
+		if (s->alloc->free) /* an arena may have none */
+			s->alloc->free(s->alloc->ctx, p, n);
+	} else {
 		free(p);
+	}
 }
 
 void
