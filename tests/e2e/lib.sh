@@ -26,6 +26,8 @@ t() {
 
 cleanup() {
 	t kill-server >/dev/null 2>&1 || true
+	# a server that died while starting leaves its socket behind
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
 }
 trap cleanup EXIT INT TERM
 
