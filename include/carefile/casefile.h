@@ -83,6 +83,15 @@ enum cf_error casefile_unlock_recovery(struct cf_casefile *cf, const char *text,
 /* Wipes the keys and everything decrypted; the file stays open and locked to this process. NULL-safe. */
 void casefile_lock(struct cf_casefile *cf);
 
+/*
+ * Registers fn(ctx), called by casefile_lock() (and so by casefile_close())
+ * before the keys are wiped, so a module can wipe what it decrypted (search
+ * caches, an open note). At most CF_CASEFILE_LOCK_HOOKS; CF_ERR_NOMEM when
+ * full. Borrows ctx until casefile_close().
+ */
+#define CF_CASEFILE_LOCK_HOOKS 8
+enum cf_error casefile_on_lock(struct cf_casefile *cf, void (*fn)(void *ctx), void *ctx);
+
 /* Locks, closes the file and frees *cf; sets it to NULL. NULL-safe. */
 void casefile_close(struct cf_casefile **cf);
 

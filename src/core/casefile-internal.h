@@ -15,6 +15,11 @@ struct cf_casefile {
 	char *user;              /* unlocked (or last unlocked) user; staff name, not secret */
 	int64_t user_id;
 	uint32_t roles;
+	struct {
+		void (*fn)(void *ctx);
+		void *ctx;
+	} lock_hooks[CF_CASEFILE_LOCK_HOOKS];
+	int n_lock_hooks;
 };
 
 #define CF_RECOVERY_SLOT_ID "recovery"

@@ -619,11 +619,27 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	return CF_OK;
 }
 
+enum cf_error
+casefile_on_lock(struct cf_casefile *cf, void (*fn)(void *ctx), void *ctx)
+{
+	if (!cf || !fn)
+		return CF_ERR_INVALID;
+	if (cf->n_lock_hooks >= CF_CASEFILE_LOCK_HOOKS)
+		return CF_ERR_NOMEM;
+	cf->lock_hooks[cf->n_lock_hooks].fn = fn;
+	cf->lock_hooks[cf->n_lock_hooks].ctx = ctx;
+	cf->n_lock_hooks++;
+	return CF_OK;
+}
+
 void
 casefile_lock(struct cf_casefile *cf)
 {
 	if (!cf)
 		return;
+	if (cf->kr)
+		for (int i = 0; i < cf->n_lock_hooks; i++)
+			cf->lock_hooks[i].fn(cf->lock_hooks[i].ctx);
 	crypto_keyring_free(&cf->kr);
 	if (cf->recovery) {
 		cf->recovery = 0;

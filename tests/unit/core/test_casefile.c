@@ -697,16 +697,27 @@ test_sample_of_record_bit_flips_is_detected(void **state)
 /* ---- lock ---- */
 
 static void
+count_lock(void *ctx)
+{
+	(*(int *)ctx)++;
+}
+
+static void
 test_lock_wipes_and_returns_to_same_user(void **state)
 {
 	struct cf_casefile *cf = open_ok(path);
 	struct cf_store_record r;
 	char *plain = NULL;
 	size_t len;
+	int locks = 0;
 
+	assert_int_equal(casefile_on_lock(cf, count_lock, &locks), CF_OK);
 	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
 	assert_int_equal(store_record_get(casefile_store(cf), CF_TABLE_STUDENT, 1, &r), CF_OK);
 	casefile_lock(cf);
+	assert_int_equal(locks, 1);
+	casefile_lock(cf); /* already locked: nothing to wipe again */
+	assert_int_equal(locks, 1);
 	assert_false(casefile_is_unlocked(cf));
 	assert_int_equal(casefile_compartments(cf), 0);
 	assert_int_equal(casefile_record_open(cf, CF_COMPARTMENT_IDENTITY, "student", "data", r.uuid, r.data,
@@ -723,6 +734,7 @@ test_lock_wipes_and_returns_to_same_user(void **state)
 	store_record_fini(&r);
 	casefile_close(&cf);
 	assert_null(cf);
+	assert_int_equal(locks, 2); /* close locks first */
 }
 
 /* ---- kill during a passphrase change ---- */
