@@ -520,6 +520,12 @@ store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason
 		set_reason(reason, reason_of(e));
 		goto fail;
 	}
+	/* SQLite silently opens a write-protected file read-only: refuse, every later save would fail */
+	if (sqlite3_db_readonly(st->db, "main") != 0) {
+		set_reason(reason, CF_STORE_REASON_IO);
+		e = CF_ERR_IO;
+		goto fail;
+	}
 	/* Checked again under the lock: the file may have changed since the probe. */
 	if (st->application_id != CF_STORE_APPLICATION_ID) {
 		set_reason(reason, CF_STORE_REASON_FOREIGN);

@@ -456,6 +456,22 @@ test_rows(void **state)
 	store_close(&st);
 }
 
+static void
+test_write_protected_file_is_refused(void **state)
+{
+	char p[512];
+
+	if (geteuid() == 0) {
+		skip(); /* root writes through mode bits */
+		return;
+	}
+	path_in_dir(p, sizeof p, "readonly.carefile");
+	make_casefile(p);
+	assert_int_equal(chmod(p, 0400), 0);
+	expect_open_fails(p, CF_ERR_IO, CF_STORE_REASON_IO);
+	assert_int_equal(chmod(p, 0600), 0);
+}
+
 int
 main(void)
 {
@@ -465,6 +481,7 @@ main(void)
 		cmocka_unit_test(test_bad_files_fail_closed),
 		cmocka_unit_test(test_second_process_gets_in_use),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_write_protected_file_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
