@@ -107,7 +107,7 @@ failclosed() { # failclosed CODE DESCRIPTION FILE
 	before=$(sha "$f")
 	expect "$code" "$d" sh -c "'$BIN' -f '$f' -u demo --passphrase-fd 3 check 3<'$T/demo.pw'"
 	check "$d: SHA-256 unchanged" [ "$(sha "$f")" = "$before" ]
-	check "$d: no -wal or -shm left" [ ! -e "$f-wal" ] && [ ! -e "$f-shm" ]
+	check "$d: no -wal or -shm left" sh -c "[ ! -e '$f-wal' ] && [ ! -e '$f-shm' ]"
 	cat "$T/err" >>"$msgs"
 }
 cp "$D" "$T/wrongpw.carefile"
@@ -140,7 +140,7 @@ sed "s/^/# /" "$msgs"
 check "every kind of bad file has its own message" [ "$(sort -u "$msgs" | wc -l)" -ge 6 ]
 M="$T/missing.carefile"
 expect 15 "missing file" sh -c "'$BIN' -f '$M' -u demo --passphrase-fd 3 check 3<'$T/demo.pw'"
-check "missing file: nothing created" [ ! -e "$M" ] && [ ! -e "$M-wal" ]
+check "missing file: nothing created" sh -c "[ ! -e '$M' ] && [ ! -e '$M-wal' ]"
 expect 5 "a directory" sh -c "'$BIN' -f '$T' -u demo --passphrase-fd 3 check 3<'$T/demo.pw'"
 
 # ---- two instances ----
