@@ -18,7 +18,7 @@
  * share/sql/NNNN-*.sql and embedded in the binary at build time.
  */
 #define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
-#define CF_STORE_SCHEMA_VERSION 1
+#define CF_STORE_SCHEMA_VERSION 2
 #define CF_STORE_BUSY_TIMEOUT_MS 2000
 #define CF_STORE_FILE_ID_BYTES 16
 #define CF_STORE_UUID_BYTES 16
@@ -210,6 +210,7 @@ enum cf_error store_grant_remove(struct cf_store *st, int64_t id);
 
 enum cf_store_table {
 	CF_TABLE_STUDENT = 0,
+	CF_TABLE_CONTACT = 1,  /* home-school contacts (schema 2); rows also carry student_id */
 	CF_TABLE__COUNT
 };
 
@@ -242,5 +243,23 @@ enum cf_error store_record_count(struct cf_store *st, int table, int64_t *n);
 enum cf_error store_record_foreach(struct cf_store *st, int table,
                                    enum cf_error (*fn)(const struct cf_store_record *r, void *ctx),
                                    void *ctx);
+
+/* ---- contacts (src/store/store-contact.c): records that belong to a student row ---- */
+
+/*
+ * Inserts r into table contact for the student row student_id; *id (may be
+ * NULL) receives the row id. Borrows r. CF_ERR_INVALID when student_id is
+ * not a student row (foreign key), CF_ERR_EXISTS for a duplicate uuid.
+ */
+enum cf_error store_contact_insert(struct cf_store *st, int64_t student_id, const struct cf_store_record *r,
+                                   int64_t *id);
+
+/* Student row id of contact id in *student_id. CF_ERR_NOT_FOUND. */
+enum cf_error store_contact_student(struct cf_store *st, int64_t id, int64_t *student_id);
+
+/* As store_record_foreach(CF_TABLE_CONTACT) over the contacts of student_id only, in id order. */
+enum cf_error store_contact_foreach(struct cf_store *st, int64_t student_id,
+                                    enum cf_error (*fn)(const struct cf_store_record *r, void *ctx),
+                                    void *ctx);
 
 #endif

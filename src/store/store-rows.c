@@ -589,6 +589,7 @@ store_grant_remove(struct cf_store *st, int64_t id)
 
 static const char *const table_names[CF_TABLE__COUNT] = {
 	[CF_TABLE_STUDENT] = "student",
+	[CF_TABLE_CONTACT] = "contact",
 };
 
 const char *

@@ -544,13 +544,31 @@ store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason
 	}
 	e = store_meta_get(st, &m);
 	if (e == CF_OK) {
-		if (m.format_version != st->user_version)
+		/*
+		 * format_version is the version the file was created with: it is
+		 * bound into the AD of every keyslot and record, so migrations
+		 * never change it (0002-contact.sql); it can only be older.
+		 */
+		if (m.format_version < 1 || m.format_version > st->user_version)
 			e = CF_ERR_DAMAGED;
 		store_meta_fini(&m);
 	}
 	if (e != CF_OK) {
 		set_reason(reason, e == CF_ERR_DAMAGED ? CF_STORE_REASON_BAD_VERSION : reason_of(e));
 		goto fail;
+	}
+	/* An older schema is migrated in one transaction (all or nothing). */
+	if (st->user_version < CF_STORE_SCHEMA_VERSION) {
+		e = store_begin(st);
+		if (e == CF_OK)
+			e = run_migrations(st, st->user_version);
+		if (e == CF_OK)
+			e = store_commit(st);
+		if (e != CF_OK) {
+			store_rollback(st);
+			set_reason(reason, reason_of(e));
+			goto fail;
+		}
 	}
 	*out = st;
 	return CF_OK;

@@ -130,7 +130,7 @@ test_create_then_open(void **state)
 	assert_int_equal(why, CF_STORE_REASON_NONE);
 	assert_int_equal(store_assert_pragmas(st), CF_OK);
 	assert_int_equal(store_meta_get(st, &m), CF_OK);
-	assert_int_equal(m.format_version, 1);
+	assert_int_equal(m.format_version, CF_STORE_SCHEMA_VERSION);
 	assert_int_equal(m.created, 1700000000);
 	assert_memory_equal(m.file_id, file_id, sizeof file_id);
 	assert_null(m.mac);

@@ -55,6 +55,14 @@ static const struct {
 	{ "student", "created", "UTC seconds" },
 	{ "student", "updated", "UTC seconds" },
 	{ "student", "data", "ciphertext: everything about the student" },
+	{ "contact", "id", "row id" },
+	{ "contact", "uuid", "random, bound into AD" },
+	{ "contact", "student_id", "row id of the student (the ciphertext also names the student's uuid)" },
+	{ "contact", "compartment", "compartment id of data (clinical)" },
+	{ "contact", "status", "always 0, for the generic record functions" },
+	{ "contact", "created", "UTC seconds" },
+	{ "contact", "updated", "UTC seconds" },
+	{ "contact", "data", "ciphertext: date, guardian, channel, summary, student uuid" },
 };
 
 static int
