@@ -10,6 +10,7 @@
 
 struct cf_tui;    /* the running frame (src/tui/tui.c); opaque to screens */
 struct cf_screen; /* one instance on the stack */
+struct cf_casefile; /* carefile/casefile.h */
 
 /*
  * One key press as wget_wch() reported it: fn is true for a function key
@@ -43,6 +44,7 @@ struct cf_tui_keyhelp {
 
 /* Flags of a struct cf_screen_ops. */
 #define TUI_SCREEN_DIALOG 0x1u /* drawn over the screen below; navigation keys off; q/Esc close */
+#define TUI_SCREEN_MODAL 0x2u  /* takes every key itself (unlock, lock): the hint line shows only its keys */
 
 /*
  * One screen. A screen file (src/tui/screen-NAME.c) defines one const
@@ -75,6 +77,22 @@ struct cf_screen_ops {
 	void (*draw)(struct cf_screen *s);
 	/* Handles one key; may call tui_push(). May be NULL (all keys unhandled). */
 	enum tui_key_result (*key)(struct cf_screen *s, const struct cf_tui_key *key);
+	/*
+	 * The case file is locking (lock key, idle time-out, SIGHUP, SIGTERM):
+	 * called for every screen on the stack, top first, before the keys are
+	 * wiped. Wipe everything decrypted the screen holds (lists, caches,
+	 * records); draw is not called again until unlock. Text the user typed
+	 * and must not lose (an editor) may stay, in secure memory
+	 * (crypto_secure_alloc). May be NULL.
+	 */
+	void (*lock)(struct cf_screen *s);
+	/*
+	 * The same user unlocked again: called for every screen on the stack,
+	 * bottom first, to reload what lock wiped (tui_casefile() is unlocked).
+	 * Returns enum cf_error; an error is shown on the status line and the
+	 * screen stays (it should draw an empty state). May be NULL.
+	 */
+	int (*unlock)(struct cf_screen *s);
 };
 
 /* An instance on the stack; owned by the frame. */
@@ -98,6 +116,13 @@ int tui_push(struct cf_tui *tui, const struct cf_screen_ops *ops, void *arg);
  * error selects the error colour. msg NULL clears it.
  */
 void tui_status(struct cf_tui *tui, const char *msg, bool error);
+
+/*
+ * The open case file while it is unlocked, or NULL (no case file, not yet
+ * unlocked, or locked). Borrowed: do not keep it past the screen's lock op.
+ * Implemented in src/tui/session.c.
+ */
+struct cf_casefile *tui_casefile(struct cf_tui *tui);
 
 /* Header fields, borrowed while the frame runs: case file name, user, lock state. */
 void tui_set_header(struct cf_tui *tui, const char *casefile_name, const char *user, bool locked);

@@ -77,16 +77,16 @@ static const struct cf_tui_keyhelp sessions_keys[] = {
 
 /* TRANSLATORS: screen titles in the header line: at most 16 columns. */
 const struct cf_screen_ops tui_screen_students = { "students", N_("Students"), NULL, 0, NULL, NULL,
-                                                   NULL, placeholder_draw, NULL };
+                                                   NULL, placeholder_draw, NULL, NULL, NULL };
 const struct cf_screen_ops tui_screen_sessions = { "sessions", N_("Sessions"), sessions_keys, 0,
-                                                   NULL, NULL, NULL, placeholder_draw, sessions_key };
+                                                   NULL, NULL, NULL, placeholder_draw, sessions_key, NULL, NULL };
 const struct cf_screen_ops tui_screen_alerts = { "alerts", N_("Crisis alerts"), NULL, 0, NULL, NULL,
-                                                 NULL, placeholder_draw, NULL };
+                                                 NULL, placeholder_draw, NULL, NULL, NULL };
 const struct cf_screen_ops tui_screen_referrals = { "referrals", N_("Referrals"), NULL, 0, NULL,
-                                                    NULL, NULL, placeholder_draw, NULL };
+                                                    NULL, NULL, placeholder_draw, NULL, NULL, NULL };
 const struct cf_screen_ops tui_screen_hotline = { "hotline", N_("Hotline"), NULL, 0, NULL, NULL,
-                                                  NULL, placeholder_draw, NULL };
+                                                  NULL, placeholder_draw, NULL, NULL, NULL };
 const struct cf_screen_ops tui_screen_review = { "review", N_("Review"), NULL, 0, NULL, NULL, NULL,
-                                                 placeholder_draw, NULL };
+                                                 placeholder_draw, NULL, NULL, NULL };
 const struct cf_screen_ops tui_screen_reports = { "reports", N_("Reports"), NULL, 0, NULL, NULL,
-                                                  NULL, placeholder_draw, NULL };
+                                                  NULL, placeholder_draw, NULL, NULL, NULL };

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "carefile/error.h"
@@ -75,6 +76,7 @@ struct cf_tui {
 	int depth;
 	struct cf_tui_layout layout;
 	bool quit;
+	int quit_err; /* enum cf_error the process ends with (tui_quit) */
 	char *status;
 	bool status_error;
 	const char *casefile_name, *user;
@@ -82,6 +84,8 @@ struct cf_tui {
 	int cursor_y, cursor_x; /* -1: hidden */
 	struct cf_tui_key *script; /* headless key script */
 	size_t script_len, script_pos;
+	int idle_lock_seconds;     /* 0: never */
+	struct timespec last_key;  /* CLOCK_MONOTONIC */
 };
 
 /* --- the stack ----------------------------------------------------------------- */
@@ -159,6 +163,49 @@ tui_set_header(struct cf_tui *tui, const char *casefile_name, const char *user, 
 	tui->casefile_name = casefile_name;
 	tui->user = user;
 	tui->locked = locked;
+}
+
+void
+tui_quit(struct cf_tui *tui, int err)
+{
+	tui->quit = true;
+	tui->quit_err = err;
+}
+
+bool
+tui_headless(const struct cf_tui *tui)
+{
+	return tui->headless;
+}
+
+void
+tui_set_idle_lock(struct cf_tui *tui, int seconds)
+{
+	tui->idle_lock_seconds = seconds > 0 ? seconds : 0;
+}
+
+void
+tui_screens_lock(struct cf_tui *tui)
+{
+	for (int i = tui->depth - 1; i >= 0; i--)
+		if (tui->stack[i]->ops->lock)
+			tui->stack[i]->ops->lock(tui->stack[i]);
+}
+
+void
+tui_screens_unlock(struct cf_tui *tui)
+{
+	int first = CF_OK;
+
+	for (int i = 0; i < tui->depth; i++)
+		if (tui->stack[i]->ops->unlock) {
+			int err = tui->stack[i]->ops->unlock(tui->stack[i]);
+
+			if (err != CF_OK && first == CF_OK)
+				first = err;
+		}
+	if (first != CF_OK)
+		tui_status(tui, cf_strerror(first), true);
 }
 
 void
@@ -261,6 +308,8 @@ draw_hints(struct cf_tui *tui)
 		for (const struct cf_tui_keyhelp *k = top->ops->keys; k->key; k++)
 			if (k->hint && !hint_item(r, &x, k->key, _(k->hint)))
 				return;
+	if (top && (top->ops->flags & TUI_SCREEN_MODAL))
+		return;
 	/* Dialogs may take '?' as text: they show F1. */
 	/* TRANSLATORS: hint-line labels: at most 4 columns (2 Chinese characters). */
 	if (!hint_item(r, &x, dialog ? "F1" : "?", _("Help")) || dialog)
@@ -331,6 +380,12 @@ draw_all(struct cf_tui *tui)
 		move(0, 0);
 	}
 	refresh();
+}
+
+void
+tui_redraw_now(struct cf_tui *tui)
+{
+	draw_all(tui);
 }
 
 /* --- keys ---------------------------------------------------------------------- */
@@ -642,9 +697,60 @@ input_pending(struct cf_tui *tui)
 	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
-/* Reads the next key; wait false: only when input is already waiting. Returns false when there is none. */
+/* Milliseconds until the idle lock is due (0 when due), or -1 when there is no idle lock. */
+static int
+idle_remaining_ms(const struct cf_tui *tui)
+{
+	struct timespec now;
+	long long ms;
+
+	if (tui->idle_lock_seconds <= 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)tui->idle_lock_seconds * 1000 -
+	     ((long long)(now.tv_sec - tui->last_key.tv_sec) * 1000 +
+	      (now.tv_nsec - tui->last_key.tv_nsec) / 1000000);
+	if (ms < 0)
+		ms = 0;
+	return ms > 3600000 ? 3600000 : (int)ms;
+}
+
+/*
+ * Waits for input with poll() until the idle lock is due. Returns true when
+ * input is waiting, false when the idle time ran out (*idle set) or a stop
+ * signal came. The read itself stays a blocking get_wch (see input_pending).
+ */
 static bool
-next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait)
+wait_input(struct cf_tui *tui, bool *idle)
+{
+	for (;;) {
+		struct pollfd p = { fileno(tui->in), POLLIN, 0 };
+		int ms = idle_remaining_ms(tui);
+		int r;
+
+		if (stop_signal)
+			return false;
+		if (ms < 0)
+			return true; /* no idle lock: block in get_wch */
+		if (ms == 0) {
+			*idle = true;
+			return false;
+		}
+		r = poll(&p, 1, ms);
+		if (r > 0)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return true;
+	}
+}
+
+/*
+ * Reads the next key; wait false: only when input is already waiting.
+ * Returns false when there is none; *idle (may be NULL) is set when the
+ * idle lock time ran out while waiting.
+ */
+static bool
+next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait, bool *idle)
 {
 	wint_t wc;
 	int r;
@@ -665,6 +771,8 @@ next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait)
 	}
 	if (stop_signal || (!wait && !input_pending(tui)))
 		return false;
+	if (wait && idle && !wait_input(tui, idle))
+		return false;
 	timeout(-1);
 	do {
 		errno = 0;
@@ -674,6 +782,7 @@ next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait)
 		return false;
 	k->fn = r == KEY_CODE_YES;
 	k->code = wc;
+	clock_gettime(CLOCK_MONOTONIC, &tui->last_key);
 	return true;
 }
 
@@ -683,16 +792,24 @@ run(struct cf_tui *tui)
 	struct cf_tui_key k;
 
 	relayout(tui, COLS, LINES);
+	clock_gettime(CLOCK_MONOTONIC, &tui->last_key);
 	while (!tui->quit) {
+		bool idle = false;
+
 		draw_all(tui);
-		if (!next_key(tui, &k, true))
-			break;
+		if (!next_key(tui, &k, true, &idle)) {
+			if (!idle)
+				break;
+			clock_gettime(CLOCK_MONOTONIC, &tui->last_key);
+			tui_session_lock(tui);
+			continue;
+		}
 		handle_key(tui, &k);
 		/*
 		 * A paste arrives as a burst of keys: take everything already
 		 * buffered before drawing again, so nothing waits on a redraw.
 		 */
-		while (!tui->quit && !tui->headless && next_key(tui, &k, false))
+		while (!tui->quit && !tui->headless && next_key(tui, &k, false, NULL))
 			handle_key(tui, &k);
 	}
 	if (tui->headless)
@@ -825,6 +942,11 @@ tui_main(const struct cf_cli_opts *opts)
 		run(&tui);
 	if (err == CF_OK && stop_signal)
 		err = CF_ERR_CANCELLED;
+	if (err == CF_OK)
+		err = tui.quit_err;
+	/* SIGHUP and SIGTERM lock first: keys and decrypted data wiped, screen and scrollback cleared. */
+	if (stop_signal == SIGHUP || stop_signal == SIGTERM)
+		tui_session_lock(&tui);
 	tui_session_close(&tui);
 	if (tui.headless) {
 		const char *dump = getenv("CAREFILE_DUMP");

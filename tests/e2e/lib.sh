@@ -40,7 +40,9 @@ fail() {
 }
 
 # start LOCALE COLS ROWS: runs the binary in a detached session; a marker line shows when it exits.
-# CF_NO_COLOR is passed to the program as NO_COLOR.
+# CF_NO_COLOR is passed to the program as NO_COLOR. CF_ARGS (shell words, quoted
+# by the caller) go on the command line. Without a case file (CAREFILE_NO_CASEFILE=1,
+# unless CF_NO_CASEFILE is set to empty) the frame runs on its own.
 start() {
 	loc=$1 cols=$2 rows=$3
 	# The program waits for a go file so the window has its final size and
@@ -49,7 +51,7 @@ start() {
 	# A fresh tmux server now and then exits while starting: try again.
 	tries=0
 	until t new-session -d -s "$SESSION" -x "$cols" -y "$rows" \
-		"while [ ! -e '$go' ]; do sleep 0.05; done; rm -f '$go'; env -u LANGUAGE TERM=screen-256color LC_ALL=$loc NO_COLOR='${CF_NO_COLOR:-}' CAREFILE_LOCALEDIR='$CAREFILE_LOCALEDIR' '$CAREFILE_BIN'; echo CAREFILE-EXITED \$?; sleep 600"; do
+		"while [ ! -e '$go' ]; do sleep 0.05; done; rm -f '$go'; env -u LANGUAGE TERM=screen-256color LC_ALL=$loc NO_COLOR='${CF_NO_COLOR:-}' CAREFILE_NO_CASEFILE='${CF_NO_CASEFILE-1}' CAREFILE_LOCALEDIR='$CAREFILE_LOCALEDIR' '$CAREFILE_BIN' ${CF_ARGS:-}; echo CAREFILE-EXITED \$?; sleep 600"; do
 		tries=$((tries + 1))
 		[ "$tries" -lt 5 ] || fail "tmux new-session"
 		sleep 0.2
