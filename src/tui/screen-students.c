@@ -1,0 +1,644 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Students: the list of students with incremental pinyin search, filters, privacy mode and the shared index. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "carefile/crypto.h"
+#include "carefile/error.h"
+#include "carefile/i18n.h"
+#include "tui-frame.h"
+#include "tui-screens.h"
+#include "tui-students.h"
+#include "tui-widgets.h"
+
+/* --- shared state ---------------------------------------------------------------- */
+
+/*
+ * Privacy mode is one switch for the whole interface (every list that shows
+ * names reads it), so it survives leaving and re-entering the screen. There
+ * is no configuration module yet: the default is off.
+ */
+static bool privacy_mode;
+
+bool
+tui_privacy_mode(void)
+{
+	return privacy_mode;
+}
+
+void
+tui_privacy_toggle(void)
+{
+	privacy_mode = !privacy_mode;
+}
+
+const char *
+tui_students_list_name(const char *name, char *buf, size_t size)
+{
+	if (size == 0)
+		return "";
+	if (!name) {
+		buf[0] = '\0';
+		return buf;
+	}
+	if (privacy_mode)
+		students_display_initials(name, buf, size);
+	else
+		snprintf(buf, size, "%s", name);
+	return buf;
+}
+
+int
+tui_students_load(struct tui_students *st)
+{
+	struct cf_casefile *cf = tui_casefile(st->tui);
+
+	students_free(&st->idx);
+	st->load_err = cf ? students_load(cf, &st->idx) : CF_ERR_LOCKED;
+	return st->load_err;
+}
+
+void
+tui_students_drop(struct tui_students *st)
+{
+	if (st)
+		students_free(&st->idx);
+}
+
+void
+tui_students_changed(struct tui_students *st)
+{
+	if (st && st->changed)
+		st->changed(st->changed_ctx);
+}
+
+void
+tui_students_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		snprintf(out, 11, "%s", "2000-01-01");
+}
+
+void
+tui_students_confirm_draw(const struct cf_rect *area, const char *title, const char *question)
+{
+	int w = area->w < 56 ? area->w : 56;
+	struct cf_rect box = tui_rect_center(area, w, 7);
+	struct cf_rect text = { box.x + 2, box.y + 2, box.w - 4, 2 };
+	char keys[160];
+
+	tui_draw_box(&box, title);
+	tui_draw_paragraph(&text, 0, question, TUI_ROLE_NORMAL);
+	/* TRANSLATORS: the keys of a yes/no question; y and n stay ASCII. */
+	snprintf(keys, sizeof keys, "y %s   n %s", _("Yes"), _("No"));
+	tui_draw_text(box.y + box.h - 2, box.x + 2, box.w - 4, keys, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+}
+
+bool
+tui_students_confirm_key(const struct cf_tui_key *k, bool *answered)
+{
+	*answered = false;
+	if (k->fn)
+		return false;
+	if (k->code == 'y' || k->code == 'Y') {
+		*answered = true;
+		return true;
+	}
+	if (k->code == 'n' || k->code == 'N' || k->code == 27)
+		*answered = true;
+	return false;
+}
+
+/* Reads "2014-7-18", "2014/07/18", "2014.7.18" or "2014年7月18日" as YYYY-MM-DD into out; false when it is no real date. */
+bool
+tui_students_parse_date(const char *text, char out[11])
+{
+	int y = 0, m = 0, d = 0, field = 0, digits = 0;
+	const char *p = text;
+
+	while (*p && field < 3) {
+		if (*p >= '0' && *p <= '9') {
+			int *v = field == 0 ? &y : field == 1 ? &m : &d;
+
+			if (++digits > (field == 0 ? 4 : 2))
+				return false;
+			*v = *v * 10 + (*p - '0');
+			p++;
+			continue;
+		}
+		if (digits == 0)
+			return false;
+		if (*p == '-' || *p == '/' || *p == '.')
+			p++;
+		else if (strncmp(p, "年", 3) == 0 || strncmp(p, "月", 3) == 0)
+			p += 3;
+		else if (strncmp(p, "日", 3) == 0 && field == 2)
+			p += 3;
+		else
+			return false;
+		field++;
+		digits = 0;
+	}
+	if (field == 2 && digits > 0)
+		field = 3;
+	else if (field == 3 && *p)
+		return false;
+	if (field != 3 || *p)
+		return false;
+	if (!student_date_valid(y, m, d))
+		return false;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return true;
+}
+
+/* --- the list -------------------------------------------------------------------- */
+
+/* Secure memory (crypto_secure_alloc): the search text, filter values and cell buffer are sensitive. */
+struct students {
+	struct tui_students st;
+	struct cf_tui_list *list;
+	size_t *pos;   /* positions of the students shown, list order; malloc'd */
+	size_t npos, cap;
+	struct cf_tui_edit *search; /* secure memory through the editor's allocator */
+	bool searching;
+	char query[512];
+	struct tui_students_sel sel;
+	struct cf_students_filter filter; /* points into sel */
+	char cell[512];
+	struct cf_rect title, summary, table, bottom;
+	bool compact;
+};
+
+/* Flag markers, in enum cf_student_flag bit order. */
+static const char *const flag_markers[CF_STUDENT_FLAG_COUNT] = {
+	/*
+	 * TRANSLATORS: one-character markers for student flags in the list's
+	 * Flags column (1 Latin letter or 1 Chinese character): left-behind
+	 * child, on leave, special needs, boarding, single parent, migrant,
+	 * poverty.
+	 */
+	N_("L"), N_("O"), N_("S"), N_("B"), N_("1"), N_("M"), N_("P"),
+};
+
+static const char *const status_markers[CF_STUDENT_STATUS__COUNT] = {
+	/* TRANSLATORS: one-character markers for a student's status in the Flags column: active (empty), on leave, transferred, graduated. */
+	"", N_("o"), N_("t"), N_("g"),
+};
+
+const char *
+tui_students_flag_marker(unsigned bit)
+{
+	return bit < CF_STUDENT_FLAG_COUNT ? _(flag_markers[bit]) : "";
+}
+
+/* Column sets: full (80 columns and more) and compact (60 columns: no sex). */
+enum { COL_NAME, COL_SEX, COL_CLASS, COL_NUMBER, COL_SCHOOL, COL_FLAGS, COL__COUNT };
+
+static const struct cf_tui_column columns_full[] = {
+	/* TRANSLATORS: column headings of the Students list; Sex at most 4 columns, Flags at most 6. */
+	{ N_("Name"), 8, 2, TUI_TEXT_LEFT },
+	{ N_("Sex"), 4, 0, TUI_TEXT_LEFT },
+	{ N_("Grade/class"), 10, 1, TUI_TEXT_LEFT },
+	{ N_("Student no."), 12, 1, TUI_TEXT_LEFT },
+	{ N_("School"), 8, 2, TUI_TEXT_LEFT },
+	{ N_("Flags"), 6, 0, TUI_TEXT_LEFT },
+};
+static const int columns_full_map[] = { COL_NAME, COL_SEX, COL_CLASS, COL_NUMBER, COL_SCHOOL, COL_FLAGS };
+
+static const struct cf_tui_column columns_compact[] = {
+	{ N_("Name"), 8, 1, TUI_TEXT_LEFT },
+	{ N_("Grade/class"), 10, 0, TUI_TEXT_LEFT },
+	{ N_("Student no."), 15, 0, TUI_TEXT_LEFT },
+	{ N_("School"), 6, 1, TUI_TEXT_LEFT },
+	{ N_("Flags"), 4, 0, TUI_TEXT_LEFT },
+};
+static const int columns_compact_map[] = { COL_NAME, COL_CLASS, COL_NUMBER, COL_SCHOOL, COL_FLAGS };
+
+static const char *
+sex_short(enum cf_sex sex)
+{
+	/* TRANSLATORS: short sex in the Students list: male, female (1 Latin letter or 1 Chinese character). */
+	switch (sex) {
+	case CF_SEX_MALE: return _("M");
+	case CF_SEX_FEMALE: return _("F");
+	default: return "";
+	}
+}
+
+static const char *
+students_cell(void *ctx, size_t row, size_t col)
+{
+	struct students *l = ctx;
+	size_t p = l->pos[row];
+	const struct cf_student *s = students_get(l->st.idx, p);
+	int which = l->compact ? columns_compact_map[col] : columns_full_map[col];
+
+	l->cell[0] = '\0';
+	if (!s)
+		return l->cell;
+	switch (which) {
+	case COL_NAME:
+		return tui_students_list_name(s->name, l->cell, sizeof l->cell);
+	case COL_SEX:
+		return sex_short(s->sex);
+	case COL_CLASS:
+		snprintf(l->cell, sizeof l->cell, "%s%s%s", s->grade ? s->grade : "",
+		         s->grade && s->class_name ? " " : "", s->class_name ? s->class_name : "");
+		break;
+	case COL_NUMBER:
+		return s->student_number ? s->student_number : "";
+	case COL_SCHOOL:
+		return s->school ? s->school : "";
+	case COL_FLAGS: {
+		size_t n = 0;
+
+		for (unsigned b = 0; b < CF_STUDENT_FLAG_COUNT; b++)
+			if (s->flags & (1u << b))
+				n += (size_t)snprintf(l->cell + n, sizeof l->cell - n, "%s", _(flag_markers[b]));
+		if (s->status != CF_STUDENT_ACTIVE && s->status < CF_STUDENT_STATUS__COUNT && n < sizeof l->cell)
+			snprintf(l->cell + n, sizeof l->cell - n, "%s", _(status_markers[s->status]));
+		break;
+	}
+	default:
+		break;
+	}
+	return l->cell;
+}
+
+static void *
+secure_alloc(size_t n)
+{
+	return crypto_secure_alloc(n);
+}
+
+static void
+secure_release(void *p)
+{
+	crypto_secure_free(p);
+}
+
+static const struct cf_tui_edit_alloc secure_edit_alloc = { secure_alloc, secure_release };
+
+const struct cf_tui_edit_alloc *
+tui_students_secure_alloc(void)
+{
+	return &secure_edit_alloc;
+}
+
+/* Runs the search and the filters again over the index; the selection goes to the first row when reset. */
+static void
+refilter(struct students *l, bool reset)
+{
+	size_t n = 0;
+
+	l->filter.school = l->sel.school[0] ? l->sel.school : NULL;
+	l->filter.grade = l->sel.grade[0] ? l->sel.grade : NULL;
+	l->filter.class_name = l->sel.class_name[0] ? l->sel.class_name : NULL;
+	l->filter.flags = l->sel.flags;
+	l->filter.status_mask = l->sel.status_mask;
+	if (l->st.idx) {
+		size_t total = students_count(l->st.idx);
+
+		if (total > l->cap) {
+			size_t *p = realloc(l->pos, total * sizeof *p);
+
+			if (p) {
+				l->pos = p;
+				l->cap = total;
+			}
+		}
+		if (total <= l->cap && students_filter(l->st.idx, l->query, &l->filter, l->pos, &n) != CF_OK)
+			n = 0;
+	}
+	l->npos = n;
+	tui_list_set_rows(l->list, n);
+	if (reset)
+		tui_list_jump(l->list, true);
+}
+
+static void
+on_changed(void *ctx)
+{
+	refilter(ctx, false);
+}
+
+static void
+search_update(struct students *l)
+{
+	crypto_wipe(l->query, sizeof l->query);
+	if (l->search)
+		tui_edit_utf8(l->search, l->query, sizeof l->query);
+	refilter(l, true);
+}
+
+static int
+students_init(struct cf_screen *s, void *arg)
+{
+	struct students *l = crypto_secure_alloc(sizeof *l);
+
+	(void)arg;
+	if (!l)
+		return CF_ERR_NOMEM;
+	l->st.tui = s->tui;
+	l->st.changed = on_changed;
+	l->st.changed_ctx = l;
+	l->list = tui_list_new(0, NULL, NULL, NULL);
+	if (!l->list) {
+		crypto_secure_free(l);
+		return CF_ERR_NOMEM;
+	}
+	s->priv = l;
+	if (tui_casefile(s->tui))
+		tui_students_load(&l->st);
+	refilter(l, true);
+	return CF_OK;
+}
+
+static void
+students_free_screen(struct cf_screen *s)
+{
+	struct students *l = s->priv;
+
+	if (!l)
+		return;
+	tui_students_drop(&l->st);
+	tui_list_free(&l->list);
+	tui_edit_free(&l->search);
+	free(l->pos);
+	crypto_secure_free(l); /* wipes the query, the filter values and the cell buffer */
+	s->priv = NULL;
+}
+
+static void
+students_lock(struct cf_screen *s)
+{
+	struct students *l = s->priv;
+
+	tui_students_drop(&l->st);
+	l->st.load_err = CF_ERR_LOCKED;
+	crypto_wipe(l->cell, sizeof l->cell);
+	refilter(l, false);
+}
+
+static int
+students_unlock(struct cf_screen *s)
+{
+	struct students *l = s->priv;
+	int err = tui_students_load(&l->st);
+
+	refilter(l, false);
+	return err;
+}
+
+static void
+students_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
+{
+	struct students *l = s->priv;
+	int x = area->x + 2, w = area->w - 4;
+
+	if (w < 0)
+		w = 0;
+	l->compact = compact;
+	l->title = (struct cf_rect){ x, area->y, w, 1 };
+	l->summary = (struct cf_rect){ x, area->y + 1, w, 1 };
+	l->table = (struct cf_rect){ x, area->y + 2, w, area->h - 3 };
+	if (l->table.h < 0)
+		l->table.h = 0;
+	l->bottom = (struct cf_rect){ x, area->y + area->h - 1, w, 1 };
+}
+
+/* Appends "label: value" to buf at *n when value is set. */
+static void
+summary_add(char *buf, size_t size, size_t *n, const char *label, const char *value)
+{
+	int r;
+
+	if (!value || !*value || *n >= size)
+		return;
+	r = snprintf(buf + *n, size - *n, "%s%s: %s", *n ? "  " : "", label, value);
+	if (r > 0)
+		*n += (size_t)r < size - *n ? (size_t)r : size - *n - 1;
+}
+
+/* The empty-list text: why there are no rows. */
+static const char *
+empty_text(const struct students *l)
+{
+	if (!l->st.idx) {
+		if (l->st.load_err == CF_ERR_LOCKED)
+			return _("No case file is open: start carefile with -f FILE to see students.");
+		return cf_strerror(l->st.load_err);
+	}
+	if (students_count(l->st.idx) == 0)
+		return _("No students yet: press + to add one, or import a class roster.");
+	return _("No student matches the search and filters.");
+}
+
+static void
+students_draw(struct cf_screen *s)
+{
+	struct students *l = s->priv;
+	char buf[1024], count[128];
+	size_t n = 0;
+	int cw;
+
+	snprintf(buf, sizeof buf, "%s%s", _("Students"), privacy_mode ? _(" (privacy mode: initials only)") : "");
+	if (l->st.idx)
+		/* TRANSLATORS: count line of the Students list: students shown of all students. */
+		snprintf(count, sizeof count, _("%zu of %zu"), l->npos, students_count(l->st.idx));
+	else
+		count[0] = '\0';
+	cw = tui_text_width(count, strlen(count));
+	if (cw > l->title.w)
+		cw = l->title.w;
+	tui_draw_text(l->title.y, l->title.x, l->title.w - cw, buf, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_draw_text(l->title.y, l->title.x + l->title.w - cw, cw, count, TUI_ROLE_NORMAL, TUI_TEXT_RIGHT);
+
+	/* the active filters, so a short list is never a mystery */
+	buf[0] = '\0';
+	summary_add(buf, sizeof buf, &n, _("School"), l->filter.school);
+	summary_add(buf, sizeof buf, &n, _("Grade"), l->filter.grade);
+	summary_add(buf, sizeof buf, &n, _("Class"), l->filter.class_name);
+	for (unsigned b = 0; b < CF_STUDENT_FLAG_COUNT; b++)
+		if (l->sel.flags & (1u << b))
+			summary_add(buf, sizeof buf, &n, _("Flag"), student_flag_label((enum cf_student_flag)(1u << b)));
+	if (l->sel.status_mask == CF_STUDENTS_STATUS_ALL)
+		summary_add(buf, sizeof buf, &n, _("Status"), _("all, archived too"));
+	else
+		for (unsigned st = 0; st < CF_STUDENT_STATUS__COUNT; st++)
+			if (l->sel.status_mask & (1u << st))
+				summary_add(buf, sizeof buf, &n, _("Status"),
+				            student_status_label((enum cf_student_status)st));
+	if (n)
+		tui_draw_text(l->summary.y, l->summary.x, l->summary.w, buf, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+
+	if (l->compact)
+		tui_widget_list_draw(l->list, columns_compact, COL__COUNT - 1, students_cell, l, &l->table,
+		                     empty_text(l));
+	else
+		tui_widget_list_draw(l->list, columns_full, COL__COUNT, students_cell, l, &l->table,
+		                     empty_text(l));
+	crypto_wipe(l->cell, sizeof l->cell);
+
+	if (l->searching || l->query[0]) {
+		struct cf_rect text = { l->bottom.x + 2, l->bottom.y, l->bottom.w - 2, 1 };
+
+		tui_draw_text(l->bottom.y, l->bottom.x, 2, "/", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+		if (l->search)
+			tui_widget_edit_draw(l->search, &text, l->searching, s->tui);
+	} else if (l->st.idx) {
+		tui_draw_text(l->bottom.y, l->bottom.x, l->bottom.w,
+		              _("/ search: name, pinyin initials (zs), full pinyin, student number or class"),
+		              TUI_ROLE_HINT, TUI_TEXT_LEFT);
+	}
+}
+
+static void
+open_detail(struct students *l, struct cf_screen *s)
+{
+	size_t row = tui_list_selected_row(l->list);
+	struct tui_student_detail_arg arg;
+	int err;
+
+	if (!l->st.idx || row == (size_t)-1 || row >= l->npos)
+		return;
+	arg.st = &l->st;
+	arg.id = students_id(l->st.idx, l->pos[row]);
+	err = tui_push(s->tui, &tui_screen_student_detail, &arg);
+	if (err != CF_OK)
+		tui_status(s->tui, cf_strerror(err), true);
+}
+
+/* After a new student is saved: show it, whatever the search and filters were. */
+static void
+added(void *ctx, int64_t id)
+{
+	struct students *l = ctx;
+	size_t p;
+
+	if (!l->st.idx || students_find_id(l->st.idx, id, &p) != CF_OK)
+		return;
+	for (size_t i = 0; i < l->npos; i++)
+		if (l->pos[i] == p) {
+			tui_list_jump(l->list, true);
+			tui_list_move(l->list, (long)i);
+			return;
+		}
+}
+
+static void
+filter_done(void *ctx)
+{
+	refilter(ctx, true);
+}
+
+static enum tui_key_result
+search_key(struct students *l, struct cf_screen *s, const struct cf_tui_key *k)
+{
+	if (!k->fn && k->code == 27) {
+		tui_edit_clear(l->search);
+		l->searching = false;
+		search_update(l);
+		return TUI_KEY_HANDLED;
+	}
+	if (tui_key_is_enter(k)) {
+		/* the query stays; Enter opens the student found */
+		l->searching = false;
+		open_detail(l, s);
+		return TUI_KEY_HANDLED;
+	}
+	if (k->fn && (k->code == KEY_UP || k->code == KEY_DOWN || k->code == KEY_PPAGE || k->code == KEY_NPAGE))
+		return tui_widget_list_key(l->list, k, l->table.h - 1);
+	if ((k->fn && k->code == KEY_F(1)) || (!k->fn && k->code == TUI_CTRL('L')))
+		return TUI_KEY_UNHANDLED;
+	if (tui_widget_edit_key(l->search, k) == TUI_KEY_HANDLED)
+		search_update(l);
+	return TUI_KEY_HANDLED;
+}
+
+static enum tui_key_result
+students_key(struct cf_screen *s, const struct cf_tui_key *k)
+{
+	struct students *l = s->priv;
+	int err = CF_OK;
+
+	if (l->searching)
+		return search_key(l, s, k);
+	if (tui_key_is_enter(k)) {
+		open_detail(l, s);
+		return TUI_KEY_HANDLED;
+	}
+	if (k->fn)
+		return tui_widget_list_key(l->list, k, l->table.h - 1);
+	switch (k->code) {
+	case '/':
+		if (!l->search && !(l->search = tui_edit_new(false, 100, &secure_edit_alloc)))
+			return TUI_KEY_HANDLED;
+		l->searching = true;
+		return TUI_KEY_HANDLED;
+	case 27:
+		if (!l->query[0])
+			return TUI_KEY_UNHANDLED;
+		tui_edit_clear(l->search);
+		search_update(l);
+		return TUI_KEY_HANDLED;
+	case 'x':
+		tui_privacy_toggle();
+		tui_status(s->tui, privacy_mode ? _("Privacy mode on: lists show initials instead of names.")
+		                                : _("Privacy mode off: lists show names."), false);
+		return TUI_KEY_HANDLED;
+	case 'f':
+	case '+':
+		if (!l->st.idx) {
+			tui_status(s->tui, empty_text(l), true);
+			return TUI_KEY_HANDLED;
+		}
+		if (k->code == 'f') {
+			struct tui_students_filter_arg fa = { &l->st, &l->sel, filter_done, l };
+
+			err = tui_push(s->tui, &tui_screen_students_filter, &fa);
+		} else {
+			struct tui_student_edit_arg ea = { &l->st, 0, added, l };
+
+			err = tui_push(s->tui, &tui_screen_student_edit, &ea);
+		}
+		if (err != CF_OK)
+			tui_status(s->tui, cf_strerror(err), true);
+		return TUI_KEY_HANDLED;
+	default:
+		return TUI_KEY_UNHANDLED;
+	}
+}
+
+static const struct cf_tui_keyhelp students_keys[] = {
+	/* TRANSLATORS: hint labels, at most 8 columns (4 Chinese characters). */
+	{ "/", N_("Search: name, pinyin initials (zs), full pinyin (zhangsan), student number or class; "
+	          "Enter opens the student found, Esc clears"), N_("Search") },
+	{ "Enter", N_("Open the selected student"), N_("Open") },
+	{ "+", N_("Add a student"), N_("Add") },
+	{ "f", N_("Filter by school, grade, class, flag and status"), N_("Filter") },
+	{ "x", N_("Privacy mode: initials instead of names in every list"), N_("Privacy") },
+	{ "Up/Down", N_("Move the selection"), NULL },
+	{ "PgUp/PgDn", N_("Move by one page"), NULL },
+	{ "Home/End", N_("First or last student"), NULL },
+	{ NULL, NULL, NULL },
+};
+
+const struct cf_screen_ops tui_screen_students = {
+	.name = "students",
+	/* TRANSLATORS: screen titles in the header line: at most 16 columns. */
+	.title = N_("Students"),
+	.keys = students_keys,
+	.init = students_init,
+	.free = students_free_screen,
+	.layout = students_layout,
+	.draw = students_draw,
+	.key = students_key,
+	.lock = students_lock,
+	.unlock = students_unlock,
+};
