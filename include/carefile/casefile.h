@@ -230,10 +230,15 @@ void casefile_check_report_fini(struct cf_check_report *report);
 #define CF_DEMO_HOTLINE_USER "hotline1"
 #define CF_DEMO_HOTLINE_PASSPHRASE "hotline-passphrase-2026"
 
+/* Fictional students in the demo file (students_demo_populate()), always the same for the same seed. */
+#define CF_DEMO_STUDENTS 400
+#define CF_DEMO_SEED 20260401u
+
 /*
  * Creates a demo case file at path (refuses to overwrite): user demo
  * (admin+counselor+supervisor) and hotline1 (hotline), KDF at the floor for
- * speed, no recovery key shown. Errors as casefile_create().
+ * speed, no recovery key shown, CF_DEMO_STUDENTS fictional students with
+ * guardians and a few home-school contacts. Errors as casefile_create().
  */
 enum cf_error casefile_demo_create(const char *path, enum cf_store_reason *reason);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "carefile/i18n.h"
+#include "carefile/students.h"
 #include "carefile/user.h"
 #include "casefile-internal.h"
 
@@ -752,6 +753,8 @@ casefile_demo_create(const char *path, enum cf_store_reason *reason)
 	if (e == CF_OK) {
 		memcpy(pass, CF_DEMO_HOTLINE_PASSPHRASE, hlen + 1);
 		e = casefile_user_add(cf, CF_DEMO_HOTLINE_USER, CF_ROLE_HOTLINE, pass, hlen, 1, &floor);
+		if (e == CF_OK)
+			e = students_demo_populate(cf, CF_DEMO_SEED, CF_DEMO_STUDENTS);
 		casefile_close(&cf);
 		if (e != CF_OK)
 			(void)unlink(path);
