@@ -174,26 +174,43 @@ struct students {
 	bool compact;
 };
 
+/*
+ * One-character markers. Single letters would share one msgid ("M" for
+ * male and for migrant), so each carries a prefix up to '|' that marker()
+ * drops when the text is not translated.
+ */
+static const char *
+marker(const char *msgid)
+{
+	const char *t = _(msgid), *bar = strchr(t, '|');
+
+	return bar ? bar + 1 : t;
+}
+
 /* Flag markers, in enum cf_student_flag bit order. */
 static const char *const flag_markers[CF_STUDENT_FLAG_COUNT] = {
 	/*
 	 * TRANSLATORS: one-character markers for student flags in the list's
-	 * Flags column (1 Latin letter or 1 Chinese character): left-behind
-	 * child, on leave, special needs, boarding, single parent, migrant,
-	 * poverty.
+	 * Flags column (1 Latin letter or 1 Chinese character, after the '|';
+	 * translate without the prefix): left-behind child, on leave, special
+	 * needs, boarding, single parent, migrant, poverty.
 	 */
-	N_("L"), N_("O"), N_("S"), N_("B"), N_("1"), N_("M"), N_("P"),
+	N_("flag|L"), N_("flag|O"), N_("flag|S"), N_("flag|B"), N_("flag|1"), N_("flag|M"), N_("flag|P"),
 };
 
 static const char *const status_markers[CF_STUDENT_STATUS__COUNT] = {
-	/* TRANSLATORS: one-character markers for a student's status in the Flags column: active (empty), on leave, transferred, graduated. */
-	"", N_("o"), N_("t"), N_("g"),
+	/*
+	 * TRANSLATORS: one-character markers for a student's status in the
+	 * Flags column (translate without the prefix): on leave, transferred,
+	 * graduated.
+	 */
+	"", N_("status|o"), N_("status|t"), N_("status|g"),
 };
 
 const char *
 tui_students_flag_marker(unsigned bit)
 {
-	return bit < CF_STUDENT_FLAG_COUNT ? _(flag_markers[bit]) : "";
+	return bit < CF_STUDENT_FLAG_COUNT ? marker(flag_markers[bit]) : "";
 }
 
 /* Column sets: full (80 columns and more) and compact (60 columns: no sex). */
@@ -222,10 +239,10 @@ static const int columns_compact_map[] = { COL_NAME, COL_CLASS, COL_NUMBER, COL_
 static const char *
 sex_short(enum cf_sex sex)
 {
-	/* TRANSLATORS: short sex in the Students list: male, female (1 Latin letter or 1 Chinese character). */
+	/* TRANSLATORS: short sex in the Students list (translate without the prefix): male, female. */
 	switch (sex) {
-	case CF_SEX_MALE: return _("M");
-	case CF_SEX_FEMALE: return _("F");
+	case CF_SEX_MALE: return marker(N_("sex|M"));
+	case CF_SEX_FEMALE: return marker(N_("sex|F"));
 	default: return "";
 	}
 }
@@ -259,9 +276,9 @@ students_cell(void *ctx, size_t row, size_t col)
 
 		for (unsigned b = 0; b < CF_STUDENT_FLAG_COUNT; b++)
 			if (s->flags & (1u << b))
-				n += (size_t)snprintf(l->cell + n, sizeof l->cell - n, "%s", _(flag_markers[b]));
+				n += (size_t)snprintf(l->cell + n, sizeof l->cell - n, "%s", marker(flag_markers[b]));
 		if (s->status != CF_STUDENT_ACTIVE && s->status < CF_STUDENT_STATUS__COUNT && n < sizeof l->cell)
-			snprintf(l->cell + n, sizeof l->cell - n, "%s", _(status_markers[s->status]));
+			snprintf(l->cell + n, sizeof l->cell - n, "%s", marker(status_markers[s->status]));
 		break;
 	}
 	default:
