@@ -13,6 +13,8 @@ int cli_cmd_init_run(const struct cf_cli_opts *opts, int argc, char **argv);
 int cli_cmd_user_run(const struct cf_cli_opts *opts, int argc, char **argv);
 int cli_cmd_check_run(const struct cf_cli_opts *opts, int argc, char **argv);
 int cli_cmd_demo_run(const struct cf_cli_opts *opts, int argc, char **argv);
+int cli_cmd_import_run(const struct cf_cli_opts *opts, int argc, char **argv);
+int cli_cmd_export_run(const struct cf_cli_opts *opts, int argc, char **argv);
 
 /*
  * Reads one secret line: from fd when fd >= 0 (one line, byte by byte so a

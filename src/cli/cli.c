@@ -21,7 +21,11 @@
 	X(check, N_("-u USER check"), \
 	  N_("check the file and authenticate every record you may read")) \
 	X(demo, N_("demo [FILE]"), \
-	  N_("create a demo case file with fictional data"))
+	  N_("create a demo case file with fictional data")) \
+	X(import, N_("-u USER import roster CSV [--dry-run] [--yes]"), \
+	  N_("preview and import a class roster (CSV from Excel or the registry system)")) \
+	X(export, N_("-u USER export students --out FILE.csv"), \
+	  N_("export every student as CSV for Excel (asks for the passphrase)"))
 
 
 const struct cf_cli_cmd cli_commands[] = {
