@@ -11,9 +11,6 @@
 static const char *
 placeholder_text(const struct cf_screen_ops *ops)
 {
-	if (ops == &tui_screen_students)
-		return N_("Students: find a student by name, pinyin initials or student number, "
-		          "import the class roster, and see each student's sessions, alerts and referrals.");
 	if (ops == &tui_screen_sessions)
 		return N_("Sessions: write session notes, sign them (signed notes are locked and take "
 		          "addenda only) and see follow-ups due.");
@@ -76,8 +73,6 @@ static const struct cf_tui_keyhelp sessions_keys[] = {
 };
 
 /* TRANSLATORS: screen titles in the header line: at most 16 columns. */
-const struct cf_screen_ops tui_screen_students = { "students", N_("Students"), NULL, 0, NULL, NULL,
-                                                   NULL, placeholder_draw, NULL, NULL, NULL };
 const struct cf_screen_ops tui_screen_sessions = { "sessions", N_("Sessions"), sessions_keys, 0,
                                                    NULL, NULL, NULL, placeholder_draw, sessions_key, NULL, NULL };
 const struct cf_screen_ops tui_screen_alerts = { "alerts", N_("Crisis alerts"), NULL, 0, NULL, NULL,

@@ -229,10 +229,10 @@ static const int columns_full_map[] = { COL_NAME, COL_SEX, COL_CLASS, COL_NUMBER
 
 static const struct cf_tui_column columns_compact[] = {
 	{ N_("Name"), 8, 1, TUI_TEXT_LEFT },
-	{ N_("Grade/class"), 10, 0, TUI_TEXT_LEFT },
+	{ N_("Grade/class"), 11, 0, TUI_TEXT_LEFT },
 	{ N_("Student no."), 15, 0, TUI_TEXT_LEFT },
 	{ N_("School"), 6, 1, TUI_TEXT_LEFT },
-	{ N_("Flags"), 4, 0, TUI_TEXT_LEFT },
+	{ N_("Flags"), 5, 0, TUI_TEXT_LEFT },
 };
 static const int columns_compact_map[] = { COL_NAME, COL_CLASS, COL_NUMBER, COL_SCHOOL, COL_FLAGS };
 
@@ -277,7 +277,9 @@ students_cell(void *ctx, size_t row, size_t col)
 		for (unsigned b = 0; b < CF_STUDENT_FLAG_COUNT; b++)
 			if (s->flags & (1u << b))
 				n += (size_t)snprintf(l->cell + n, sizeof l->cell - n, "%s", marker(flag_markers[b]));
-		if (s->status != CF_STUDENT_ACTIVE && s->status < CF_STUDENT_STATUS__COUNT && n < sizeof l->cell)
+		/* the on-leave flag already says what the on-leave status would */
+		if (s->status != CF_STUDENT_ACTIVE && s->status < CF_STUDENT_STATUS__COUNT && n < sizeof l->cell &&
+		    !(s->status == CF_STUDENT_ON_LEAVE && (s->flags & CF_STUDENT_FLAG_ON_LEAVE)))
 			snprintf(l->cell + n, sizeof l->cell - n, "%s", marker(status_markers[s->status]));
 		break;
 	}
@@ -370,6 +372,7 @@ students_init(struct cf_screen *s, void *arg)
 		return CF_ERR_NOMEM;
 	}
 	s->priv = l;
+	l->st.load_err = CF_ERR_LOCKED;
 	if (tui_casefile(s->tui))
 		tui_students_load(&l->st);
 	refilter(l, true);
