@@ -232,7 +232,8 @@ contact_key(struct cf_screen *s, const struct cf_tui_key *k)
 			c->confirm_discard = false;
 		return yes ? TUI_KEY_CLOSE : TUI_KEY_HANDLED;
 	}
-	if (k->fn && k->code == KEY_F(2))
+	/* F2, or Ctrl-O as in nano ("write out") for terminals whose F-keys the desktop takes */
+	if ((k->fn && k->code == KEY_F(2)) || (!k->fn && k->code == TUI_CTRL('O')))
 		return save(s, c);
 	if (!k->fn && k->code == 27) {
 		if (!c->form.dirty)
@@ -251,7 +252,7 @@ contact_key(struct cf_screen *s, const struct cf_tui_key *k)
 
 static const struct cf_tui_keyhelp contact_keys[] = {
 	/* TRANSLATORS: hint labels, at most 8 columns (4 Chinese characters). */
-	{ "F2", N_("Save the contact entry"), N_("Save") },
+	{ "F2/^O", N_("Save the contact entry (F2 or Ctrl-O)"), N_("Save") },
 	{ "Esc", N_("Close the form (asks before discarding changes)"), N_("Cancel") },
 	{ "Tab, Down", N_("Next field"), N_("Next") },
 	{ "Shift-Tab, Up", N_("Previous field"), NULL },

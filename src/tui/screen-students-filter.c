@@ -131,7 +131,7 @@ filt_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 	struct filt *f = s->priv;
 
 	(void)compact;
-	f->box = tui_rect_center(area, area->w < 64 ? area->w : 64, R__COUNT + 6);
+	f->box = tui_rect_center(area, area->w < 64 ? area->w : 64, R__COUNT + 7);
 }
 
 /* Index of the current value of key k in its list, or -1 for "any". */
@@ -207,7 +207,7 @@ filt_draw(struct cf_screen *s)
 		              (size_t)r == f->row ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
 		crypto_wipe(val, sizeof val);
 	}
-	tui_draw_text(f->box.y + f->box.h - 3, f->box.x + 2, f->box.w - 4,
+	tui_draw_text(f->box.y + f->box.h - 4, f->box.x + 2, f->box.w - 4,
 	              _("Left/Right: change   Del: any   Enter: apply   Esc: cancel"), TUI_ROLE_HINT,
 	              TUI_TEXT_LEFT);
 	{
@@ -223,8 +223,9 @@ filt_draw(struct cf_screen *s)
 			if (w > 0)
 				n += (size_t)w;
 		}
-		tui_draw_text(f->box.y + f->box.h - 2, f->box.x + 2, f->box.w - 4, legend, TUI_ROLE_HINT,
-		              TUI_TEXT_LEFT);
+		struct cf_rect lr = { f->box.x + 2, f->box.y + f->box.h - 3, f->box.w - 4, 2 };
+
+		tui_draw_paragraph(&lr, 0, legend, TUI_ROLE_HINT);
 	}
 }
 

@@ -40,6 +40,7 @@ struct tui_form {
 	size_t focus;
 	int scroll;  /* first form row shown */
 	bool dirty;  /* a field was changed by a key */
+	int value_w; /* columns of a value at the last draw (wraps the messages) */
 };
 
 /* Draws the form in r and places the cursor in a focused editor. Adjusts the scroll so the focus shows. */

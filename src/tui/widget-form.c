@@ -13,6 +13,26 @@
 /* Widest editor, in columns: wider fields are hard to read. */
 #define EDIT_MAX_COLS 46
 
+/* Rows the error message of fl takes when wrapped at w columns (at most 3). */
+static int
+error_rows(const struct tui_form_field *fl, int w)
+{
+	size_t len = strlen(fl->error), pos = 0;
+	int rows = 0;
+
+	if (w < 1)
+		w = 1;
+	while (pos < len && rows < 3) {
+		size_t n = tui_text_wrap(fl->error + pos, len - pos, w);
+
+		if (n == 0)
+			break;
+		pos += n;
+		rows++;
+	}
+	return rows;
+}
+
 static int
 field_rows(const struct tui_form *f, size_t i)
 {
@@ -25,7 +45,7 @@ field_rows(const struct tui_form *f, size_t i)
 		rows = fl->rows > 0 ? fl->rows : 1;
 	else if (fl->kind == TUI_FORM_FLAGS && f->focus == i)
 		rows = 1 + (int)fl->n_options;
-	return rows + (fl->error[0] ? 1 : 0);
+	return rows + (fl->error[0] ? error_rows(fl, f->value_w) : 0);
 }
 
 static int
@@ -102,7 +122,8 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 	struct tui_form_field *fl = &f->fields[i];
 	bool focused = f->focus == i;
 	int vx = r->x + 2 + lw + 1, vw = r->x + r->w - vx;
-	int rows = field_rows(f, i) - (fl->error[0] ? 1 : 0);
+	int erows = fl->error[0] ? error_rows(fl, f->value_w) : 0;
+	int rows = field_rows(f, i) - erows;
 	int ew = vw - 2 < EDIT_MAX_COLS ? vw - 2 : EDIT_MAX_COLS;
 	bool inside = y >= r->y && y + rows <= r->y + r->h;
 
@@ -153,10 +174,20 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 		break;
 	}
 	if (fl->error[0]) {
-		int yy = y + rows;
+		size_t len = strlen(fl->error), pos = 0;
 
-		if (yy >= r->y && yy < r->y + r->h)
-			tui_draw_text(yy, vx, vw, fl->error, TUI_ROLE_ERROR, TUI_TEXT_LEFT);
+		for (int k = 0; k < erows && pos < len; k++) {
+			int yy = y + rows + k;
+			size_t n = tui_text_wrap(fl->error + pos, len - pos, vw);
+			char line[sizeof fl->error];
+
+			memcpy(line, fl->error + pos, n);
+			line[n] = '\0';
+			if (yy >= r->y && yy < r->y + r->h)
+				tui_draw_text(yy, vx, vw, line, TUI_ROLE_ERROR, TUI_TEXT_LEFT);
+			crypto_wipe(line, sizeof line);
+			pos += n;
+		}
 	}
 }
 
@@ -168,6 +199,7 @@ tui_form_draw(struct tui_form *f, const struct cf_rect *r, struct cf_tui *tui)
 	if (r->w < 8 || r->h < 1 || f->n == 0)
 		return;
 	lw = label_width(f, r->w - 3);
+	f->value_w = r->x + r->w - (r->x + 2 + lw + 1);
 	for (size_t i = 0; i < f->n; i++) {
 		if (i == f->focus) {
 			ftop = top;
