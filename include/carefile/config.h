@@ -12,6 +12,7 @@
 
 struct cf_config {
 	int lock_after_seconds; /* idle lock in seconds; 0 = never */
+	int privacy_mode;       /* 1: lists start with initials instead of names (privacy_mode = on|off; default off) */
 };
 
 /* Fills c with the defaults. */
@@ -21,7 +22,7 @@ void config_defaults(struct cf_config *c);
  * Reads the configuration file at path into c (keys not in the file keep
  * their value). Format: one "key = value" per line; blank lines and lines
  * starting with '#' are ignored. Keys: lock_after (seconds, 0 = never,
- * at most CF_CONFIG_LOCK_AFTER_MAX).
+ * at most CF_CONFIG_LOCK_AFTER_MAX), privacy_mode (on or off).
  * Errors: CF_ERR_NOT_FOUND (no file: c unchanged; not an error for callers
  * that only want defaults), CF_ERR_IO, CF_ERR_INVALID (unknown key, bad
  * value or line; *bad_line, may be NULL, receives its 1-based number and c

@@ -13,6 +13,7 @@ void
 config_defaults(struct cf_config *c)
 {
 	c->lock_after_seconds = CF_CONFIG_LOCK_AFTER_DEFAULT;
+	c->privacy_mode = 0;
 }
 
 static char *
@@ -81,6 +82,10 @@ config_load(const char *path, struct cf_config *c, int *bad_line)
 		key = trim(key);
 		if (strcmp(key, "lock_after") == 0 && (secs = parse_seconds(value)) >= 0) {
 			c->lock_after_seconds = secs;
+			continue;
+		}
+		if (strcmp(key, "privacy_mode") == 0 && (strcmp(value, "on") == 0 || strcmp(value, "off") == 0)) {
+			c->privacy_mode = strcmp(value, "on") == 0;
 			continue;
 		}
 		err = CF_ERR_INVALID;

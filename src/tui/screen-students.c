@@ -17,10 +17,16 @@
 
 /*
  * Privacy mode is one switch for the whole interface (every list that shows
- * names reads it), so it survives leaving and re-entering the screen. There
- * is no configuration module yet: the default is off.
+ * names reads it), so it survives leaving and re-entering the screen; its
+ * start value comes from the configuration file (session.c).
  */
 static bool privacy_mode;
+
+void
+tui_privacy_set(bool on)
+{
+	privacy_mode = on;
+}
 
 bool
 tui_privacy_mode(void)

@@ -16,6 +16,7 @@
 #include "tui-frame.h"
 #include "tui-screens.h"
 #include "tui-session.h"
+#include "tui-privacy.h"
 
 /* One interface per process: the session is process state, like the terminal. */
 static struct {
@@ -154,6 +155,7 @@ load_config(struct cf_tui *tui, const struct cf_cli_opts *opts)
 	}
 	free(path);
 	sess.lock_after = opts->lock_after_seconds >= 0 ? opts->lock_after_seconds : c.lock_after_seconds;
+	tui_privacy_set(c.privacy_mode != 0);
 }
 
 static int

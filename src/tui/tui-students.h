@@ -10,6 +10,7 @@
 #include "carefile/students.h"
 #include "carefile/tui_edit.h"
 #include "tui-curses.h"
+#include "tui-privacy.h"
 
 /*
  * One loaded index of the students of the open case file, owned by the
@@ -34,14 +35,6 @@ void tui_students_drop(struct tui_students *st);
 
 /* Tells the list that idx changed. */
 void tui_students_changed(struct tui_students *st);
-
-/*
- * Privacy mode: lists show initials instead of names. One setting for the
- * whole interface; its default comes from the configuration when there is
- * one (off otherwise).
- */
-bool tui_privacy_mode(void);
-void tui_privacy_toggle(void);
 
 /*
  * The name to show in a list for name (UTF-8, may be NULL): the name, or its
