@@ -38,6 +38,14 @@ extern const struct cf_screen_ops tui_screen_reports;
 /* Dialogs and overlays. */
 extern const struct cf_screen_ops tui_screen_help;
 extern const struct cf_screen_ops tui_screen_note; /* scratch note editor (not saved) */
+/*
+ * Roster import with a preview (src/tui/screen-import.c), opened from the
+ * Students list with key i. arg: the list's struct tui_students *
+ * (tui-students.h, borrowed: the plan uses its index, and its changed()
+ * runs after the import), or NULL (the screen loads its own index and
+ * calls the unlock op of the screen below after the import, to reload it).
+ */
+extern const struct cf_screen_ops tui_screen_import;
 
 /*
  * Session hooks (src/tui/session.c), the seam for the case-file work.
