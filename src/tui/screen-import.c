@@ -81,6 +81,8 @@ struct imp {
 	/* Counts kept for the result screen (no names). */
 	size_t done_new, done_changed, done_skipped;
 	bool locked; /* lock op ran; unlock reloads */
+	enum imp_section locked_section; /* where the preview was when it locked */
+	size_t locked_top[SEC__COUNT];
 
 	/* geometry */
 	bool compact;
@@ -348,11 +350,11 @@ read_failure_message(struct imp *m, int err, const struct cf_roster_failure *fai
 		size_t line = line_of_offset(path, fail->offset);
 
 		/* TRANSLATORS: %1$s is a sentence about invalid bytes; byte offsets count from 0. */
-		set_message(m, true, _("%s: at byte %zu (line %zu). %s"), what, fail->offset, line, nothing);
+		set_message(m, true, _("%s (byte %zu, line %zu). %s"), what, fail->offset, line, nothing);
 		return;
 	}
 	case CF_TEXT_TRUNCATED:
-		set_message(m, true, _("%s: the unclosed field begins on line %zu. %s"), what, fail->line,
+		set_message(m, true, _("%s (the unclosed field begins on line %zu). %s"), what, fail->line,
 		            nothing);
 		return;
 	case CF_TEXT_OK:
@@ -531,13 +533,20 @@ complete_path(struct imp *m)
 
 			t = str_printf("%.*s%.*s", (int)(prefix - typed), typed, (int)common, names[0]);
 			for (size_t i = 0; i < n; i++)
-				len += strlen(names[i]) + 2;
+				len += strlen(names[i]) + 3;
 			list = malloc(len + 8);
 			if (list) {
 				list[0] = '\0';
 				for (size_t i = 0; i < n; i++) {
+					struct stat st;
+					char *full = str_printf("%s%s", dir, names[i]);
+
 					strcat(list, names[i]);
+					/* folders end in '/', as the completion writes them */
+					if (full && stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+						strcat(list, "/");
 					strcat(list, "  ");
+					free(full);
 				}
 				if (total > n)
 					strcat(list, "~");
@@ -1315,6 +1324,8 @@ import_lock(struct cf_screen *s)
 {
 	struct imp *m = s->priv;
 
+	m->locked_section = m->section;
+	memcpy(m->locked_top, m->top, sizeof m->top);
 	preview_free(m);
 	m->locked = true;
 }
@@ -1329,6 +1340,11 @@ import_unlock(struct cf_screen *s)
 	m->locked = false;
 	if (m->state == IMP_PREVIEW && m->path) {
 		preview_load(m, s->tui, m->path);
+		if (m->state == IMP_PREVIEW) {
+			/* the same place in the preview (clamped by geometry if the file changed meanwhile) */
+			m->section = m->locked_section;
+			memcpy(m->top, m->locked_top, sizeof m->top);
+		}
 		geometry(m);
 	}
 	return CF_OK;
@@ -1339,7 +1355,8 @@ static const struct cf_tui_keyhelp import_keys[] = {
 	{ "Enter", N_("Read the file and show the preview; in the preview: import"), N_("OK") },
 	{ "Tab", N_("Complete the file name; in the preview: next section"), N_("Next") },
 	{ "y", N_("In the preview: import the new and changed students"), NULL },
-	{ "n, Esc", N_("Cancel: nothing is written"), N_("Cancel") },
+	{ "Esc", N_("Cancel: nothing is written"), N_("Cancel") },
+	{ "n", N_("In the preview: cancel, nothing is written"), NULL },
 	{ "1-4", N_("In the preview: new, changed, errors, notes"), NULL },
 	{ "Up/Down", N_("Scroll the preview"), NULL },
 	{ "PgUp/PgDn", N_("Scroll the preview by a page"), NULL },
