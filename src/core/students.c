@@ -763,21 +763,30 @@ students_display_initials(const char *name, char *buf, size_t size)
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
 			ascii = 1;
 	if (!ascii) {
-		/* all Chinese: one initial per syllable, with the surname readings of pinyin.h */
+		/*
+		 * Chinese: one initial per character, taken from pinyin_initials()
+		 * so the surname readings of pinyin.h apply (曾 Z, 单 S); it gives
+		 * one letter per character that has a reading, in order.
+		 */
 		char ini[65];
-		size_t n = pinyin_initials(name, ini, sizeof ini);
+		size_t n = pinyin_initials(name, ini, sizeof ini), k = 0;
 
-		for (size_t i = 0; i < n && i < sizeof ini - 1; i++)
-			sb_initial(&b, ini[i]);
-		if (n == 0)
-			sb_put(&b, "*.", 2);
+		for (p = name; *p;) {
+			uint32_t cp = next_cp(&p);
+
+			if (cp == ' ' || cp == 0xB7 || cp == 0x30FB || cp == 0x2022 || cp == '\t')
+				continue;
+			if (pinyin_syllable(cp) && k < n && k < sizeof ini - 1)
+				sb_initial(&b, ini[k++]);
+			else
+				sb_put(&b, "*.", 2);
+		}
 		crypto_wipe(ini, sizeof ini);
 		return b.len;
 	}
 	/* Latin or mixed: the first letter of each word; Chinese characters count as words */
 	p = name;
 	while (*p) {
-		const char *at = p;
 		uint32_t cp = next_cp(&p);
 
 		if (cp == ' ' || cp == '-' || cp == '.' || cp == 0xB7 || cp == 0x30FB || cp == '\t')
@@ -793,7 +802,6 @@ students_display_initials(const char *name, char *buf, size_t size)
 				sb_initial(&b, syl[0]);
 			else
 				sb_put(&b, "*.", 2);
-			(void)at;
 		}
 	}
 	return b.len;

@@ -243,6 +243,8 @@ test_display_initials(void **state)
 	assert_string_equal(buf, "A.V.D.");
 	students_display_initials("阿依古丽·买买提", buf, sizeof buf);
 	assert_string_equal(buf, "A.Y.G.L.M.M.T.");
+	students_display_initials("王\xE2\x98\x83", buf, sizeof buf); /* a character without a reading */
+	assert_string_equal(buf, "W.*.");
 	assert_int_equal(students_display_initials("", buf, sizeof buf), 0);
 	assert_string_equal(buf, "");
 	/* snprintf-like: the length needed, truncated output */
