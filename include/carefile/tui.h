@@ -20,6 +20,12 @@
  * <Up> <Down> <Left> <Right> <Home> <End> <PgUp> <PgDn> <Space> <lt> <C-x>
  * for special keys and <resize COLSxROWS>), then writes the final screen
  * as UTF-8 text, one line per row, to CAREFILE_DUMP (a file) or stdout.
+ *
+ * Case file: -f FILE, else the default path (config_default_casefile_path();
+ * nothing there: the first-run guide). CAREFILE_NO_CASEFILE=1 (tests of the
+ * frame and of screens that need no data) opens no case file at all.
+ * Locking: Ctrl-L, idle time (--lock-after, else lock_after in the config
+ * file, else 300 s), SIGHUP and SIGTERM (locked, then exit 21).
  */
 int tui_main(const struct cf_cli_opts *opts);
 

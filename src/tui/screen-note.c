@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "carefile/crypto.h"
 #include "carefile/error.h"
 #include "carefile/i18n.h"
 #include "tui-screens.h"
@@ -17,6 +18,19 @@ struct note {
 	int info_y;
 };
 
+static void *
+note_secure_alloc(size_t n)
+{
+	return crypto_secure_alloc(n);
+}
+
+/*
+ * The note text lives in secure memory (never swapped, wiped when freed): it
+ * survives a lock so nothing typed is lost, and the lock screen covers it
+ * (a non-dialog screen on top, so this draw is not called while locked).
+ */
+static const struct cf_tui_edit_alloc note_alloc = { note_secure_alloc, crypto_secure_free };
+
 static int
 note_init(struct cf_screen *s, void *arg)
 {
@@ -25,7 +39,7 @@ note_init(struct cf_screen *s, void *arg)
 	(void)arg;
 	if (!n)
 		return CF_ERR_NOMEM;
-	n->ed = tui_edit_new(true, NOTE_MAX_CHARS, NULL);
+	n->ed = tui_edit_new(true, NOTE_MAX_CHARS, &note_alloc);
 	if (!n->ed) {
 		free(n);
 		return CF_ERR_NOMEM;

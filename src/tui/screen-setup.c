@@ -164,7 +164,7 @@ draw_strength(struct setup *u)
 	if (u->score < 0)
 		return;
 	if (u->reason)
-		snprintf(line, sizeof line, _("Strength %d of 4: too easy to guess. %s"), u->score, _(u->reason));
+		snprintf(line, sizeof line, _("Strength %d of 4: %s."), u->score, _(u->reason));
 	else if (u->score < CF_PASSPHRASE_MIN_SCORE)
 		snprintf(line, sizeof line, _("Strength %d of 4: too easy to guess."), u->score);
 	else
@@ -325,9 +325,9 @@ create(struct cf_screen *s)
 		err = user_passphrase_check(pass, user, &st);
 		if (err != CF_OK) {
 			if (st.reason)
-				snprintf(msg, sizeof msg, _("This passphrase is refused: %s Choose a longer one."), _(st.reason));
+				snprintf(msg, sizeof msg, _("This passphrase is refused: %s."), _(st.reason));
 			else
-				snprintf(msg, sizeof msg, _("This passphrase is refused: %s"), cf_strerror(err));
+				snprintf(msg, sizeof msg, _("This passphrase is refused: %s."), cf_strerror(err));
 			tui_secret_clear(u->pass2);
 			u->focus = F_PASS;
 			set_msg(u, msg, true);

@@ -187,11 +187,8 @@ tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts)
 	/* secure memory (editors, passphrase fields) needs libsodium started, case file or not */
 	if (crypto_init() != CF_OK)
 		return CF_ERR_CRYPTO;
-	/*
-	 * The frame on its own, for tests of screens that need no case file:
-	 * CAREFILE_NO_CASEFILE=1, or headless rendering without -f.
-	 */
-	if ((frame_only && *frame_only) || (tui_headless(tui) && !opts->casefile)) {
+	/* The frame on its own, for tests of screens that need no case file (see tui.h). */
+	if (frame_only && *frame_only && strcmp(frame_only, "0") != 0) {
 		tui_set_header(tui, NULL, opts->user, false);
 		return CF_OK;
 	}
@@ -218,7 +215,7 @@ tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts)
 		return push_setup(tui, opts, true);
 	}
 	if (err != CF_OK) {
-		tui_set_header(tui, sess.name, opts->user, false);
+		tui_set_header(tui, sess.name, opts->user, true); /* nothing readable: not "unlocked" */
 		return push_open_error(tui, err, reason, sess.path);
 	}
 	return tui_push(tui, &tui_screen_unlock, (void *)opts->user);

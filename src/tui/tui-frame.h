@@ -34,7 +34,7 @@ void tui_screens_unlock(struct cf_tui *tui);
 
 /*
  * Idle time after which the frame calls tui_session_lock(): seconds > 0, or
- * 0 for never. Counted from the last key.
+ * 0 for never. Counted from the last key, or from this call if later.
  */
 void tui_set_idle_lock(struct cf_tui *tui, int seconds);
 

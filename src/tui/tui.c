@@ -182,6 +182,8 @@ void
 tui_set_idle_lock(struct cf_tui *tui, int seconds)
 {
 	tui->idle_lock_seconds = seconds > 0 ? seconds : 0;
+	/* counted from now: an unlock that took long must not lock at once */
+	clock_gettime(CLOCK_MONOTONIC, &tui->last_key);
 }
 
 void
