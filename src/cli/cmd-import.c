@@ -78,6 +78,8 @@ print_preview(const struct cf_import_plan *p, char *val, char *old)
 {
 	const struct cf_roster *ro = p->roster;
 
+	/* TRANSLATORS: encoding name (UTF-8, GB18030...), then the row number of the header row */
+	printf(_("Roster read as %s, header on row %zu.\n"), io_encoding_name(ro->encoding), ro->header_record);
 	for (size_t i = 0; i < ro->n_notes; i++)
 		printf(_("Note: column \"%s\": %s\n"), ro->notes[i].column_name ? ro->notes[i].column_name : "",
 		       roster_note_message(ro->notes[i].kind));
