@@ -618,6 +618,14 @@ students_key(struct cf_screen *s, const struct cf_tui_key *k)
 		tui_status(s->tui, privacy_mode ? _("Privacy mode on: lists show initials instead of names.")
 		                                : _("Privacy mode off: lists show names."), false);
 		return TUI_KEY_HANDLED;
+	case 'i':
+		/* the roster import dialog; it uses this index and calls changed() after an import */
+		err = l->st.idx ? tui_push(s->tui, &tui_screen_import, &l->st) : CF_OK;
+		if (!l->st.idx)
+			tui_status(s->tui, empty_text(l), true);
+		else if (err != CF_OK)
+			tui_status(s->tui, cf_strerror(err), true);
+		return TUI_KEY_HANDLED;
 	case 'f':
 	case '+':
 		if (!l->st.idx) {
@@ -648,6 +656,7 @@ static const struct cf_tui_keyhelp students_keys[] = {
 	{ "Enter", N_("Open the selected student"), N_("Open") },
 	{ "+", N_("Add a student"), N_("Add") },
 	{ "f", N_("Filter by school, grade, class, flag and status"), N_("Filter") },
+	{ "i", N_("Import a class roster (CSV from Excel or the registry system), with a preview"), N_("Import") },
 	{ "x", N_("Privacy mode: initials instead of names in every list"), N_("Privacy") },
 	{ "Up/Down", N_("Move the selection"), NULL },
 	{ "PgUp/PgDn", N_("Move by one page"), NULL },
