@@ -76,6 +76,23 @@ check "applied: 1 changed" summary 576 0 1 575 0
 expect 0 "the changed roster again" imp "$F" "$T/changed.csv" --dry-run
 check "nothing left to change" summary 576 0 0 576 0
 
+# ---- confirmation on a terminal (script(1) gives the command a pseudo-terminal) ----
+if command -v script >/dev/null; then
+	F=$(fresh confirm.carefile)
+	s=$(sha "$F")
+	printf 'n\n' | script -qec "'$BIN' -f '$F' -u demo --passphrase-fd 3 import roster '$S/roster-excel-gbk.csv' 3<'$T/demo.pw'" /dev/null >"$T/out" 2>&1
+	got=$?
+	check "terminal, answer n: exit 21 (cancelled) (exit $got)" [ "$got" -eq 21 ]
+	check "terminal: the question names the counts" grep -q 'Import 120 new and 0 changed students? \[y/N\]' "$T/out"
+	check "answer n: case file SHA-256 unchanged" [ "$(sha "$F")" = "$s" ]
+	printf 'y\n' | script -qec "'$BIN' -f '$F' -u demo --passphrase-fd 3 import roster '$S/roster-excel-gbk.csv' 3<'$T/demo.pw'" /dev/null >"$T/out" 2>&1
+	got=$?
+	check "terminal, answer y: exit 0 (exit $got)" [ "$got" -eq 0 ]
+	check "answer y: 120 imported" grep -q 'new: 120, changed: 0' "$T/out"
+else
+	echo "# script(1) missing: confirmation on a terminal not tested"
+fi
+
 # ---- files that are not rosters: message, exit code, nothing written ----
 F=$(fresh bad.carefile)
 s=$(sha "$F")
