@@ -59,8 +59,9 @@ enum cf_error student_record_encode(const struct cf_student *s, uint8_t **out, s
 /*
  * Strict decoder of student_record_encode()'s bytes into out (initialised
  * here with alloc, borrowed; NULL = malloc/free). Errors: CF_ERR_DAMAGED
- * (wrong magic, unknown version, truncated, trailing bytes, a count or enum
- * out of range, a string with a NUL, invalid UTF-8 is NOT checked), CF_ERR_NOMEM.
+ * (wrong magic, unknown version, truncated, trailing bytes, a count, enum or
+ * flag bit out of range, a zero-length or NUL-containing string, a birth
+ * date not 10 bytes; UTF-8 validity is not checked), CF_ERR_NOMEM.
  * On error out is left empty (student_fini() is still safe).
  */
 enum cf_error student_record_decode(const uint8_t *buf, size_t len, const struct cf_str_alloc *alloc,
@@ -230,7 +231,8 @@ enum cf_error students_update(struct cf_casefile *cf, struct cf_students *idx, i
  * Sets the status of student id (the record is kept as data). status
  * CF_STUDENT_TRANSFERRED or CF_STUDENT_GRADUATED archives (hidden from the
  * default list); CF_STUDENT_ACTIVE or CF_STUDENT_ON_LEAVE brings it back.
- * Errors as students_update().
+ * CF_STUDENT_ON_LEAVE also sets CF_STUDENT_FLAG_ON_LEAVE (the flag keeps the
+ * history; it is not cleared on return). Errors as students_update().
  */
 enum cf_error students_set_status(struct cf_casefile *cf, struct cf_students *idx, int64_t id,
                                   enum cf_student_status status);
