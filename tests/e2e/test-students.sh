@@ -88,9 +88,26 @@ keys End
 wait_for "E2E 电话沟通：约定下周面谈"
 wait_for "$(msg 'Home-school contacts')"
 
-# the same number again is refused by the back end, next to the field
+# edit: the class changes in the detail
+keys e
+wait_for "$(msg 'Edit student: %s' | sed 's/%s//')白文轩"
+keys Down Down Down Down Down Down Down
+type_text "3班"
+keys C-o
+wait_for "$(msg 'Student saved.')"
+keys Home
+wait_for "3班"
+
+# archive: asks first, then the student leaves the default list
+keys d
+wait_for "$(msg 'Archive the student?')"
+keys 1
+wait_for "$(msg 'Student archived.')"
+wait_for "$(msg 'Archived: hidden from the default list (d brings the student back).')"
 keys q
-wait_for "$(msg 'Student no.')"
+wait_for "$(count 0 401)"
+
+# the same number again is refused by the back end (an archived student keeps it), next to the field
 keys +
 wait_for "$(msg 'Add a student')"
 type_text "E2E-0001"
@@ -105,7 +122,7 @@ wait_gone "$(msg 'Add a student')"
 
 # privacy mode: no name of the list is on the screen, initials are
 keys Escape
-wait_for "$(count 388 401)"
+wait_for "$(count 387 401)"
 keys x
 wait_for "$(msg ' (privacy mode: initials only)')"
 wait_for "D.T."
