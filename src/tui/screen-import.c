@@ -378,7 +378,7 @@ preview_load(struct imp *m, struct cf_tui *tui, const char *path)
 	struct cf_roster_failure fail = { CF_TEXT_OK, 0, 0 };
 	struct cf_casefile *cf = tui_casefile(tui);
 	struct stat st;
-	int err;
+	int err = CF_OK;
 
 	preview_free(m);
 	m->state = IMP_PATH;
@@ -399,6 +399,11 @@ preview_load(struct imp *m, struct cf_tui *tui, const char *path)
 		set_message(m, true, _("%s is a folder: type the name of a file in it (Tab completes)."), path);
 		return;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		/* a pipe or device would block or never end */
+		set_message(m, true, _("%s is not an ordinary file."), path);
+		return;
+	}
 	if (access(path, R_OK) != 0) {
 		set_message(m, true, _("You may not open %s (permission denied)."), path);
 		return;
@@ -413,9 +418,12 @@ preview_load(struct imp *m, struct cf_tui *tui, const char *path)
 		read_failure_message(m, err, &fail, path);
 		return;
 	}
-	if (m->st)
-		err = m->st->idx ? CF_OK : tui_students_load(m->st);
-	else
+	if (m->st) {
+		if (!m->st->idx) {
+			err = tui_students_load(m->st);
+			tui_students_changed(m->st);
+		}
+	} else
 		err = students_load(cf, &m->own_idx);
 	if (err == CF_OK)
 		err = students_import_plan(imp_idx(m), m->roster, &m->plan);
