@@ -87,10 +87,12 @@ struct cf_screen_ops {
 	 */
 	void (*lock)(struct cf_screen *s);
 	/*
-	 * The same user unlocked again: called for every screen on the stack,
-	 * bottom first, to reload what lock wiped (tui_casefile() is unlocked).
-	 * Returns enum cf_error; an error is shown on the status line and the
-	 * screen stays (it should draw an empty state). May be NULL.
+	 * The case file was unlocked: called for every screen on the stack,
+	 * bottom first, after each unlock (the first one too, so screens
+	 * pushed before it, such as Today, load their data; after a lock, to
+	 * reload what lock wiped). tui_casefile() is unlocked. Returns enum
+	 * cf_error; an error is shown on the status line and the screen stays
+	 * (it should draw an empty state). May be NULL.
 	 */
 	int (*unlock)(struct cf_screen *s);
 };

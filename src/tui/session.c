@@ -73,14 +73,16 @@ set_user(const char *user)
 	return CF_OK;
 }
 
-/* Header and idle lock after any successful unlock. */
+/*
+ * Header, idle lock and the screens' unlock ops after any successful
+ * unlock: after the first one, screens pushed before (Today) load their data.
+ */
 static void
-unlocked(struct cf_tui *tui, bool again)
+unlocked(struct cf_tui *tui)
 {
 	tui_set_header(tui, sess.name, sess.user ? sess.user : _("recovery key"), false);
 	tui_set_idle_lock(tui, sess.lock_after);
-	if (again)
-		tui_screens_unlock(tui);
+	tui_screens_unlock(tui);
 }
 
 int
@@ -99,7 +101,7 @@ tui_session_unlock(struct cf_tui *tui, const char *user, const char *pass, size_
 		casefile_lock(sess.cf);
 		return CF_ERR_NOMEM;
 	}
-	unlocked(tui, again);
+	unlocked(tui);
 	return CF_OK;
 }
 
@@ -110,7 +112,7 @@ tui_session_unlock_recovery(struct cf_tui *tui, const char *text, size_t len, si
 
 	if (err != CF_OK)
 		return err;
-	unlocked(tui, false);
+	unlocked(tui);
 	return CF_OK;
 }
 
@@ -125,7 +127,7 @@ tui_session_adopt(struct cf_tui *tui, struct cf_casefile **cf, const char *path)
 	}
 	sess.cf = *cf;
 	*cf = NULL;
-	unlocked(tui, false);
+	unlocked(tui);
 	return CF_OK;
 }
 
