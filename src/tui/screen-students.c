@@ -651,9 +651,9 @@ students_key(struct cf_screen *s, const struct cf_tui_key *k)
 
 static const struct cf_tui_keyhelp students_keys[] = {
 	/* TRANSLATORS: hint labels, at most 8 columns (4 Chinese characters). */
-	{ "/", N_("Search: name, pinyin initials (zs), full pinyin (zhangsan), student number or class; "
-	          "Enter opens the student found, Esc clears"), N_("Search") },
-	{ "Enter", N_("Open the selected student"), N_("Open") },
+	{ "/", N_("Search: name, initials (zs), pinyin, number, class"), N_("Search") },
+	{ "Enter", N_("Open the selected student (also while searching)"), N_("Open") },
+	{ "Esc", N_("Clear the search"), NULL },
 	{ "+", N_("Add a student"), N_("Add") },
 	{ "f", N_("Filter by school, grade, class, flag and status"), N_("Filter") },
 	{ "i", N_("Import a class roster (CSV from Excel or the registry system), with a preview"), N_("Import") },
