@@ -77,9 +77,14 @@ secret_backspace(struct cf_tui_secret *s)
 {
 	if (s->len == 0)
 		return;
-	do
-		s->buf[--s->len] = '\0';
-	while (s->len > 0 && ((unsigned char)s->buf[s->len] & 0xc0) == 0x80);
+	/* continuation bytes (10xxxxxx) back to and including the lead byte */
+	while (s->len > 0) {
+		unsigned char c = (unsigned char)s->buf[--s->len];
+
+		s->buf[s->len] = '\0';
+		if ((c & 0xc0) != 0x80)
+			break;
+	}
 	s->chars--;
 }
 
