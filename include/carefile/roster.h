@@ -124,7 +124,7 @@ struct cf_roster {
 	size_t header_line;
 	enum cf_text_encoding encoding;
 	char separator;                 /* ',', ';' or '\t' */
-	enum cf_roster_column columns[64]; /* per header cell (first 64), CF_COL_NONE if unknown */
+	enum cf_roster_column header_columns[64]; /* per header cell (first 64), CF_COL_NONE if unknown */
 	size_t n_columns;
 	uint32_t fields;                /* enum cf_student_field bits the header has columns for */
 	uint32_t flag_mask;             /* enum cf_student_flag bits the header has columns for */

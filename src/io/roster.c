@@ -430,7 +430,7 @@ handle_header(struct parser *ps, struct reader *rd, struct cell *cells, size_t n
 		if (c != CF_COL_NONE)
 			have[c] = true;
 		if (i < 64)
-			r->columns[i] = c;
+			r->header_columns[i] = c;
 	}
 	static const uint32_t flag_bits[] = {
 		CF_STUDENT_FLAG_LEFT_BEHIND, CF_STUDENT_FLAG_SPECIAL_NEEDS, CF_STUDENT_FLAG_BOARDING,
@@ -584,7 +584,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 		}
 		if (i >= 64)
 			continue; /* under a header cell past the 64 we map: unknown column */
-		enum cf_roster_column c = r->columns[i];
+		enum cf_roster_column c = r->header_columns[i];
 		if (c == CF_COL_NONE || c == CF_COL_IGNORE || c == CF_COL_IGNORE_ID_CARD || cells[i].len == 0)
 			continue;
 		/* Undo the export's formula neutralising ('=x -> =x), so export + import is lossless. */
@@ -693,7 +693,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 		else if (fixed_relation[g])
 			set_text(&st, &s, &gd->relation, fixed_relation[g]);
 		if (gphone[g] != SIZE_MAX)
-			add_phones(&st, &s, gd, r->columns[gphone[g]], gphone[g], cells[gphone[g]].s);
+			add_phones(&st, &s, gd, r->header_columns[gphone[g]], gphone[g], cells[gphone[g]].s);
 	}
 	if (extra)
 		row_error(&st, CF_COL_NONE, SIZE_MAX, CF_ROW_TOO_MANY_CELLS);
@@ -743,7 +743,7 @@ fill_missing_column_names(struct reader *rd)
 		if (er->column_name || er->column == CF_COL_NONE)
 			continue;
 		for (size_t i = 0; i < r->n_columns; i++)
-			if (r->columns[i] == er->column) {
+			if (r->header_columns[i] == er->column) {
 				er->column_name = strdup(rd->header_names[i]);
 				break;
 			}

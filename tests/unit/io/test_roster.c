@@ -65,8 +65,8 @@ test_sample_utf8(void **state)
 	assert_int_equal(r->separator, ',');
 	assert_int_equal(r->header_record, 1);
 	assert_int_equal(r->n_columns, 12);
-	assert_int_equal(r->columns[0], CF_COL_STUDENT_NUMBER);
-	assert_int_equal(r->columns[11], CF_COL_ADDRESS);
+	assert_int_equal(r->header_columns[0], CF_COL_STUDENT_NUMBER);
+	assert_int_equal(r->header_columns[11], CF_COL_ADDRESS);
 	assert_int_equal(r->fields, CF_FIELD_ALL & ~(CF_FIELD_FLAGS | CF_FIELD_STATUS | CF_FIELD_REMARKS));
 	assert_int_equal(r->flag_mask, 0);
 	const struct cf_roster_row *row = &r->rows[0];
@@ -138,7 +138,7 @@ test_sample_bom(void **state)
 	assert_int_equal(r->n_rows, 120);
 	assert_int_equal(r->n_errors, 0);
 	assert_int_equal(r->encoding, CF_ENC_UTF8_BOM);
-	assert_int_equal(r->columns[0], CF_COL_STUDENT_NUMBER); /* BOM not glued to 学号 */
+	assert_int_equal(r->header_columns[0], CF_COL_STUDENT_NUMBER); /* BOM not glued to 学号 */
 	const struct cf_student *s = &r->rows[0].student;
 	assert_string_equal(s->student_number, "S20230104210121");
 	assert_string_equal(s->name, "郑远");
@@ -260,7 +260,7 @@ test_title_rows(void **state)
 	assert_int_equal(r->n_notes, 1);
 	assert_int_equal(r->notes[0].kind, CF_NOTE_ID_CARD_IGNORED);
 	assert_string_equal(r->notes[0].column_name, "身份证号");
-	assert_int_equal(r->columns[4], CF_COL_IGNORE_ID_CARD);
+	assert_int_equal(r->header_columns[4], CF_COL_IGNORE_ID_CARD);
 	roster_free(&r);
 }
 
