@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One student: profile, guardians, the home-school contact log and the sections later work fills; scrolls. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,15 @@ struct item {
 	enum item_kind kind;
 	const char *label; /* translated, static, or in the arena */
 	const char *value; /* in the arena (decrypted), may be NULL */
+	bool half;         /* a short field: two of them share a row on a wide screen */
 };
 
 /* A screen row: part of an item's value (byte offsets), after wrapping to the width. */
 struct row {
 	size_t item;
 	size_t off, len;
-	bool first; /* the item's first row: draws the label */
+	bool first;  /* the item's first row: draws the label */
+	size_t pair; /* a second half-width field on the same row, or SIZE_MAX */
 };
 
 struct detail {
@@ -48,6 +51,7 @@ struct detail {
 	char title[320]; /* secure: the struct is in secure memory */
 	struct cf_rect area, title_r, body;
 	int label_w;
+	bool halves; /* short fields two to a row */
 };
 
 static int
@@ -62,7 +66,7 @@ add_item(struct detail *d, enum item_kind kind, const char *label, const char *v
 		d->items = p;
 		d->cap_items = n;
 	}
-	d->items[d->n_items++] = (struct item){ kind, label, value };
+	d->items[d->n_items++] = (struct item){ kind, label, value, false };
 	return CF_OK;
 }
 
@@ -89,6 +93,17 @@ add_field(struct detail *d, const char *label, const char *value)
 	if (err != CF_OK)
 		return err;
 	return add_item(d, ITEM_FIELD, label, v ? v : "-");
+}
+
+/* A short field that may share its row with the next short one. */
+static int
+add_half(struct detail *d, const char *label, const char *value)
+{
+	int err = add_field(d, label, value);
+
+	if (err == CF_OK)
+		d->items[d->n_items - 1].half = true;
+	return err;
 }
 
 /* students_field_format() of one field into the arena. */
@@ -170,15 +185,15 @@ load(struct detail *d, struct cf_tui *tui)
 
 	/* TRANSLATORS: section headings and field labels of the student detail: labels at most 16 columns. */
 	err = add_item(d, ITEM_SECTION, _("Profile"), NULL);
-	if (!err) err = add_field(d, _("Student no."), s->student_number);
-	if (!err) err = add_field(d, _("Name"), s->name);
-	if (!err) err = add_field(d, _("Sex"), s->sex == CF_SEX_UNKNOWN ? NULL : student_sex_label(s->sex));
-	if (!err) err = add_field(d, _("Date of birth"), s->birth_date[0] ? s->birth_date : NULL);
-	if (!err) err = add_field(d, _("Ethnicity"), s->ethnicity);
+	if (!err) err = add_half(d, _("Student no."), s->student_number);
+	if (!err) err = add_half(d, _("Name"), s->name);
+	if (!err) err = add_half(d, _("Sex"), s->sex == CF_SEX_UNKNOWN ? NULL : student_sex_label(s->sex));
+	if (!err) err = add_half(d, _("Date of birth"), s->birth_date[0] ? s->birth_date : NULL);
+	if (!err) err = add_half(d, _("Ethnicity"), s->ethnicity);
+	if (!err) err = add_half(d, _("Status"), student_status_label(s->status));
+	if (!err) err = add_half(d, _("Grade"), s->grade);
+	if (!err) err = add_half(d, _("Class"), s->class_name);
 	if (!err) err = add_field(d, _("School"), s->school);
-	if (!err) err = add_field(d, _("Grade"), s->grade);
-	if (!err) err = add_field(d, _("Class"), s->class_name);
-	if (!err) err = add_field(d, _("Status"), student_status_label(s->status));
 	if (!err) err = add_formatted(d, _("Flags"), s, CF_FIELD_FLAGS);
 	if (!err) err = add_field(d, _("Address"), s->address);
 	if (!err) err = add_field(d, _("Remarks"), s->remarks);
@@ -238,8 +253,24 @@ wrap(struct detail *d)
 		lw = 16;
 	d->label_w = lw;
 	vw = d->body.w - 2 - lw - 2;
+	d->halves = d->body.w >= 72; /* two short fields per row from about 80 columns */
 	for (size_t i = 0; i < d->n_items; i++) {
 		const struct item *it = &d->items[i];
+
+		if (d->halves && it->half && i + 1 < d->n_items && d->items[i + 1].half) {
+			if (d->n_rows == cap) {
+				size_t nc = cap ? cap * 2 : 128;
+				struct row *p = realloc(d->rows, nc * sizeof *p);
+
+				if (!p)
+					return;
+				d->rows = p;
+				cap = nc;
+			}
+			d->rows[d->n_rows++] = (struct row){ i, 0, strlen(it->value), true, i + 1 };
+			i++;
+			continue;
+		}
 		const char *v = it->kind == ITEM_FIELD || it->kind == ITEM_TEXT ? it->value : NULL;
 		size_t len = v ? strlen(v) : 0, off = 0;
 		int w = it->kind == ITEM_TEXT ? d->body.w - 4 : vw;
@@ -259,7 +290,7 @@ wrap(struct detail *d)
 				d->rows = p;
 				cap = nc;
 			}
-			d->rows[d->n_rows++] = (struct row){ i, off, n, first };
+			d->rows[d->n_rows++] = (struct row){ i, off, n, first, SIZE_MAX };
 			first = false;
 			off += n;
 		} while (off < len);
@@ -405,6 +436,18 @@ detail_draw(struct cf_screen *s)
 			break;
 		}
 		case ITEM_FIELD:
+			if (r->pair != SIZE_MAX) {
+				/* two short fields: each gets half the row, cut (not wrapped) when longer */
+				const struct item *p2 = &d->items[r->pair];
+				int half = b->w / 2, hx = b->x + half;
+
+				draw_span(y, b->x + 2, d->label_w, it->label, strlen(it->label), TUI_ROLE_HINT);
+				draw_span(y, vx, hx - 1 - vx, it->value, strlen(it->value), TUI_ROLE_NORMAL);
+				draw_span(y, hx + 2, d->label_w, p2->label, strlen(p2->label), TUI_ROLE_HINT);
+				draw_span(y, hx + 2 + d->label_w + 2, b->x + b->w - (hx + 2 + d->label_w + 2), p2->value,
+				          strlen(p2->value), TUI_ROLE_NORMAL);
+				break;
+			}
 			if (r->first && it->label)
 				draw_span(y, b->x + 2, d->label_w, it->label, strlen(it->label), TUI_ROLE_HINT);
 			if (it->value)
