@@ -51,15 +51,19 @@ extern const struct cf_screen_ops tui_screen_import;
  * Session hooks (src/tui/session.c), the seam for the case-file work.
  *
  * tui_session_open() runs after the terminal is set up and Today is on the
- * stack, before the first draw. When opts->casefile is set it is the place
- * to push an unlock screen on top (tui_push); until the case file exists it
- * only fills the header. Returns enum cf_error; an error ends tui_main with
- * cf_exit_code() of it after the terminal is restored.
+ * stack, before the first draw: it opens the case file (-f, else the
+ * default path) and pushes the unlock screen, the first-run guide or a
+ * full-screen open error over Today (tui-session.h). Returns enum cf_error;
+ * an error ends tui_main with cf_exit_code() of it after the terminal is
+ * restored.
  *
- * tui_session_lock() runs on Ctrl-L (and later on idle time-out, SIGHUP,
- * SIGTERM): wipe keys and decrypted caches, then push the unlock screen.
+ * tui_session_lock() runs on Ctrl-L, on idle time-out, and on SIGHUP and
+ * SIGTERM before the exit: every screen's lock op, casefile_lock(), screen
+ * and scrollback cleared, then the lock screen on top of the stack (the
+ * screens below stay, and get their unlock op when the same user unlocks).
  *
- * tui_session_close() runs once before the terminal is restored.
+ * tui_session_close() runs once before the terminal is restored: lock ops
+ * when still unlocked, then casefile_close().
  */
 int tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts);
 void tui_session_lock(struct cf_tui *tui);
