@@ -149,7 +149,7 @@ contact_draw(struct cf_screen *s)
 	if (c->confirm_discard) {
 		tui_cursor(s->tui, -1, -1);
 		tui_students_confirm_draw(&c->area, _("Discard changes?"),
-		                          _("This contact entry has not been saved. Discard it?"));
+		                          _("This contact entry has not been saved. Discard it?"), NULL);
 	}
 }
 

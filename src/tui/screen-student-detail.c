@@ -464,13 +464,18 @@ detail_draw(struct cf_screen *s)
 			break;
 		}
 	}
-	if (d->ask == ASK_ARCHIVE)
+	if (d->ask == ASK_ARCHIVE) {
+		char keys[256];
+
+		snprintf(keys, sizeof keys, "1 %s   2 %s   Esc %s", student_status_label(CF_STUDENT_TRANSFERRED),
+		         student_status_label(CF_STUDENT_GRADUATED), _("Cancel"));
 		tui_students_confirm_draw(&d->area, _("Archive the student?"),
-		                          _("Archive this student? 1 transferred, 2 graduated; the record is "
-		                            "kept and hidden from the default list. Esc cancels."));
-	else if (d->ask == ASK_RESTORE)
+		                          _("The record is kept and hidden from the default list. "
+		                            "Archive as transferred (1) or graduated (2)?"), keys);
+	} else if (d->ask == ASK_RESTORE) {
 		tui_students_confirm_draw(&d->area, _("Bring the student back?"),
-		                          _("Set this student's status to active again?"));
+		                          _("Set this student's status to active again?"), NULL);
+	}
 }
 
 /* After the form or the contact dialog saved: load again. */

@@ -247,7 +247,7 @@ edit_draw(struct cf_screen *s)
 	if (e->confirm_discard) {
 		tui_cursor(s->tui, -1, -1);
 		tui_students_confirm_draw(&e->area, _("Discard changes?"),
-		                          _("The changes in this form have not been saved. Discard them?"));
+		                          _("The changes in this form have not been saved. Discard them?"), NULL);
 	}
 }
 

@@ -91,7 +91,8 @@ tui_students_today(char out[11])
 }
 
 void
-tui_students_confirm_draw(const struct cf_rect *area, const char *title, const char *question)
+tui_students_confirm_draw(const struct cf_rect *area, const char *title, const char *question,
+                          const char *keys_line)
 {
 	int w = area->w < 56 ? area->w : 56;
 	struct cf_rect box = tui_rect_center(area, w, 7);
@@ -101,7 +102,10 @@ tui_students_confirm_draw(const struct cf_rect *area, const char *title, const c
 	tui_draw_box(&box, title);
 	tui_draw_paragraph(&text, 0, question, TUI_ROLE_NORMAL);
 	/* TRANSLATORS: the keys of a yes/no question; y and n stay ASCII. */
-	snprintf(keys, sizeof keys, "y %s   n %s", _("Yes"), _("No"));
+	if (keys_line)
+		snprintf(keys, sizeof keys, "%s", keys_line);
+	else
+		snprintf(keys, sizeof keys, "y %s   n %s", _("Yes"), _("No"));
 	tui_draw_text(box.y + box.h - 2, box.x + 2, box.w - 4, keys, TUI_ROLE_HINT, TUI_TEXT_LEFT);
 }
 

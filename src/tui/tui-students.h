@@ -53,10 +53,12 @@ bool tui_students_parse_date(const char *text, char out[11]);
 void tui_students_today(char out[11]);
 
 /*
- * Draws a small centred yes/no box over area with question (UTF-8) and
- * the keys "y" and "n". For the inline confirmations of the screens.
+ * Draws a small centred box over area with question (UTF-8) and a line of
+ * keys: keys_line, or "y Yes   n No" when it is NULL. For the inline
+ * confirmations of the screens.
  */
-void tui_students_confirm_draw(const struct cf_rect *area, const char *title, const char *question);
+void tui_students_confirm_draw(const struct cf_rect *area, const char *title, const char *question,
+                               const char *keys_line);
 
 /* True for y / Y, false for anything else; *answered says whether k was y, n or Esc. */
 bool tui_students_confirm_key(const struct cf_tui_key *k, bool *answered);
