@@ -56,6 +56,7 @@ struct imp {
 	enum imp_state state;
 	struct cf_tui_edit *path_ed;
 	char *path;          /* expanded path of the file in the preview (malloc) */
+	char *cwd;           /* the current folder, ~ for the home folder (malloc), or NULL */
 	char *message;       /* under the prompt or above the confirm line (malloc), or NULL */
 	bool message_error;
 
@@ -216,6 +217,27 @@ expand_path(const char *typed)
 		return strndup(s, len);
 	out = str_printf("%s%.*s", home, (int)(len - (size_t)(slash - s)), slash);
 	return out;
+}
+
+/* The current folder for display, with the home folder shown as ~. Caller frees; NULL if unknown. */
+static char *
+current_folder(void)
+{
+	char *cwd = getcwd(NULL, 0);
+	const char *home = home_of(NULL);
+	size_t hl = home ? strlen(home) : 0;
+	char *out;
+
+	if (!cwd)
+		return NULL;
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	if (hl > 1 && strncmp(cwd, home, hl) == 0 && (cwd[hl] == '\0' || cwd[hl] == '/')) {
+		out = str_printf("~%s", cwd + hl);
+		free(cwd);
+		return out;
+	}
+	return cwd;
 }
 
 static const char *
@@ -1055,6 +1077,14 @@ draw_path(struct imp *m, struct cf_screen *s)
 	tui_draw_text(r.y + row, r.x, 2, ">", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
 	ed = (struct cf_rect){ r.x + 2, r.y + row, r.w - 2, 1 };
 	tui_widget_edit_draw(m->path_ed, &ed, true, s->tui);
+	row++;
+	if (m->cwd && row < r.h) {
+		char line[PATH_MAX_CHARS + 128];
+
+		/* where a relative path starts */
+		snprintf(line, sizeof line, _("Current folder: %s"), m->cwd);
+		tui_draw_text(r.y + row, r.x + 2, r.w - 2, line, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+	}
 	row += 2;
 	if (m->message && row < r.h)
 		tui_draw_paragraph(&r, row, m->message, m->message_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT);
@@ -1087,14 +1117,20 @@ draw_preview(struct imp *m)
 }
 
 static void
+done_text(const struct imp *m, char *buf, size_t size)
+{
+	snprintf(buf, size, _("Imported %zu new and %zu changed students; skipped %zu rows with errors."),
+	         m->done_new, m->done_changed, m->done_skipped);
+}
+
+static void
 draw_done(struct imp *m)
 {
 	struct cf_rect r = m->inner;
 	char line[512];
 	int row = 0;
 
-	snprintf(line, sizeof line, _("Imported %zu new and %zu changed students; skipped %zu rows with errors."),
-	         m->done_new, m->done_changed, m->done_skipped);
+	done_text(m, line, sizeof line);
 	row += tui_draw_paragraph(&r, row, line, TUI_ROLE_TITLE);
 	row++;
 	if (m->message)
@@ -1279,8 +1315,14 @@ import_key(struct cf_screen *s, const struct cf_tui_key *k)
 	case IMP_PATH: return key_path(s, k);
 	case IMP_PREVIEW: return key_preview(s, k);
 	case IMP_DONE:
-		if (tui_key_is_enter(k) || is_char(k, 27) || is_char(k, 'q') || is_char(k, 'y') || is_char(k, 'n'))
+		if (tui_key_is_enter(k) || is_char(k, 27) || is_char(k, 'q') || is_char(k, 'y') || is_char(k, 'n')) {
+			char line[512];
+
+			/* the result stays readable on the list below */
+			done_text(m, line, sizeof line);
+			tui_status(s->tui, line, false);
 			return TUI_KEY_CLOSE;
+		}
 		return (k->fn && k->code == KEY_F(1)) || is_char(k, TUI_CTRL('L')) ? TUI_KEY_UNHANDLED
 		                                                                     : TUI_KEY_HANDLED;
 	}
@@ -1306,6 +1348,7 @@ import_init(struct cf_screen *s, void *arg)
 		free(m);
 		return CF_ERR_NOMEM;
 	}
+	m->cwd = current_folder();
 	s->priv = m;
 	return CF_OK;
 }
@@ -1321,6 +1364,7 @@ import_free(struct cf_screen *s)
 	crypto_secure_free(m->scratch);
 	tui_edit_free(&m->path_ed);
 	free(m->path);
+	free(m->cwd);
 	free(m->message);
 	free(m);
 	s->priv = NULL;
