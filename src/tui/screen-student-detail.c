@@ -566,7 +566,7 @@ detail_key(struct cf_screen *s, const struct cf_tui_key *k)
 	}
 	switch (k->code) {
 	case 'e': {
-		struct tui_student_edit_arg a = { d->st, d->id, edited, s };
+		struct tui_student_edit_arg a = { d->st, d->id, edited, s, NULL };
 
 		err = tui_push(s->tui, &tui_screen_student_edit, &a);
 		break;

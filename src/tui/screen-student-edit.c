@@ -200,6 +200,14 @@ edit_init(struct cf_screen *s, void *arg)
 		}
 	} else {
 		snprintf(e->title, sizeof e->title, "%s", _("Add a student"));
+		/* a student added while the list shows one class most likely belongs to it */
+		if (err == CF_OK && a->defaults) {
+			err |= tui_form_set_text(&e->fields[F_SCHOOL], a->defaults->school);
+			err |= tui_form_set_text(&e->fields[F_GRADE], a->defaults->grade);
+			err |= tui_form_set_text(&e->fields[F_CLASS], a->defaults->class_name);
+			if (err)
+				err = CF_ERR_NOMEM;
+		}
 	}
 	if (err != CF_OK) {
 		tui_form_fini(&e->form);

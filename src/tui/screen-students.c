@@ -641,7 +641,7 @@ students_key(struct cf_screen *s, const struct cf_tui_key *k)
 
 			err = tui_push(s->tui, &tui_screen_students_filter, &fa);
 		} else {
-			struct tui_student_edit_arg ea = { &l->st, 0, added, l };
+			struct tui_student_edit_arg ea = { &l->st, 0, added, l, &l->sel };
 
 			err = tui_push(s->tui, &tui_screen_student_edit, &ea);
 		}

@@ -63,6 +63,13 @@ void tui_students_confirm_draw(const struct cf_rect *area, const char *title, co
 /* True for y / Y, false for anything else; *answered says whether k was y, n or Esc. */
 bool tui_students_confirm_key(const struct cf_tui_key *k, bool *answered);
 
+/* The list's filter choices; empty strings and 0 mean "any" (status 0: not archived). Copies, not borrowed from the index. */
+struct tui_students_sel {
+	char school[256], grade[128], class_name[128];
+	uint32_t flags;       /* enum cf_student_flag bits, all required */
+	uint32_t status_mask; /* bits 1u << enum cf_student_status; 0: the default list */
+};
+
 /* What the detail screen gets from tui_push(): borrowed. */
 struct tui_student_detail_arg {
 	struct tui_students *st;
@@ -78,6 +85,7 @@ struct tui_student_edit_arg {
 	int64_t id;
 	void (*done)(void *ctx, int64_t id);
 	void *ctx;
+	const struct tui_students_sel *defaults; /* a new student's school, grade, class (the list's filter); may be NULL */
 };
 
 /* What the contact form gets: the student whose guardians are offered. */
@@ -86,13 +94,6 @@ struct tui_contact_edit_arg {
 	int64_t student_id;
 	void (*done)(void *ctx);
 	void *ctx;
-};
-
-/* The list's filter choices; empty strings and 0 mean "any" (status 0: not archived). Copies, not borrowed from the index. */
-struct tui_students_sel {
-	char school[256], grade[128], class_name[128];
-	uint32_t flags;       /* enum cf_student_flag bits, all required */
-	uint32_t status_mask; /* bits 1u << enum cf_student_status; 0: the default list */
 };
 
 /* What the filter dialog gets: the choices to change (borrowed) and a callback after they changed. */
