@@ -88,6 +88,16 @@ keys End
 wait_for "E2E 电话沟通：约定下周面谈"
 wait_for "$(msg 'Home-school contacts')"
 
+# lock: the student leaves the screen; unlocking comes back to the same detail, loaded again
+keys C-l
+wait_for "$(msg 'carefile is locked')"
+screen | grep -qF "白文轩" && fail "student name on the lock screen"
+screen | grep -qF "E2E 电话沟通" && fail "contact summary on the lock screen"
+type_text "$DEMO_PASS"
+keys Enter
+wait_for "E2E 电话沟通：约定下周面谈"
+wait_for "白文轩"
+
 # edit: the class changes in the detail
 keys e
 wait_for "$(msg 'Edit student: %s' | sed 's/%s//')白文轩"
