@@ -212,8 +212,9 @@ tui_form_draw(struct tui_form *f, const struct cf_rect *r, struct cf_tui *tui)
 		f->scroll = fbottom - r->h;
 	if (ftop < f->scroll)
 		f->scroll = ftop;
+	/* no empty rows below the last field when the form shrank (a message went away) */
 	if (f->scroll > top - r->h)
-		f->scroll = top - r->h > ftop ? ftop : (top - r->h > 0 ? top - r->h : 0);
+		f->scroll = top - r->h;
 	if (f->scroll < 0)
 		f->scroll = 0;
 	y = r->y - f->scroll;
