@@ -15,6 +15,7 @@ if ! grep -q tui_screen_import "$(dirname "$0")/../../src/tui/screen-students.c"
 fi
 : "${SAMPLES_DIR:?SAMPLES_DIR must name the samples folder}"
 roster="$SAMPLES_DIR/roster-excel-gbk.csv"
+[ -r "$roster" ] || { echo "FAIL: no sample roster at $roster (SAMPLES_DIR)" >&2; exit 1; }
 # 鲍英杰 (S20240102310031 in the GBK file): initials "by" find only this student among the file's 120 and
 # the demo students (checked by hand: "1 of 520"), so Enter on the search opens them.
 student=鲍英杰
