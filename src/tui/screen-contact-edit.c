@@ -131,7 +131,7 @@ contact_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 	c->fields[C_SUMMARY].rows = compact ? 4 : 6;
 	c->area = *area;
 	c->title_r = (struct cf_rect){ area->x + 2, area->y, area->w - 4, 1 };
-	c->body = (struct cf_rect){ area->x + 1, area->y + 2, area->w - 2, area->h - 2 };
+	c->body = (struct cf_rect){ area->x + 2, area->y + 2, area->w - 3, area->h - 2 };
 	if (c->body.h < 0)
 		c->body.h = 0;
 	if (c->body.w < 0)
@@ -254,9 +254,9 @@ static const struct cf_tui_keyhelp contact_keys[] = {
 	/* TRANSLATORS: hint labels, at most 8 columns (4 Chinese characters). */
 	{ "F2/^O", N_("Save the contact entry (F2 or Ctrl-O)"), N_("Save") },
 	{ "Esc", N_("Close the form (asks before discarding changes)"), N_("Cancel") },
-	{ "Tab, Down", N_("Next field"), N_("Next") },
-	{ "Shift-Tab, Up", N_("Previous field"), NULL },
-	{ "Left/Right, Space", N_("Change a choice (who, channel)"), NULL },
+	{ "Tab", N_("Next field (also Down)"), N_("Next") },
+	{ "Shift-Tab", N_("Previous field (also Up)"), NULL },
+	{ "Left/Right", N_("Change a choice: who, channel (also Space)"), NULL },
 	{ "Enter", N_("In the summary: new line"), NULL },
 	{ NULL, NULL, NULL },
 };

@@ -594,7 +594,8 @@ static const struct cf_tui_keyhelp detail_keys[] = {
 	{ "c", N_("Add a home-school contact entry"), N_("Contact") },
 	{ "d", N_("Archive the student (transferred or graduated), or bring an archived one back"),
 	  N_("Archive") },
-	{ "Up/Down, PgUp/PgDn", N_("Scroll"), NULL },
+	{ "Up/Down", N_("Scroll"), NULL },
+	{ "PgUp/PgDn", N_("Move by one page"), NULL },
 	{ "Esc, q", N_("Back to the list"), NULL },
 	{ NULL, NULL, NULL },
 };

@@ -237,7 +237,7 @@ edit_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 	(void)compact;
 	e->area = *area;
 	e->title_r = (struct cf_rect){ area->x + 2, area->y, area->w - 4, 1 };
-	e->body = (struct cf_rect){ area->x + 1, area->y + 2, area->w - 2, area->h - 2 };
+	e->body = (struct cf_rect){ area->x + 2, area->y + 2, area->w - 3, area->h - 2 };
 	if (e->body.h < 0)
 		e->body.h = 0;
 	if (e->body.w < 0)
@@ -532,9 +532,9 @@ static const struct cf_tui_keyhelp edit_keys[] = {
 	/* TRANSLATORS: hint labels, at most 8 columns (4 Chinese characters). */
 	{ "F2/^O", N_("Save the student (F2 or Ctrl-O)"), N_("Save") },
 	{ "Esc", N_("Close the form (asks before discarding changes)"), N_("Cancel") },
-	{ "Tab, Down", N_("Next field"), N_("Next") },
-	{ "Shift-Tab, Up", N_("Previous field"), NULL },
-	{ "Left/Right, Space", N_("Change a choice (sex, status)"), NULL },
+	{ "Tab", N_("Next field (also Down)"), N_("Next") },
+	{ "Shift-Tab", N_("Previous field (also Up)"), NULL },
+	{ "Left/Right", N_("Change a choice: sex, status (also Space)"), NULL },
 	{ "1-9", N_("Pick a choice; in Flags, switch a flag on or off"), NULL },
 	{ NULL, NULL, NULL },
 };

@@ -303,8 +303,8 @@ static const struct cf_tui_keyhelp filt_keys[] = {
 	{ "Enter", N_("Apply the filter"), N_("Apply") },
 	{ "Esc", N_("Close without changing the filter"), N_("Cancel") },
 	{ "Up/Down", N_("Choose a row"), NULL },
-	{ "Left/Right, Space", N_("Change the value"), NULL },
-	{ "Del, Backspace", N_("Any value"), NULL },
+	{ "Left/Right", N_("Change the value (also Space)"), NULL },
+	{ "Del", N_("Any value (also Backspace)"), NULL },
 	{ NULL, NULL, NULL },
 };
 
