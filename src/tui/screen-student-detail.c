@@ -251,6 +251,8 @@ wrap(struct detail *d)
 		}
 	if (lw > 16)
 		lw = 16;
+	/* even, so values (often Chinese) start on an even column like the overlays' borders */
+	lw += lw % 2;
 	d->label_w = lw;
 	vw = d->body.w - 2 - lw - 2;
 	d->halves = d->body.w >= 72; /* two short fields per row from about 80 columns */

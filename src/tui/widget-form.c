@@ -59,8 +59,10 @@ label_width(const struct tui_form *f, int avail)
 		if (!f->fields[i].hidden && lw > w)
 			w = lw;
 	}
+	/* even: with the form at an even column, Chinese text in the editors starts on an even column */
+	w += w % 2;
 	if (w > avail / 3)
-		w = avail / 3;
+		w = avail / 3 - (avail / 3) % 2;
 	return w;
 }
 

@@ -285,13 +285,13 @@ test_form_messages(void **state)
 	strcpy(fl[1].error, "A rather long message that must wrap under the field.");
 	erase();
 	tui_form_draw(&f, &r, NULL);
-	assert_string_equal(row(0), "> Name    [Ann                         ]");
-	assert_string_equal(row(1), "  Sex     1 Male  2 Female  3 Unknown");
+	assert_string_equal(row(0), "> Name     [Ann                        ]");
+	assert_string_equal(row(1), "  Sex      1 Male  2 Female  3 Unknown");
 	/* the message under the field, wrapped at the value column */
-	assert_string_equal(row(2), "          A rather long message that");
-	assert_string_equal(row(3), "          must wrap under the field.");
+	assert_string_equal(row(2), "           A rather long message that");
+	assert_string_equal(row(3), "           must wrap under the field.");
 	/* the hidden field takes no row */
-	assert_string_equal(row(4), "  Flags   none");
+	assert_string_equal(row(4), "  Flags    none");
 	/* the focus moves to the field with the message */
 	assert_true(tui_form_focus_error(&f));
 	assert_int_equal(f.focus, 1);
@@ -302,9 +302,9 @@ test_form_messages(void **state)
 	fl[3].flags = 0x2;
 	erase();
 	tui_form_draw(&f, &r, NULL);
-	assert_string_equal(row(2), "> Flags   B");
-	assert_string_equal(row(3), "          [ ] 1 A");
-	assert_string_equal(row(4), "          [x] 2 B");
+	assert_string_equal(row(2), "> Flags    B");
+	assert_string_equal(row(3), "           [ ] 1 A");
+	assert_string_equal(row(4), "           [x] 2 B");
 	tui_form_fini(&f);
 }
 
