@@ -720,11 +720,15 @@ idle_remaining_ms(const struct cf_tui *tui)
 /*
  * Waits for input with poll() until the idle lock is due. Returns true when
  * input is waiting, false when the idle time ran out (*idle set) or a stop
- * signal came. The read itself stays a blocking get_wch (see input_pending).
+ * signal came. *signalled is set when poll() was interrupted by a signal:
+ * curses' own SIGWINCH handler has then probably queued a KEY_RESIZE that
+ * no byte on the terminal will announce. The read itself stays a blocking
+ * get_wch (see input_pending).
  */
 static bool
-wait_input(struct cf_tui *tui, bool *idle)
+wait_input(struct cf_tui *tui, bool *idle, bool *signalled)
 {
+	*signalled = false;
 	for (;;) {
 		struct pollfd p = { fileno(tui->in), POLLIN, 0 };
 		int ms = idle_remaining_ms(tui);
@@ -741,7 +745,11 @@ wait_input(struct cf_tui *tui, bool *idle)
 		r = poll(&p, 1, ms);
 		if (r > 0)
 			return true;
-		if (r < 0 && errno != EINTR)
+		if (r < 0 && errno == EINTR) {
+			*signalled = true;
+			return true;
+		}
+		if (r < 0)
 			return true;
 	}
 }
@@ -773,15 +781,33 @@ next_key(struct cf_tui *tui, struct cf_tui_key *k, bool wait, bool *idle)
 	}
 	if (stop_signal || (!wait && !input_pending(tui)))
 		return false;
-	if (wait && idle && !wait_input(tui, idle))
-		return false;
-	timeout(-1);
-	do {
-		errno = 0;
-		r = get_wch(&wc);
-	} while (r == ERR && errno == EINTR && !stop_signal);
-	if (r == ERR)
-		return false;
+	for (;;) {
+		bool signalled = false;
+
+		if (wait && idle && !wait_input(tui, idle, &signalled))
+			return false;
+		if (signalled) {
+			/*
+			 * No byte is waiting, so a zero timeout cannot split a
+			 * UTF-8 character here: it only collects a KEY_RESIZE
+			 * that curses queued in its SIGWINCH handler.
+			 */
+			timeout(0);
+			r = get_wch(&wc);
+			timeout(-1);
+			if (r == ERR)
+				continue;
+			break;
+		}
+		timeout(-1);
+		do {
+			errno = 0;
+			r = get_wch(&wc);
+		} while (r == ERR && errno == EINTR && !stop_signal);
+		if (r == ERR)
+			return false;
+		break;
+	}
 	k->fn = r == KEY_CODE_YES;
 	k->code = wc;
 	clock_gettime(CLOCK_MONOTONIC, &tui->last_key);
