@@ -11,6 +11,7 @@ struct today {
 	struct cf_tui_list *list; /* rows come from the case file later; none yet */
 	struct cf_tui_filter filter;
 	struct cf_rect title, intro, table, filter_line;
+	bool open; /* a case file is unlocked: set by the unlock hook, cleared by lock */
 };
 
 static const struct cf_tui_column today_columns[] = {
@@ -86,9 +87,23 @@ today_draw(struct cf_screen *s)
 	                   TUI_ROLE_NORMAL);
 	tui_widget_list_draw(t->list, today_columns, sizeof today_columns / sizeof today_columns[0],
 	                     today_cell, NULL, &t->table,
-	                     _("Nothing needs attention: no case file is open yet."));
+	                     t->open ? _("Nothing needs attention today.")
+	                             : _("Nothing needs attention: no case file is open yet."));
 	if (tui_widget_filter_visible(&t->filter))
 		tui_widget_filter_draw(&t->filter, &t->filter_line, s->tui);
+}
+
+static void
+today_lock(struct cf_screen *s)
+{
+	((struct today *)s->priv)->open = false;
+}
+
+static int
+today_unlock(struct cf_screen *s)
+{
+	((struct today *)s->priv)->open = tui_casefile(s->tui) != NULL;
+	return CF_OK;
 }
 
 static enum tui_key_result
@@ -119,4 +134,6 @@ const struct cf_screen_ops tui_screen_today = {
 	.layout = today_layout,
 	.draw = today_draw,
 	.key = today_key,
+	.lock = today_lock,
+	.unlock = today_unlock,
 };
