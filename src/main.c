@@ -75,6 +75,9 @@ main(int argc, char **argv)
 	int i;
 
 	harden_process();
+#ifdef CF_TEST_HOOKS
+	tui_enable_test_hooks();
+#endif
 	setlocale(LC_ALL, "");
 	cf_i18n_init();
 

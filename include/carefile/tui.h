@@ -29,4 +29,12 @@
  */
 int tui_main(const struct cf_cli_opts *opts);
 
+/*
+ * Lets the headless switches (CAREFILE_HEADLESS, CAREFILE_KEYS,
+ * CAREFILE_DUMP above) take effect. Only the test binary carefile-render
+ * (built from src/main.c with CF_TEST_HOOKS, never installed) calls it; the
+ * installed carefile ignores those variables.
+ */
+void tui_enable_test_hooks(void);
+
 #endif

@@ -853,11 +853,25 @@ tui_free(struct cf_tui *tui)
 	free(tui->script);
 }
 
-/* Sets up curses on the terminal, or on /dev/null at a fixed size when CAREFILE_HEADLESS is set. */
+/*
+ * Set only by the test binary (carefile-render, never installed): the
+ * installed carefile ignores CAREFILE_HEADLESS, CAREFILE_KEYS and
+ * CAREFILE_DUMP, so no environment variable can make it write a screen of
+ * decrypted records to a file or a pipe.
+ */
+static bool test_hooks;
+
+void
+tui_enable_test_hooks(void)
+{
+	test_hooks = true;
+}
+
+/* Sets up curses on the terminal, or on /dev/null at a fixed size when CAREFILE_HEADLESS is set (test binary). */
 static int
 open_terminal(struct cf_tui *tui)
 {
-	const char *headless = getenv("CAREFILE_HEADLESS");
+	const char *headless = test_hooks ? getenv("CAREFILE_HEADLESS") : NULL;
 	const char *term = getenv("TERM");
 
 	if (headless && *headless) {
