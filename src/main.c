@@ -68,11 +68,49 @@ parse_nonneg(const char *s, int *out)
 	return 0;
 }
 
+/*
+ * If argv[*i] is a global option (-f, -u, --passphrase-fd, --recovery-key-fd,
+ * --lock-after), stores it in opts, advances *i past its value and returns
+ * 1; returns 0 for anything else; -1 (message printed) for a missing or
+ * invalid value.
+ */
+static int
+global_option(int argc, char **argv, int *i, struct cf_cli_opts *opts)
+{
+	const char *a = argv[*i];
+	int *fdp = NULL;
+
+	if (strcmp(a, "-f") == 0 || strcmp(a, "-u") == 0) {
+		if (*i + 1 >= argc || !argv[*i + 1][0])
+			goto bad;
+		if (a[1] == 'f')
+			opts->casefile = argv[++*i];
+		else
+			opts->user = argv[++*i];
+		return 1;
+	}
+	if (strcmp(a, "--passphrase-fd") == 0)
+		fdp = &opts->passphrase_fd;
+	else if (strcmp(a, "--recovery-key-fd") == 0)
+		fdp = &opts->recovery_key_fd;
+	else if (strcmp(a, "--lock-after") == 0)
+		fdp = &opts->lock_after_seconds;
+	else
+		return 0;
+	if (*i + 1 >= argc || parse_nonneg(argv[*i + 1], fdp) != 0)
+		goto bad;
+	++*i;
+	return 1;
+bad:
+	fprintf(stderr, _("carefile: option '%s' needs a valid value\n"), a);
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct cf_cli_opts opts = { NULL, NULL, -1, -1, -1 };
-	int i;
+	int i, r;
 
 	harden_process();
 #ifdef CF_TEST_HOOKS
@@ -83,7 +121,6 @@ main(int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int *fdp = NULL;
 
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
@@ -99,43 +136,56 @@ main(int argc, char **argv)
 		}
 		if (a[0] != '-')
 			break;
-		if (strcmp(a, "-f") == 0 || strcmp(a, "-u") == 0) {
-			if (i + 1 >= argc)
-				goto bad;
-			if (a[1] == 'f')
-				opts.casefile = argv[++i];
-			else
-				opts.user = argv[++i];
-			continue;
-		}
-		if (strcmp(a, "--passphrase-fd") == 0)
-			fdp = &opts.passphrase_fd;
-		else if (strcmp(a, "--recovery-key-fd") == 0)
-			fdp = &opts.recovery_key_fd;
-		else if (strcmp(a, "--lock-after") == 0)
-			fdp = &opts.lock_after_seconds;
-		else {
+		r = global_option(argc, argv, &i, &opts);
+		if (r < 0)
+			goto usage_hint;
+		if (r == 0) {
 			fprintf(stderr, _("carefile: unknown option '%s'\n"), a);
 			goto usage_hint;
 		}
-		if (i + 1 >= argc || parse_nonneg(argv[i + 1], fdp) != 0)
-			goto bad;
-		i++;
 	}
 
 	if (i < argc) {
 		const struct cf_cli_cmd *cmd = cli_find(argv[i]);
+		char **cargv;
+		int cargc = 0, ret;
 
 		if (!cmd) {
 			fprintf(stderr, _("carefile: unknown command '%s'\n"), argv[i]);
 			goto usage_hint;
 		}
-		return cmd->run(&opts, argc - i, argv + i);
+		/*
+		 * Global options may also follow the command
+		 * ("carefile -f F init --passphrase-fd 3"), as people type them;
+		 * they are taken out before the command sees its arguments.
+		 */
+		cargv = calloc((size_t)(argc - i + 1), sizeof *cargv);
+		if (!cargv) {
+			fprintf(stderr, "carefile: %s\n", cf_strerror(CF_ERR_NOMEM));
+			return cf_exit_code(CF_ERR_NOMEM);
+		}
+		cargv[cargc++] = argv[i];
+		for (int j = i + 1; j < argc; j++) {
+			if (strcmp(argv[j], "--") == 0) {
+				while (j < argc)
+					cargv[cargc++] = argv[j++];
+				break;
+			}
+			r = global_option(argc, argv, &j, &opts);
+			if (r < 0) {
+				free(cargv);
+				goto usage_hint;
+			}
+			if (r == 0)
+				cargv[cargc++] = argv[j];
+		}
+		cargv[cargc] = NULL;
+		ret = cmd->run(&opts, cargc, cargv);
+		free(cargv);
+		return ret;
 	}
 	return tui_main(&opts);
 
-bad:
-	fprintf(stderr, _("carefile: option '%s' needs a valid value\n"), argv[i]);
 usage_hint:
 	fprintf(stderr, _("Try 'carefile --help'.\n"));
 	return cf_exit_code(CF_ERR_USAGE);
