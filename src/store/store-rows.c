@@ -205,23 +205,28 @@ store_user_find(struct cf_store *st, const char *name, struct cf_store_user *u)
 	return e;
 }
 
-enum cf_error
-store_user_list(struct cf_store *st, struct cf_store_user **users, size_t *n)
+/*
+ * Steps the prepared statement s to its end, reading each row with read()
+ * into a growing array of elements of size bytes (zeroed before the read).
+ * On success *out (malloc, caller frees it with the type's _list_free) and
+ * *n hold the rows; on any error every element read is released with fini()
+ * and *out is NULL. Finalizes s on every path.
+ */
+static enum cf_error
+collect_rows(sqlite3_stmt *s, size_t size, enum cf_error (*read)(sqlite3_stmt *, void *),
+             void (*fini)(void *), void **out, size_t *n)
 {
-	sqlite3_stmt *s = NULL;
-	struct cf_store_user *v = NULL;
+	unsigned char *v = NULL;
 	size_t len = 0, cap = 0;
 	enum cf_error e = CF_OK;
-	int rc = sqlite3_prepare_v2(st->db, "SELECT " USER_COLS " FROM user ORDER BY name", -1, &s, NULL);
+	int rc;
 
-	*users = NULL;
+	*out = NULL;
 	*n = 0;
-	if (rc != SQLITE_OK)
-		return rc_err(rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
-			struct cf_store_user *nv = realloc(v, ncap * sizeof *nv);
+			unsigned char *nv = realloc(v, ncap * size);
 
 			if (!nv) {
 				e = CF_ERR_NOMEM;
@@ -230,23 +235,53 @@ store_user_list(struct cf_store *st, struct cf_store_user **users, size_t *n)
 			v = nv;
 			cap = ncap;
 		}
-		e = user_from_row(s, &v[len]);
-		if (e != CF_OK) {
-			store_user_fini(&v[len]);
-			break;
-		}
+		memset(v + len * size, 0, size);
+		e = read(s, v + len * size);
 		len++;
+		if (e != CF_OK)
+			break;
 	}
 	if (e == CF_OK && rc != SQLITE_DONE)
 		e = rc_err(rc);
 	sqlite3_finalize(s);
 	if (e != CF_OK) {
-		store_user_list_free(&v, len);
+		for (size_t i = 0; i < len; i++)
+			fini(v + i * size);
+		free(v);
 		return e;
 	}
-	*users = v;
+	*out = v;
 	*n = len;
 	return CF_OK;
+}
+
+static enum cf_error
+user_row(sqlite3_stmt *s, void *elem)
+{
+	return user_from_row(s, elem);
+}
+
+static void
+user_elem_fini(void *elem)
+{
+	store_user_fini(elem);
+}
+
+enum cf_error
+store_user_list(struct cf_store *st, struct cf_store_user **users, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *v;
+	enum cf_error e;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT " USER_COLS " FROM user ORDER BY name", -1, &s, NULL);
+
+	*users = NULL;
+	*n = 0;
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	e = collect_rows(s, sizeof **users, user_row, user_elem_fini, &v, n);
+	*users = v;
+	return e;
 }
 
 void
@@ -421,48 +456,33 @@ store_keyslot_get(struct cf_store *st, int kind, int64_t user_id, struct cf_stor
 	return e;
 }
 
+static enum cf_error
+slot_row(sqlite3_stmt *s, void *elem)
+{
+	return slot_from_row(s, elem);
+}
+
+static void
+slot_elem_fini(void *elem)
+{
+	store_keyslot_fini(elem);
+}
+
 enum cf_error
 store_keyslot_list(struct cf_store *st, struct cf_store_keyslot **slots, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
-	struct cf_store_keyslot *v = NULL;
-	size_t len = 0, cap = 0;
-	enum cf_error e = CF_OK;
+	void *v;
+	enum cf_error e;
 	int rc = sqlite3_prepare_v2(st->db, "SELECT " SLOT_COLS " FROM keyslot ORDER BY id", -1, &s, NULL);
 
 	*slots = NULL;
 	*n = 0;
 	if (rc != SQLITE_OK)
 		return rc_err(rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct cf_store_keyslot *nv = realloc(v, ncap * sizeof *nv);
-
-			if (!nv) {
-				e = CF_ERR_NOMEM;
-				break;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		e = slot_from_row(s, &v[len]);
-		if (e != CF_OK) {
-			store_keyslot_fini(&v[len]);
-			break;
-		}
-		len++;
-	}
-	if (e == CF_OK && rc != SQLITE_DONE)
-		e = rc_err(rc);
-	sqlite3_finalize(s);
-	if (e != CF_OK) {
-		store_keyslot_list_free(&v, len);
-		return e;
-	}
+	e = collect_rows(s, sizeof **slots, slot_row, slot_elem_fini, &v, n);
 	*slots = v;
-	*n = len;
-	return CF_OK;
+	return e;
 }
 
 void
@@ -509,13 +529,30 @@ store_grant_add(struct cf_store *st, int64_t user_id, uint32_t compartments, int
 	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
 }
 
+static enum cf_error
+grant_row(sqlite3_stmt *s, void *elem)
+{
+	struct cf_store_grant *g = elem;
+
+	g->id = sqlite3_column_int64(s, 0);
+	g->user_id = sqlite3_column_int64(s, 1);
+	g->compartments = (uint32_t)sqlite3_column_int64(s, 2);
+	g->created = sqlite3_column_int64(s, 3);
+	return dup_blob(s, 4, &g->blob, &g->blob_len);
+}
+
+static void
+grant_elem_fini(void *elem)
+{
+	store_grant_fini(elem);
+}
+
 enum cf_error
 store_grant_list(struct cf_store *st, int64_t user_id, struct cf_store_grant **grants, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
-	struct cf_store_grant *v = NULL;
-	size_t len = 0, cap = 0;
-	enum cf_error e = CF_OK;
+	void *v;
+	enum cf_error e;
 	int rc = sqlite3_prepare_v2(st->db,
 	                            "SELECT id, user_id, compartments, created, blob FROM key_grant "
 	                            "WHERE ?1 = 0 OR user_id = ?1 ORDER BY id", -1, &s, NULL);
@@ -525,38 +562,9 @@ store_grant_list(struct cf_store *st, int64_t user_id, struct cf_store_grant **g
 	if (rc != SQLITE_OK)
 		return rc_err(rc);
 	sqlite3_bind_int64(s, 1, user_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-			struct cf_store_grant *nv = realloc(v, ncap * sizeof *nv);
-
-			if (!nv) {
-				e = CF_ERR_NOMEM;
-				break;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		memset(&v[len], 0, sizeof v[len]);
-		v[len].id = sqlite3_column_int64(s, 0);
-		v[len].user_id = sqlite3_column_int64(s, 1);
-		v[len].compartments = (uint32_t)sqlite3_column_int64(s, 2);
-		v[len].created = sqlite3_column_int64(s, 3);
-		e = dup_blob(s, 4, &v[len].blob, &v[len].blob_len);
-		len++;
-		if (e != CF_OK)
-			break;
-	}
-	if (e == CF_OK && rc != SQLITE_DONE)
-		e = rc_err(rc);
-	sqlite3_finalize(s);
-	if (e != CF_OK) {
-		store_grant_list_free(&v, len);
-		return e;
-	}
+	e = collect_rows(s, sizeof **grants, grant_row, grant_elem_fini, &v, n);
 	*grants = v;
-	*n = len;
-	return CF_OK;
+	return e;
 }
 
 void
