@@ -36,7 +36,8 @@ enum tui_text_align {
  * for TAB and LF, and TUI_TEXT_REPLACEMENT for every other C0 control, ESC,
  * DEL, C1 control (U+0080..U+009F), bidirectional override and isolate
  * controls (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C), line and
- * paragraph separators, surrogates, and anything wcwidth() calls unprintable
+ * paragraph separators, zero-width spaces and joiners (U+200B..U+200D,
+ * U+2060..U+2064, U+FEFF, U+180E), surrogates, and anything wcwidth() calls unprintable
  * (< 0). The result never makes a terminal change state.
  */
 wchar_t tui_text_sanitize(wchar_t wc);

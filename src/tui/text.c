@@ -23,6 +23,13 @@ tui_text_sanitize(wchar_t wc)
 		return TUI_TEXT_REPLACEMENT;
 	if ((c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
 		return TUI_TEXT_REPLACEMENT;
+	/*
+	 * Zero-width spaces and joiners, word joiner, invisible operators and
+	 * BOM: terminals disagree on which cell they belong to (tmux moved a
+	 * ZWJ into another row), and they hide text. Shown, not passed on.
+	 */
+	if ((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff || c == 0x180e)
+		return TUI_TEXT_REPLACEMENT;
 	if (wcwidth(wc) < 0)
 		return TUI_TEXT_REPLACEMENT;
 	return wc;

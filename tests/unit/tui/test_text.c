@@ -49,6 +49,14 @@ test_sanitize_controls(void **state)
 	assert_int_equal(tui_text_sanitize(0x9b), TUI_TEXT_REPLACEMENT); /* C1 CSI */
 	assert_int_equal(tui_text_sanitize(0x85), TUI_TEXT_REPLACEMENT);
 	assert_int_equal(tui_text_sanitize(0x202e), TUI_TEXT_REPLACEMENT);
+	/* zero-width joiner/space, word joiner, BOM: a ZWJ in a name moved text into another row in tmux */
+	assert_int_equal(tui_text_sanitize(0x200d), TUI_TEXT_REPLACEMENT);
+	assert_int_equal(tui_text_sanitize(0x200b), TUI_TEXT_REPLACEMENT);
+	assert_int_equal(tui_text_sanitize(0x2060), TUI_TEXT_REPLACEMENT);
+	assert_int_equal(tui_text_sanitize(0xfeff), TUI_TEXT_REPLACEMENT);
+	assert_int_equal(tui_text_wcwidth(0x200d), 1);
+	/* combining marks stay (they belong to the character before them) */
+	assert_int_equal(tui_text_sanitize(0x0301), 0x0301);
 	assert_int_equal(tui_text_sanitize(L'\t'), L' ');
 	assert_int_equal(tui_text_sanitize(L'\n'), L' ');
 	assert_int_equal(tui_text_sanitize(L'\r'), TUI_TEXT_REPLACEMENT);
