@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,22 @@ harden_process(void)
 
 	(void)setrlimit(RLIMIT_CORE, &rl);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/*
+ * Case files hold UTF-8 and carefile prints UTF-8. Under LANG=C or POSIX
+ * (servers, containers) characters would not decode, so names would print
+ * as placeholders: use C.UTF-8 for character handling only; messages stay
+ * in the language the user chose.
+ */
+static void
+ensure_utf8_ctype(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	if (cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
+		return;
+	(void)setlocale(LC_CTYPE, "C.UTF-8");
 }
 
 static void
@@ -117,6 +134,7 @@ main(int argc, char **argv)
 	tui_enable_test_hooks();
 #endif
 	setlocale(LC_ALL, "");
+	ensure_utf8_ctype();
 	cf_i18n_init();
 
 	for (i = 1; i < argc; i++) {

@@ -10,6 +10,7 @@
 #include "carefile/roster.h"
 #include "carefile/students.h"
 #include "cli-internal.h"
+#include "cli-print.h"
 
 /* Room for one formatted field value (guardians can be long). */
 #define VALUE_BYTES 8192
@@ -54,7 +55,10 @@ read_failed(const char *csv, enum cf_error e, const struct cf_roster_failure *f)
 {
 	if (e == CF_ERR_NOMEM || f->problem == CF_TEXT_OK)
 		return cli_fail(e, CF_STORE_REASON_NONE, csv);
-	fprintf(stderr, "carefile: %s: %s", csv, io_text_problem_message(f->problem));
+	char where[1024];
+
+	fprintf(stderr, "carefile: %s: %s", cli_safe(where, sizeof where, csv, 0),
+	        io_text_problem_message(f->problem));
 	if (f->problem == CF_TEXT_INVALID)
 		/* TRANSLATORS: after "the file is not valid in its encoding": where */
 		fprintf(stderr, _(" (at byte %zu)"), f->offset);
@@ -69,19 +73,24 @@ read_failed(const char *csv, enum cf_error e, const struct cf_roster_failure *f)
 static void
 print_where(const struct cf_student *s)
 {
-	printf("  %s %s %s", s->school ? s->school : "-", s->grade ? s->grade : "-",
-	       s->class_name ? s->class_name : "-");
+	char a[256], b[128], c[128];
+
+	printf("  %s %s %s", cli_safe(a, sizeof a, s->school, 0), cli_safe(b, sizeof b, s->grade, 0),
+	       cli_safe(c, sizeof c, s->class_name, 0));
 }
 
 static void
 print_preview(const struct cf_import_plan *p, char *val, char *old)
 {
 	const struct cf_roster *ro = p->roster;
+	char num[128], name[256], col[256];
+	/* a placeholder takes 3 bytes where a control character took 1 */
+	char safe_old[3 * VALUE_BYTES], safe_val[3 * VALUE_BYTES];
 
 	/* TRANSLATORS: encoding name (UTF-8, GB18030...), then the row number of the header row */
 	printf(_("Roster read as %s, header on row %zu.\n"), io_encoding_name(ro->encoding), ro->header_record);
 	for (size_t i = 0; i < ro->n_notes; i++)
-		printf(_("Note: column \"%s\": %s\n"), ro->notes[i].column_name ? ro->notes[i].column_name : "",
+		printf(_("Note: column \"%s\": %s\n"), cli_safe(col, sizeof col, ro->notes[i].column_name, 0),
 		       roster_note_message(ro->notes[i].kind));
 	for (size_t i = 0; i < p->n_items; i++) {
 		const struct cf_import_item *it = &p->items[i];
@@ -89,7 +98,9 @@ print_preview(const struct cf_import_plan *p, char *val, char *old)
 		if (it->kind != CF_IMPORT_NEW)
 			continue;
 		/* TRANSLATORS: preview line: student number and name follow */
-		printf(_("New:     %s %s"), it->incoming->student_number, it->incoming->name);
+		/* names padded to 8 columns (four Chinese characters) so the school column lines up */
+		printf(_("New:     %s %s"), cli_safe(num, sizeof num, it->incoming->student_number, 0),
+		       cli_safe(name, sizeof name, it->incoming->name, 8));
 		print_where(it->incoming);
 		putchar('\n');
 	}
@@ -99,7 +110,8 @@ print_preview(const struct cf_import_plan *p, char *val, char *old)
 		if (it->kind != CF_IMPORT_CHANGED)
 			continue;
 		/* TRANSLATORS: preview line: student number and name follow */
-		printf(_("Changed: %s %s\n"), it->current->student_number, it->current->name);
+		printf(_("Changed: %s %s\n"), cli_safe(num, sizeof num, it->current->student_number, 0),
+		       cli_safe(name, sizeof name, it->current->name, 0));
 		for (int b = 0; b < CF_FIELD_COUNT; b++) {
 			enum cf_student_field f = (enum cf_student_field)(1u << b);
 
@@ -108,7 +120,8 @@ print_preview(const struct cf_import_plan *p, char *val, char *old)
 			students_field_format(it->current, f, ro->flag_mask, old, VALUE_BYTES);
 			students_field_format(it->incoming, f, ro->flag_mask, val, VALUE_BYTES);
 			/* TRANSLATORS: a changed field in the import preview: field, old value, new value */
-			printf(_("    %s: \"%s\" -> \"%s\"\n"), student_field_label(f), old, val);
+			printf(_("    %s: \"%s\" -> \"%s\"\n"), student_field_label(f),
+			       cli_safe(safe_old, sizeof safe_old, old, 0), cli_safe(safe_val, sizeof safe_val, val, 0));
 		}
 	}
 	for (size_t i = 0; i < ro->n_errors; i++) {
@@ -120,7 +133,8 @@ print_preview(const struct cf_import_plan *p, char *val, char *old)
 		else
 			/* TRANSLATORS: a row error: row number, line, column name as in the file, reason */
 			printf(_("Error:   row %zu (line %zu), column \"%s\": %s\n"), er->record, er->line,
-			       er->column_name ? er->column_name : roster_column_label(er->column),
+			       cli_safe(col, sizeof col,
+			                er->column_name ? er->column_name : roster_column_label(er->column), 0),
 			       roster_reason_message(er->reason));
 	}
 }
