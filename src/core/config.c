@@ -2,10 +2,12 @@
 /* The configuration file (lock_after = SECONDS) and the XDG default paths. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "carefile/config.h"
 
@@ -51,15 +53,22 @@ enum cf_error
 config_load(const char *path, struct cf_config *c, int *bad_line)
 {
 	FILE *f;
+	struct stat sb;
 	char line[1024];
-	int n = 0;
+	int n = 0, fd;
 	enum cf_error err = CF_OK;
 
 	if (bad_line)
 		*bad_line = 0;
-	f = fopen(path, "r");
-	if (!f)
+	/* O_NONBLOCK: a FIFO at the path must not make the program wait for a writer forever */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? CF_ERR_NOT_FOUND : CF_ERR_IO;
+	/* only a regular file is a configuration: a FIFO, directory or device cannot be read as one */
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return CF_ERR_IO;
+	}
 	while (fgets(line, sizeof line, f)) {
 		char *key, *value, *eq;
 		int secs;

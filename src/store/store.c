@@ -81,7 +81,8 @@ store_probe(const char *path, enum cf_store_reason *reason)
 	int fd;
 
 	set_reason(reason, CF_STORE_REASON_NONE);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
 			set_reason(reason, CF_STORE_REASON_NO_FILE);

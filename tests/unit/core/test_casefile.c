@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "carefile/casefile.h"
+#include "carefile/config.h"
 #include "carefile/crypto.h"
 #include "carefile/crypto_testing.h"
 #include "carefile/user.h"
@@ -831,6 +832,27 @@ test_kill_during_passphrase_change_leaves_exactly_one(void **state)
 	unlink(kpath);
 }
 
+/* A FIFO or a directory as the configuration file: an error at once, never a wait for a writer. */
+static void
+test_config_fifo_and_directory_do_not_hang(void **state)
+{
+	char fifo[400];
+	struct cf_config c;
+	int bad = -1;
+
+	(void)state;
+	snprintf(fifo, sizeof fifo, "%s/config-fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10); /* a hang fails the test instead of blocking the suite */
+	config_defaults(&c);
+	assert_int_equal(config_load(fifo, &c, &bad), CF_ERR_IO);
+	assert_int_equal(bad, 0);
+	assert_int_equal(c.lock_after_seconds, CF_CONFIG_LOCK_AFTER_DEFAULT);
+	assert_int_equal(config_load(dir, &c, &bad), CF_ERR_IO);
+	alarm(0);
+	unlink(fifo);
+}
+
 int
 main(void)
 {
@@ -845,6 +867,7 @@ main(void)
 		cmocka_unit_test(test_sample_of_record_bit_flips_is_detected),
 		cmocka_unit_test(test_lock_wipes_and_returns_to_same_user),
 		cmocka_unit_test(test_kill_during_passphrase_change_leaves_exactly_one),
+		cmocka_unit_test(test_config_fifo_and_directory_do_not_hang),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
