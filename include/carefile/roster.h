@@ -96,6 +96,14 @@ struct cf_roster_row {
 	struct cf_student student; /* malloc'd strings (allocator NULL) */
 	size_t record;             /* 1-based CSV record number in the file (title and header rows count) */
 	size_t line;               /* 1-based physical line where the record starts */
+	/*
+	 * What this row provides: only non-empty cells count, so an import never
+	 * erases a stored value with an empty cell, and guardian k's columns
+	 * touch only stored guardian k's name/relation/phones (father/mother
+	 * columns use the first guardian slots no "Guardian k" column uses).
+	 * student.guardians[] holds just the guardians with a non-empty cell.
+	 */
+	struct cf_student_provided provided;
 };
 
 struct cf_roster_error {

@@ -184,6 +184,49 @@ uint32_t student_diff(const struct cf_student *a, const struct cf_student *b, ui
  */
 int student_merge(struct cf_student *dst, const struct cf_student *src, uint32_t fields, uint32_t flag_mask);
 
+/* Parts of one guardian a file can provide (bits of cf_student_provided.guardians[].parts). */
+enum cf_guardian_part {
+	CF_GUARDIAN_PART_NAME = 1u << 0,
+	CF_GUARDIAN_PART_RELATION = 1u << 1,
+	CF_GUARDIAN_PART_PHONES = 1u << 2,
+};
+
+/*
+ * Which values an incoming record (an import row) actually provides, so an
+ * update changes only those: a field whose cell was absent or empty is not
+ * provided and keeps its stored value (an empty cell never erases).
+ * fields: enum cf_student_field bits with a value (CF_FIELD_GUARDIANS is
+ * ignored; guardians are described per guardian). flag_mask: the flag bits
+ * given (yes or no). guardians[i] describes src->guardians[i]: slot is the
+ * position (0-based) of the stored guardian it updates (guardian k's columns
+ * update stored guardian k); a slot at or past the stored count appends a
+ * guardian (dropped when CF_STUDENT_GUARDIANS_MAX are there). parts: enum
+ * cf_guardian_part bits given; other parts of that guardian and all other
+ * guardians stay.
+ */
+struct cf_student_provided {
+	uint32_t fields;
+	uint32_t flag_mask;
+	struct {
+		uint8_t slot;
+		uint8_t parts;
+	} guardians[CF_STUDENT_GUARDIANS_MAX];
+};
+
+/*
+ * Fields (enum cf_student_field bits) that student_merge_provided(cur, src, p)
+ * would change in cur; 0 when the record would stay as it is. Never allocates.
+ */
+uint32_t student_diff_provided(const struct cf_student *cur, const struct cf_student *src,
+                               const struct cf_student_provided *p);
+
+/*
+ * Copy into dst (dst's allocator) only the values p says src provides; see
+ * struct cf_student_provided. CF_OK or CF_ERR_NOMEM (dst may then be partly
+ * updated; it stays valid).
+ */
+int student_merge_provided(struct cf_student *dst, const struct cf_student *src, const struct cf_student_provided *p);
+
 /* Translated name of one field bit ("Class" / "班级"); static, never NULL. */
 const char *student_field_label(enum cf_student_field field);
 

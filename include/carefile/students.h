@@ -355,8 +355,10 @@ void students_import_plan_free(struct cf_import_plan **plan);
 /*
  * Writes the plan's new and changed students in one transaction (nothing
  * on any error: rolled back), then updates idx. New students get
- * status/fields from the row; changed ones get student_merge() of the file's
- * columns into the current record. Unchanged rows are not touched, so
+ * status/fields from the row; changed ones get student_merge_provided() of
+ * the row's provided values (struct cf_roster_row.provided) into the current
+ * record: an empty cell never erases a stored value, and guardian k's
+ * columns change only guardian k's given parts. Unchanged rows are not touched, so
  * importing the same file twice writes nothing the second time.
  * CF_ERR_FAIL when idx changed since the plan was made (make a new plan),
  * CF_ERR_EXISTS when a new student's number was taken meanwhile, and the

@@ -196,7 +196,7 @@ students_import_plan(const struct cf_students *idx, const struct cf_roster *rost
 		}
 		it->student_id = idx->e[k].id;
 		it->current = &idx->e[k].s;
-		it->changed = student_diff(it->current, in, roster->fields, roster->flag_mask);
+		it->changed = student_diff_provided(it->current, in, &roster->rows[r].provided);
 		if (it->changed) {
 			it->kind = CF_IMPORT_CHANGED;
 			p->n_changed++;
@@ -252,7 +252,7 @@ apply_items(struct cf_casefile *cf, struct cf_students *idx, const struct cf_imp
 				return CF_ERR_FAIL;
 			if (student_copy(&tmp, &idx->e[k].s, &idx->alloc) != CF_OK)
 				return CF_ERR_NOMEM;
-			e = (enum cf_error)student_merge(&tmp, it->incoming, ro->fields, ro->flag_mask);
+			e = (enum cf_error)student_merge_provided(&tmp, it->incoming, &ro->rows[it->row].provided);
 			if (e == CF_OK && students_validate(&tmp, NULL) != CF_OK)
 				e = CF_ERR_INVALID;
 			if (e == CF_OK)
@@ -326,7 +326,7 @@ students_import_apply(struct cf_casefile *cf, struct cf_students *idx, const str
 				e = CF_ERR_NOMEM;
 				break;
 			}
-			e = (enum cf_error)student_merge(&tmp, it->incoming, ro->fields, ro->flag_mask);
+			e = (enum cf_error)student_merge_provided(&tmp, it->incoming, &ro->rows[it->row].provided);
 			if (e == CF_OK)
 				e = students_entry_set(idx, k, &tmp);
 			student_fini(&tmp);

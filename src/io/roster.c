@@ -325,6 +325,7 @@ struct reader {
 	char **header_names;     /* per header cell, normalised text */
 	bool seen_header;
 	const struct label_keys *lk;
+	uint8_t gslot[6];        /* stored guardian slot of guardian 1..4, father, mother columns */
 	char today[11];          /* "YYYY-MM-DD" (UTC): latest plausible birth date */
 	int fail_problem;        /* CF_TEXT_* set when the header is unusable */
 	/* student numbers seen: open addressing, strdup'd keys */
@@ -443,6 +444,21 @@ handle_header(struct parser *ps, struct reader *rd, struct cell *cells, size_t n
 		r->fields |= roster_column_field((enum cf_roster_column)c);
 		if (c >= CF_COL_FLAG_LEFT_BEHIND && c <= CF_COL_FLAG_ON_LEAVE)
 			r->flag_mask |= flag_bits[c - CF_COL_FLAG_LEFT_BEHIND];
+	}
+	/* Guardian k's columns update stored guardian k; father and mother take the first slots left. */
+	bool slot_used[CF_STUDENT_GUARDIANS_MAX] = { false };
+	for (int g = 0; g < 4; g++) {
+		rd->gslot[g] = (uint8_t)g;
+		int base = CF_COL_GUARDIAN_NAME + 3 * g;
+		if (have[base] || have[base + 1] || have[base + 2])
+			slot_used[g] = true;
+	}
+	uint8_t next = 0;
+	for (int g = 4; g < 6; g++) {
+		while (next < CF_STUDENT_GUARDIANS_MAX - 1 && slot_used[next])
+			next++;
+		rd->gslot[g] = next;
+		slot_used[next] = true;
 	}
 	if (!have[CF_COL_NAME] || !have[CF_COL_STUDENT_NUMBER]) {
 		rd->fail_problem = CF_TEXT_NO_REQUIRED;
@@ -574,6 +590,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 		gname[g] = grel[g] = gphone[g] = SIZE_MAX;
 	bool extra = false;
 	bool col_bad[CF_COL__COUNT] = { false }; /* the column's cell already has its own error */
+	struct cf_student_provided prov = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		char *v = cells[i].s;
@@ -602,6 +619,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 			continue;
 		}
 		bool yes;
+		prov.fields |= roster_column_field(c);
 		switch (c) {
 		case CF_COL_STUDENT_NUMBER:
 			if (io_is_scientific(v))
@@ -652,6 +670,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 				CF_STUDENT_FLAG_SINGLE_PARENT, CF_STUDENT_FLAG_MIGRANT, CF_STUDENT_FLAG_POVERTY,
 				CF_STUDENT_FLAG_ON_LEAVE,
 			};
+			prov.flag_mask |= bits[c - CF_COL_FLAG_LEFT_BEHIND];
 			if (!io_parse_yes_no(v, &yes))
 				row_error(&st, c, i, CF_ROW_BAD_YES_NO);
 			else if (yes)
@@ -680,20 +699,34 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 			col_bad[c] = true;
 	}
 	static const char *const fixed_relation[6] = { NULL, NULL, NULL, NULL, "父亲", "母亲" };
+	bool slot_taken[CF_STUDENT_GUARDIANS_MAX] = { false };
 	for (int g = 0; g < 6; g++) {
+		/* gname/grel/gphone are set only for non-empty cells: an empty cell provides nothing */
 		if (gname[g] == SIZE_MAX && grel[g] == SIZE_MAX && gphone[g] == SIZE_MAX)
 			continue;
+		if (slot_taken[rd->gslot[g]])
+			continue; /* more father/mother columns than free slots */
 		struct cf_guardian *gd = student_add_guardian(&s);
 		if (!gd)
 			break;
-		if (gname[g] != SIZE_MAX)
+		size_t gi = s.n_guardians - 1;
+		slot_taken[rd->gslot[g]] = true;
+		prov.guardians[gi].slot = rd->gslot[g];
+		if (gname[g] != SIZE_MAX) {
 			set_text(&st, &s, &gd->name, cells[gname[g]].s);
-		if (grel[g] != SIZE_MAX)
+			prov.guardians[gi].parts |= CF_GUARDIAN_PART_NAME;
+		}
+		if (grel[g] != SIZE_MAX) {
 			set_text(&st, &s, &gd->relation, cells[grel[g]].s);
-		else if (fixed_relation[g])
+			prov.guardians[gi].parts |= CF_GUARDIAN_PART_RELATION;
+		} else if (fixed_relation[g]) {
 			set_text(&st, &s, &gd->relation, fixed_relation[g]);
-		if (gphone[g] != SIZE_MAX)
+			prov.guardians[gi].parts |= CF_GUARDIAN_PART_RELATION;
+		}
+		if (gphone[g] != SIZE_MAX) {
 			add_phones(&st, &s, gd, r->header_columns[gphone[g]], gphone[g], cells[gphone[g]].s);
+			prov.guardians[gi].parts |= CF_GUARDIAN_PART_PHONES;
+		}
 	}
 	if (extra)
 		row_error(&st, CF_COL_NONE, SIZE_MAX, CF_ROW_TOO_MANY_CELLS);
@@ -730,6 +763,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 	nr[r->n_rows].student = s;
 	nr[r->n_rows].record = ps->record;
 	nr[r->n_rows].line = ps->rec_line;
+	nr[r->n_rows].provided = prov;
 	r->n_rows++;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Student record memory handling and field validation (dates, phones, student numbers). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,6 +353,86 @@ student_merge(struct cf_student *dst, const struct cf_student *src, uint32_t fie
 			x->n_phones = np;
 		}
 		dst->n_guardians = src->n_guardians;
+	}
+	return rc == CF_OK ? CF_OK : CF_ERR_NOMEM;
+}
+
+/* Stored slot each provided guardian of src goes to (appends numbered after dst_n); SIZE_MAX = dropped. */
+static void
+provided_slots(size_t dst_n, const struct cf_student *src, const struct cf_student_provided *p,
+               size_t slot[CF_STUDENT_GUARDIANS_MAX])
+{
+	size_t next = dst_n;
+	for (size_t i = 0; i < CF_STUDENT_GUARDIANS_MAX; i++) {
+		slot[i] = SIZE_MAX;
+		if (i >= src->n_guardians || !p->guardians[i].parts)
+			continue;
+		size_t t = p->guardians[i].slot;
+		if (t < dst_n)
+			slot[i] = t;
+		else if (next < CF_STUDENT_GUARDIANS_MAX)
+			slot[i] = next++;
+	}
+}
+
+static bool
+phones_same(const struct cf_guardian *x, const struct cf_guardian *y)
+{
+	if (x->n_phones != y->n_phones)
+		return false;
+	for (size_t k = 0; k < x->n_phones && k < CF_GUARDIAN_PHONES_MAX; k++)
+		if (!str_same(x->phones[k], y->phones[k]))
+			return false;
+	return true;
+}
+
+uint32_t
+student_diff_provided(const struct cf_student *cur, const struct cf_student *src, const struct cf_student_provided *p)
+{
+	uint32_t d = student_diff(cur, src, p->fields & ~(uint32_t)CF_FIELD_GUARDIANS, p->flag_mask);
+	size_t slot[CF_STUDENT_GUARDIANS_MAX];
+	provided_slots(cur->n_guardians, src, p, slot);
+	for (size_t i = 0; i < CF_STUDENT_GUARDIANS_MAX; i++) {
+		if (slot[i] == SIZE_MAX)
+			continue;
+		if (slot[i] >= cur->n_guardians) {
+			d |= CF_FIELD_GUARDIANS;
+			break;
+		}
+		const struct cf_guardian *x = &cur->guardians[slot[i]], *y = &src->guardians[i];
+		unsigned parts = p->guardians[i].parts;
+		if (((parts & CF_GUARDIAN_PART_NAME) && !str_same(x->name, y->name)) ||
+		    ((parts & CF_GUARDIAN_PART_RELATION) && !str_same(x->relation, y->relation)) ||
+		    ((parts & CF_GUARDIAN_PART_PHONES) && !phones_same(x, y)))
+			d |= CF_FIELD_GUARDIANS;
+	}
+	return d;
+}
+
+int
+student_merge_provided(struct cf_student *dst, const struct cf_student *src, const struct cf_student_provided *p)
+{
+	int rc = student_merge(dst, src, p->fields & ~(uint32_t)CF_FIELD_GUARDIANS, p->flag_mask);
+	size_t slot[CF_STUDENT_GUARDIANS_MAX];
+	provided_slots(dst->n_guardians, src, p, slot);
+	for (size_t i = 0; i < CF_STUDENT_GUARDIANS_MAX; i++) {
+		if (slot[i] == SIZE_MAX)
+			continue;
+		struct cf_guardian *x = &dst->guardians[slot[i]];
+		const struct cf_guardian *y = &src->guardians[i];
+		unsigned parts = p->guardians[i].parts;
+		if (slot[i] >= dst->n_guardians)
+			dst->n_guardians = slot[i] + 1;
+		if (parts & CF_GUARDIAN_PART_NAME)
+			rc |= copy_str(dst, &x->name, y->name);
+		if (parts & CF_GUARDIAN_PART_RELATION)
+			rc |= copy_str(dst, &x->relation, y->relation);
+		if (parts & CF_GUARDIAN_PART_PHONES) {
+			size_t np = y->n_phones;
+			for (size_t k = 0; k < CF_GUARDIAN_PHONES_MAX; k++)
+				rc |= copy_str(dst, &x->phones[k], k < np ? y->phones[k] : NULL);
+			x->n_phones = np;
+		}
 	}
 	return rc == CF_OK ? CF_OK : CF_ERR_NOMEM;
 }

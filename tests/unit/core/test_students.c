@@ -687,6 +687,23 @@ test_import_plan_apply(void **state)
 	assert_int_equal(written, 0);
 	students_import_plan_free(&p);
 	roster_free(&ro);
+
+	/* regression: an empty class cell and a lone guardian-phone column kept only what the file gives */
+	static const char partial[] = "学号,姓名,班级,监护人电话\nA001,张三,,13900139000\n";
+	assert_int_equal(roster_read_buffer(partial, strlen(partial), &ro, NULL), CF_OK);
+	assert_int_equal(students_import_plan(idx, ro, &p), CF_OK);
+	assert_int_equal(p->n_changed, 1);
+	assert_int_equal(p->items[0].changed, CF_FIELD_GUARDIANS);
+	assert_int_equal(students_import_apply(cf, idx, p, &written), CF_OK);
+	assert_int_equal(written, 1);
+	students_import_plan_free(&p);
+	roster_free(&ro);
+	assert_int_equal(students_find_number(idx, "A001", &pos), CF_OK);
+	assert_string_equal(students_get(idx, pos)->class_name, "2班");
+	assert_int_equal(students_get(idx, pos)->n_guardians, 1);
+	assert_string_equal(students_get(idx, pos)->guardians[0].name, "监护人");
+	assert_string_equal(students_get(idx, pos)->guardians[0].relation, "母亲");
+	assert_string_equal(students_get(idx, pos)->guardians[0].phones[0], "13900139000");
 	students_free(&idx);
 	casefile_close(&cf);
 }

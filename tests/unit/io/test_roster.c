@@ -570,6 +570,128 @@ test_header_table(void **state)
 		assert_true(strlen(roster_note_message((enum cf_roster_note_kind)i)) > 5);
 }
 
+/* A stored student with two guardians and filled fields, to merge import rows into. */
+static void
+stored_student(struct cf_student *s)
+{
+	student_init(s, NULL);
+	assert_int_equal(student_set_str(s, &s->student_number, "A1", 2), CF_OK);
+	assert_int_equal(student_set_str(s, &s->name, "张三", strlen("张三")), CF_OK);
+	assert_int_equal(student_set_str(s, &s->school, "一小", strlen("一小")), CF_OK);
+	assert_int_equal(student_set_str(s, &s->grade, "三年级", strlen("三年级")), CF_OK);
+	assert_int_equal(student_set_str(s, &s->class_name, "2班", strlen("2班")), CF_OK);
+	s->sex = CF_SEX_FEMALE;
+	memcpy(s->birth_date, "2015-03-04", 11);
+	const char *names[2] = { "张大", "李二" }, *rels[2] = { "父亲", "母亲" },
+		   *phones[2] = { "13800138000", "13700137000" };
+	for (int k = 0; k < 2; k++) {
+		struct cf_guardian *g = student_add_guardian(s);
+		assert_non_null(g);
+		assert_int_equal(student_set_str(s, &g->name, names[k], strlen(names[k])), CF_OK);
+		assert_int_equal(student_set_str(s, &g->relation, rels[k], strlen(rels[k])), CF_OK);
+		assert_int_equal(student_guardian_add_phone(s, g, phones[k]), CF_OK);
+	}
+}
+
+/* Regression: a file with only "Guardian 2 phone" replaced every guardian with one nameless guardian. */
+static void
+test_partial_guardian_columns(void **state)
+{
+	(void)state;
+	struct cf_roster *r = read_ok("Student number,Name,Guardian 2 phone\n"
+	                              "A1,张三,13900139000\n");
+	assert_int_equal(r->n_rows, 1);
+	struct cf_student cur;
+	stored_student(&cur);
+	const struct cf_roster_row *row = &r->rows[0];
+	assert_int_equal(student_diff_provided(&cur, &row->student, &row->provided), CF_FIELD_GUARDIANS);
+	assert_int_equal(student_merge_provided(&cur, &row->student, &row->provided), CF_OK);
+	assert_int_equal(cur.n_guardians, 2);
+	assert_string_equal(cur.guardians[0].name, "张大");
+	assert_string_equal(cur.guardians[0].relation, "父亲");
+	assert_string_equal(cur.guardians[0].phones[0], "13800138000");
+	assert_string_equal(cur.guardians[1].name, "李二");
+	assert_string_equal(cur.guardians[1].relation, "母亲");
+	assert_int_equal(cur.guardians[1].n_phones, 1);
+	assert_string_equal(cur.guardians[1].phones[0], "13900139000");
+	assert_string_equal(cur.school, "一小");
+	/* the same file again changes nothing */
+	assert_int_equal(student_diff_provided(&cur, &row->student, &row->provided), 0);
+	roster_free(&r);
+
+	/* only a guardian name: guardian 1's name changes, its relation and phones stay */
+	r = read_ok("学号,姓名,监护人姓名\nA1,张三,王五\n");
+	row = &r->rows[0];
+	assert_int_equal(student_merge_provided(&cur, &row->student, &row->provided), CF_OK);
+	assert_int_equal(cur.n_guardians, 2);
+	assert_string_equal(cur.guardians[0].name, "王五");
+	assert_string_equal(cur.guardians[0].relation, "父亲");
+	assert_string_equal(cur.guardians[0].phones[0], "13800138000");
+	assert_string_equal(cur.guardians[1].name, "李二");
+	roster_free(&r);
+
+	/* only a guardian phone: guardian 1's phones change, name stays */
+	r = read_ok("学号,姓名,监护人电话\nA1,张三,13600136000\n");
+	row = &r->rows[0];
+	assert_int_equal(student_merge_provided(&cur, &row->student, &row->provided), CF_OK);
+	assert_int_equal(cur.n_guardians, 2);
+	assert_string_equal(cur.guardians[0].name, "王五");
+	assert_string_equal(cur.guardians[0].phones[0], "13600136000");
+	assert_string_equal(cur.guardians[1].phones[0], "13900139000");
+	roster_free(&r);
+
+	/* a guardian 3 column on a student with two appends a third */
+	r = read_ok("学号,姓名,Guardian 3 name\nA1,张三,赵六\n");
+	row = &r->rows[0];
+	assert_int_equal(student_diff_provided(&cur, &row->student, &row->provided), CF_FIELD_GUARDIANS);
+	assert_int_equal(student_merge_provided(&cur, &row->student, &row->provided), CF_OK);
+	assert_int_equal(cur.n_guardians, 3);
+	assert_string_equal(cur.guardians[2].name, "赵六");
+	assert_string_equal(cur.guardians[1].name, "李二");
+	roster_free(&r);
+	student_fini(&cur);
+}
+
+/* Regression: empty cells set stored sex, birth date, school, grade, class to "". */
+static void
+test_empty_cells_keep_values(void **state)
+{
+	(void)state;
+	struct cf_roster *r = read_ok("Student number,Name,Sex,Date of birth,School,Grade,Class,Guardian name,"
+	                              "Guardian phone,Left-behind child,Status\n"
+	                              "A1,张三,,,,,,,,,\n");
+	assert_int_equal(r->n_rows, 1);
+	struct cf_student cur;
+	stored_student(&cur);
+	cur.flags = CF_STUDENT_FLAG_LEFT_BEHIND;
+	cur.status = CF_STUDENT_ON_LEAVE;
+	const struct cf_roster_row *row = &r->rows[0];
+	assert_int_equal(row->student.n_guardians, 0);
+	assert_int_equal(student_diff_provided(&cur, &row->student, &row->provided), 0);
+	assert_int_equal(student_merge_provided(&cur, &row->student, &row->provided), CF_OK);
+	assert_int_equal(cur.sex, CF_SEX_FEMALE);
+	assert_string_equal(cur.birth_date, "2015-03-04");
+	assert_string_equal(cur.school, "一小");
+	assert_string_equal(cur.grade, "三年级");
+	assert_string_equal(cur.class_name, "2班");
+	assert_int_equal(cur.n_guardians, 2);
+	assert_string_equal(cur.guardians[0].name, "张大");
+	assert_int_equal(cur.flags, CF_STUDENT_FLAG_LEFT_BEHIND);
+	assert_int_equal(cur.status, CF_STUDENT_ON_LEAVE);
+	roster_free(&r);
+
+	/* a filled cell still updates, and "否" clears a flag */
+	r = read_ok("Student number,Name,Class,Left-behind child\nA1,张三,3班,否\n");
+	row = &r->rows[0];
+	assert_int_equal(student_diff_provided(&cur, &row->student, &row->provided), CF_FIELD_CLASS | CF_FIELD_FLAGS);
+	assert_int_equal(student_merge_provided(&cur, &row->student, &row->provided), CF_OK);
+	assert_string_equal(cur.class_name, "3班");
+	assert_int_equal(cur.flags, 0);
+	assert_string_equal(cur.school, "一小");
+	roster_free(&r);
+	student_fini(&cur);
+}
+
 int
 main(void)
 {
@@ -589,6 +711,8 @@ main(void)
 		cmocka_unit_test(test_whole_file_failures),
 		cmocka_unit_test(test_header_only),
 		cmocka_unit_test(test_header_table),
+		cmocka_unit_test(test_partial_guardian_columns),
+		cmocka_unit_test(test_empty_cells_keep_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
