@@ -28,6 +28,7 @@ enum cf_text_problem {
 	CF_TEXT_NO_HEADER,       /* no row maps at least two cells to known columns */
 	CF_TEXT_NO_REQUIRED,     /* the header lacks the name or student number column */
 	CF_TEXT_READ_FAILED,     /* the file could not be opened or read */
+	CF_TEXT_CELL_TOO_LARGE,  /* a cell over ROSTER_PARSE_CELL_MAX bytes or a record over ROSTER_PARSE_CELLS_MAX cells; see line */
 	CF_TEXT_PROBLEM__COUNT
 };
 

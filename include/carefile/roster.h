@@ -82,6 +82,14 @@ enum cf_roster_reason {
 
 /* Longest cell accepted, in bytes after normalisation. */
 #define ROSTER_CELL_MAX 1024
+/*
+ * Beyond these a file is not a roster and is refused as a whole
+ * (CF_TEXT_CELL_TOO_LARGE, line = where the record starts), without reading
+ * the rest of the cell: one cell over ROSTER_PARSE_CELL_MAX bytes (as
+ * parsed, before normalisation), one record over ROSTER_PARSE_CELLS_MAX cells.
+ */
+#define ROSTER_PARSE_CELL_MAX ((size_t)64 * 1024)
+#define ROSTER_PARSE_CELLS_MAX 1024
 
 /* File-level remarks that do not stop the import. */
 enum cf_roster_note_kind {

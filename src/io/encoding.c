@@ -274,6 +274,8 @@ io_text_problem_message(enum cf_text_problem problem)
 	case CF_TEXT_NO_HEADER: return _("No header row with known column names was found");
 	case CF_TEXT_NO_REQUIRED: return _("The header has no name or no student number column");
 	case CF_TEXT_READ_FAILED: return _("The file could not be read");
+	case CF_TEXT_CELL_TOO_LARGE:
+		return _("A cell over 64 KiB or a row of more than 1024 cells: this is not a class roster");
 	case CF_TEXT_PROBLEM__COUNT: break;
 	}
 	return _("Unknown problem");

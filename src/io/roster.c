@@ -49,6 +49,7 @@ struct parser {
 	size_t rec_line;        /* line where the open record starts */
 	bool in_record;
 	bool stop;
+	bool too_large;         /* a cell or record over the ROSTER_PARSE_* limits */
 	int err;                /* CF_OK or a cf_error stopping the parse */
 	record_fn on_record;
 	void *user;
@@ -77,6 +78,12 @@ cb_field(void *field, size_t len, void *data)
 	struct parser *ps = data;
 	if (ps->stop)
 		return;
+	if (ps->n_cells >= ROSTER_PARSE_CELLS_MAX) {
+		ps->err = CF_ERR_INVALID;
+		ps->too_large = true;
+		ps->stop = true;
+		return;
+	}
 	if (ps->n_cells == ps->cap_cells) {
 		size_t ncap = ps->cap_cells ? ps->cap_cells * 2 : 32;
 		struct cell *nc = realloc(ps->cells, ncap * sizeof(*nc));
@@ -116,24 +123,58 @@ cb_record(int c, void *data)
 }
 
 /*
- * libcsv grows its field buffer with realloc(), which would leave copies of
- * cells (names, phone numbers) in freed heap memory: move and wipe instead.
- * malloc_usable_size() is glibc's; it may report more than was asked, all of
- * which is ours to wipe.
+ * libcsv grows its field buffer with realloc() by blk_size bytes at a time,
+ * which would leave copies of cells (names, phone numbers) in freed heap
+ * memory: move and wipe instead. To keep that amortised O(1) per byte, each
+ * block carries its capacity in a header and grows by doubling; a request
+ * that still fits returns the same block. A request past the cell limit
+ * fails (libcsv then reports CSV_ENOMEM) and sets cell_over, so a huge cell
+ * is refused as soon as it passes the limit.
  */
+#define BLOCK_HEADER ((size_t)16) /* keeps the buffer max_align_t-aligned for malloc's blocks */
+static _Thread_local bool cell_over;
+
+static size_t
+block_cap(void *p)
+{
+	size_t cap;
+	memcpy(&cap, (char *)p - BLOCK_HEADER, sizeof(cap));
+	return cap;
+}
+
 static void *
 wipe_realloc(void *old, size_t n)
 {
-	void *p = malloc(n);
-	if (!p)
+	if (n > ROSTER_PARSE_CELL_MAX + 64) {
+		cell_over = true;
 		return NULL;
+	}
+	size_t have = old ? block_cap(old) : 0;
+	if (old && n <= have)
+		return old;
+	size_t cap = have ? have * 2 : 256;
+	while (cap < n)
+		cap *= 2;
+	char *base = malloc(BLOCK_HEADER + cap);
+	if (!base)
+		return NULL;
+	memcpy(base, &cap, sizeof(cap));
+	char *p = base + BLOCK_HEADER;
 	if (old) {
-		size_t have = malloc_usable_size(old);
-		memcpy(p, old, have < n ? have : n);
-		explicit_bzero(old, have);
-		free(old);
+		memcpy(p, old, have);
+		explicit_bzero((char *)old - BLOCK_HEADER, BLOCK_HEADER + have);
+		free((char *)old - BLOCK_HEADER);
 	}
 	return p;
+}
+
+static void
+wipe_block_free(void *p)
+{
+	if (p) {
+		explicit_bzero((char *)p - BLOCK_HEADER, BLOCK_HEADER + block_cap(p));
+		free((char *)p - BLOCK_HEADER);
+	}
 }
 
 static int
@@ -159,6 +200,8 @@ parse_text(struct parser *ps, const char *text, size_t len, char sep, size_t lim
 	csv_set_delim(&p, (unsigned char)sep);
 	csv_set_space_func(&p, space_none);
 	csv_set_realloc_func(&p, wipe_realloc);
+	csv_set_free_func(&p, wipe_block_free);
+	cell_over = false;
 	ps->line = 1;
 	size_t pos = 0;
 	int rc = CF_OK;
@@ -176,8 +219,15 @@ parse_text(struct parser *ps, const char *text, size_t len, char sep, size_t lim
 			ps->in_record = true;
 			ps->rec_line = ps->line;
 		}
-		if (csv_parse(&p, text + pos, end - pos, cb_field, cb_record, ps) != end - pos) {
-			rc = csv_error(&p) == CSV_ENOMEM ? CF_ERR_NOMEM : CF_ERR_INVALID;
+		/* Separator sniffing looks at no more than limit bytes, even of one long line. */
+		size_t feed = end - pos < limit - pos ? end - pos : limit - pos;
+		if (csv_parse(&p, text + pos, feed, cb_field, cb_record, ps) != feed) {
+			if (cell_over) {
+				ps->too_large = true;
+				rc = CF_ERR_INVALID;
+			} else {
+				rc = csv_error(&p) == CSV_ENOMEM ? CF_ERR_NOMEM : CF_ERR_INVALID;
+			}
 			break;
 		}
 		pos = end;
@@ -894,6 +944,8 @@ roster_read_buffer(const void *data, size_t len, struct cf_roster **out, struct 
 		roster_free(&r);
 		if (rc == CF_ERR_NOMEM)
 			return set_fail(fail, CF_TEXT_OK, 0, 0, rc);
+		if (ps.too_large)
+			return set_fail(fail, CF_TEXT_CELL_TOO_LARGE, 0, ps.rec_line, CF_ERR_INVALID);
 		if (rd.fail_problem != CF_TEXT_OK)
 			return set_fail(fail, (enum cf_text_problem)rd.fail_problem, 0, 0, rc);
 		return set_fail(fail, CF_TEXT_TRUNCATED, 0, trunc_line, CF_ERR_INVALID);

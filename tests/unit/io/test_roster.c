@@ -692,6 +692,46 @@ test_empty_cells_keep_values(void **state)
 	student_fini(&cur);
 }
 
+/* Regression: a 4 MB quoted cell or a 4 MB line of commas took a minute (quadratic buffer growth). */
+static void
+test_huge_cells(void **state)
+{
+	(void)state;
+	const char *head = "学号,姓名,备注\nA1,张三,ok\nA2,李四,\"";
+	size_t big = (size_t)4 * 1024 * 1024;
+	size_t hl = strlen(head);
+	char *buf = malloc(hl + big + 8);
+	assert_non_null(buf);
+	memcpy(buf, head, hl);
+	memset(buf + hl, 'x', big);
+	memcpy(buf + hl + big, "\"\n", 3);
+	expect_fail(buf, hl + big + 2, CF_ERR_INVALID, CF_TEXT_CELL_TOO_LARGE, 0, 3);
+	/* a line of 4 MB commas: too many cells */
+	memset(buf + hl - 1, ',', big + 1);
+	memcpy(buf + hl + big, "\n", 2);
+	expect_fail(buf, hl + big + 1, CF_ERR_INVALID, CF_TEXT_CELL_TOO_LARGE, 0, 3);
+	/* a cell just under the limit still reads (and is a row error: too long) */
+	size_t ok = ROSTER_PARSE_CELL_MAX - 16;
+	memcpy(buf, head, hl);
+	memset(buf + hl, 'y', ok);
+	memcpy(buf + hl + ok, "\"\n", 3);
+	struct cf_roster *r = read_ok(buf);
+	assert_int_equal(r->n_rows, 1);
+	assert_int_equal(r->n_rows_with_errors, 1);
+	assert_int_equal(r->errors[0].reason, CF_ROW_TOO_LONG);
+	roster_free(&r);
+	/* a large cell growing past many libcsv blocks keeps its content */
+	size_t mid = ROSTER_CELL_MAX - 8;
+	memset(buf + hl, 'z', mid);
+	memcpy(buf + hl + mid, "\"\n", 3);
+	r = read_ok(buf);
+	assert_int_equal(r->n_rows, 2);
+	assert_int_equal(strlen(r->rows[1].student.remarks), mid);
+	assert_int_equal(r->rows[1].student.remarks[mid - 1], 'z');
+	roster_free(&r);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -713,6 +753,7 @@ main(void)
 		cmocka_unit_test(test_header_table),
 		cmocka_unit_test(test_partial_guardian_columns),
 		cmocka_unit_test(test_empty_cells_keep_values),
+		cmocka_unit_test(test_huge_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
