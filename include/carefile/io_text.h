@@ -60,7 +60,9 @@ const char *io_text_problem_message(enum cf_text_problem problem);
 /*
  * Normalise one UTF-8 cell: full-width forms U+FF01..U+FF5E become ASCII
  * U+0021..U+007E, U+3000 (ideographic space) becomes a space, NBSP likewise;
- * then leading and trailing spaces, tabs, CR and LF are trimmed. Writes a
+ * invisible format characters that only hide or reorder text are removed
+ * (zero-width U+200B..U+200F, U+2060, U+FEFF; bidi controls U+202A..U+202E,
+ * U+2066..U+2069); then leading and trailing spaces, tabs, CR and LF are trimmed. Writes a
  * NUL-terminated string to out, which must have room for len + 1 bytes (the
  * result is never longer than the input; out may equal in for in-place). Returns the new length in bytes.
  */

@@ -553,12 +553,20 @@ multiline_column(enum cf_roster_column c)
 	return c == CF_COL_ADDRESS || c == CF_COL_REMARKS;
 }
 
-/* Control characters: none in one-line fields; address and remarks may hold newlines and tabs. */
+/*
+ * Control characters: none in one-line fields; address and remarks may hold
+ * newlines and tabs. C1 controls (U+0080..U+009F, C2 80..C2 9F) and the
+ * Unicode line/paragraph separators U+2028/U+2029 (E2 80 A8/A9) nowhere.
+ */
 static bool
 text_ok(const char *s, bool multiline)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == 0x7F)
+			return false;
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return false;
+		if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
 			return false;
 		if (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
 			return false;

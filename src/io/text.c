@@ -28,6 +28,22 @@ io_normalise_cell(const char *in, size_t len, char *out)
 			i += 3;
 			continue;
 		}
+		/*
+		 * Invisible format characters only hide or reorder text: dropped.
+		 * U+200B..U+200F zero-width and LRM/RLM (E2 80 8B..8F), U+202A..U+202E
+		 * bidi embeddings/overrides (E2 80 AA..AE), U+2060 word joiner (E2 81 A0),
+		 * U+2066..U+2069 bidi isolates (E2 81 A6..A9), U+FEFF (EF BB BF).
+		 */
+		if (i + 2 < len && p[i] == 0xE2 &&
+		    ((p[i + 1] == 0x80 && ((p[i + 2] >= 0x8B && p[i + 2] <= 0x8F) || (p[i + 2] >= 0xAA && p[i + 2] <= 0xAE))) ||
+		     (p[i + 1] == 0x81 && (p[i + 2] == 0xA0 || (p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9))))) {
+			i += 3;
+			continue;
+		}
+		if (i + 2 < len && p[i] == 0xEF && p[i + 1] == 0xBB && p[i + 2] == 0xBF) {
+			i += 3;
+			continue;
+		}
 		/* U+00A0 no-break space: C2 A0 */
 		if (i + 1 < len && p[i] == 0xC2 && p[i + 1] == 0xA0) {
 			out[o++] = ' ';

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "carefile/error.h"
+#include "carefile/io_text.h"
 #include "carefile/roster.h"
 
 static const char *HDR = "学号,姓名,性别,出生日期,民族,学校,年级,班级,监护人姓名,监护人关系,监护人电话,家庭住址\n";
@@ -732,6 +733,48 @@ test_huge_cells(void **state)
 	free(buf);
 }
 
+/* Regression: zero-width and bidi characters hid or reordered names; C1 and U+2028/2029 slipped through. */
+static void
+test_hidden_characters(void **state)
+{
+	(void)state;
+	static const char *const removed[] = {
+		"\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\uFEFF",
+		"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069",
+	};
+	for (size_t k = 0; k < sizeof(removed) / sizeof(removed[0]); k++) {
+		char in[64], out[64];
+		snprintf(in, sizeof(in), "张%s三", removed[k]);
+		assert_int_equal(io_normalise_cell(in, strlen(in), out), strlen("张三"));
+		assert_string_equal(out, "张三");
+		char csv[256];
+		snprintf(csv, sizeof(csv), "学号,姓名,监护人姓名,家庭住址\nA1,张%s三,李%s四,北%s岭\n", removed[k],
+		         removed[k], removed[k]);
+		struct cf_roster *r = read_ok(csv);
+		assert_int_equal(r->n_rows, 1);
+		assert_string_equal(r->rows[0].student.name, "张三");
+		assert_string_equal(r->rows[0].student.guardians[0].name, "李四");
+		assert_string_equal(r->rows[0].student.address, "北岭");
+		roster_free(&r);
+	}
+	static const char *const refused[] = { "\xC2\x80", "\xC2\x85", "\xC2\x9B", "\xC2\x9F", "\u2028", "\u2029" };
+	for (size_t k = 0; k < sizeof(refused) / sizeof(refused[0]); k++) {
+		char csv[256];
+		snprintf(csv, sizeof(csv), "学号,姓名\nA1,张%s三\n", refused[k]);
+		struct cf_roster *r = read_ok(csv);
+		assert_one_error(r, 2, 2, CF_COL_NAME, CF_ROW_BAD_TEXT);
+		roster_free(&r);
+		snprintf(csv, sizeof(csv), "学号,姓名,监护人姓名\nA1,张三,李%s四\n", refused[k]);
+		r = read_ok(csv);
+		assert_one_error(r, 2, 2, CF_COL_GUARDIAN_NAME, CF_ROW_BAD_TEXT);
+		roster_free(&r);
+		snprintf(csv, sizeof(csv), "学号,姓名,家庭住址\nA1,张三,北%s岭\n", refused[k]);
+		r = read_ok(csv);
+		assert_one_error(r, 2, 2, CF_COL_ADDRESS, CF_ROW_BAD_TEXT);
+		roster_free(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -754,6 +797,7 @@ main(void)
 		cmocka_unit_test(test_partial_guardian_columns),
 		cmocka_unit_test(test_empty_cells_keep_values),
 		cmocka_unit_test(test_huge_cells),
+		cmocka_unit_test(test_hidden_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
