@@ -145,6 +145,15 @@ bool student_phone_valid(const char *phone);
  */
 bool student_number_valid(const char *number);
 
+/*
+ * Student numbers are compared without regard to ASCII case ("d301" is
+ * "D301"): student_number_normalise() upper-cases ASCII letters in place
+ * (NULL-safe; imports and edits store that form), student_number_cmp()
+ * orders numbers ASCII-case-insensitively like strcmp (NULL sorts as "").
+ */
+void student_number_normalise(char *number);
+int student_number_cmp(const char *a, const char *b);
+
 /* Translated label for a status / flag / sex (e.g. "On leave" / "休学"); static string, never NULL. */
 const char *student_status_label(enum cf_student_status status);
 const char *student_flag_label(enum cf_student_flag flag);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writing students: add, edit, status (archive), and the roster import plan and its one-transaction apply. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +55,8 @@ check_new_values(const struct cf_students *idx, const struct cf_student *s, size
 	return CF_OK;
 }
 
-enum cf_error
-students_add(struct cf_casefile *cf, struct cf_students *idx, const struct cf_student *s, int64_t *id)
+static enum cf_error
+add_one(struct cf_casefile *cf, struct cf_students *idx, const struct cf_student *s, int64_t *id)
 {
 	struct cf_store *st;
 	uint8_t uuid[CF_UUID_BYTES];
@@ -99,8 +100,8 @@ students_add(struct cf_casefile *cf, struct cf_students *idx, const struct cf_st
 	return e;
 }
 
-enum cf_error
-students_update(struct cf_casefile *cf, struct cf_students *idx, int64_t id, const struct cf_student *s)
+static enum cf_error
+update_one(struct cf_casefile *cf, struct cf_students *idx, int64_t id, const struct cf_student *s)
 {
 	struct cf_store *st;
 	struct students_entry *en;
@@ -132,6 +133,67 @@ students_update(struct cf_casefile *cf, struct cf_students *idx, int64_t id, con
 	e = students_entry_set(idx, k, s);
 	if (e == CF_OK)
 		e = students_resort(idx);
+	return e;
+}
+
+/*
+ * Student numbers are stored upper-case (ASCII): when s has lower-case
+ * letters, *copy becomes a copy (in the index arena) with the number
+ * normalised and is returned; otherwise s itself. Caller finis *copy when
+ * *copied.
+ */
+static const struct cf_student *
+number_normalised(struct cf_students *idx, const struct cf_student *s, struct cf_student *copy, bool *copied,
+                  enum cf_error *e)
+{
+	*copied = false;
+	*e = CF_OK;
+	if (!s->student_number || !strpbrk(s->student_number, "abcdefghijklmnopqrstuvwxyz"))
+		return s;
+	if (student_copy(copy, s, &idx->alloc) != CF_OK) {
+		*e = CF_ERR_NOMEM;
+		return NULL;
+	}
+	student_number_normalise(copy->student_number);
+	*copied = true;
+	return copy;
+}
+
+enum cf_error
+students_add(struct cf_casefile *cf, struct cf_students *idx, const struct cf_student *s, int64_t *id)
+{
+	struct cf_student copy;
+	bool copied;
+	enum cf_error e;
+
+	if (id)
+		*id = 0;
+	if (!idx || !s)
+		return CF_ERR_INVALID;
+	s = number_normalised(idx, s, &copy, &copied, &e);
+	if (!s)
+		return e;
+	e = add_one(cf, idx, s, id);
+	if (copied)
+		student_fini(&copy);
+	return e;
+}
+
+enum cf_error
+students_update(struct cf_casefile *cf, struct cf_students *idx, int64_t id, const struct cf_student *s)
+{
+	struct cf_student copy;
+	bool copied;
+	enum cf_error e;
+
+	if (!idx || !s)
+		return CF_ERR_INVALID;
+	s = number_normalised(idx, s, &copy, &copied, &e);
+	if (!s)
+		return e;
+	e = update_one(cf, idx, id, s);
+	if (copied)
+		student_fini(&copy);
 	return e;
 }
 

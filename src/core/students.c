@@ -258,7 +258,7 @@ cmp_number(const void *pa, const void *pb)
 	const struct students_entry *a = &sort_idx->e[*(const size_t *)pa];
 	const struct students_entry *b = &sort_idx->e[*(const size_t *)pb];
 
-	return strcmp0(a->s.student_number, b->s.student_number);
+	return student_number_cmp(a->s.student_number, b->s.student_number);
 }
 
 enum cf_error
@@ -330,7 +330,7 @@ students_entry_of_number(const struct cf_students *idx, const char *number)
 	hi = idx->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp0(idx->e[idx->by_number[mid]].s.student_number, number);
+		int c = student_number_cmp(idx->e[idx->by_number[mid]].s.student_number, number);
 
 		if (c == 0)
 			return idx->by_number[mid];

@@ -684,8 +684,10 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 				row_error(&st, c, i, CF_ROW_SCIENTIFIC_STUDENT_NUMBER);
 			else if (!student_number_valid(v))
 				row_error(&st, c, i, CF_ROW_BAD_STUDENT_NUMBER);
-			else
+			else {
+				student_number_normalise(v);
 				set_text(&st, &s, &s.student_number, v);
+			}
 			break;
 		case CF_COL_NAME: set_text(&st, &s, &s.name, v); break;
 		case CF_COL_ETHNICITY: set_text(&st, &s, &s.ethnicity, v); break;

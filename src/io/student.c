@@ -246,6 +246,28 @@ student_number_valid(const char *number)
 	return true;
 }
 
+void
+student_number_normalise(char *number)
+{
+	for (; number && *number; number++)
+		if (*number >= 'a' && *number <= 'z')
+			*number = (char)(*number - 'a' + 'A');
+}
+
+int
+student_number_cmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)(a ? a : ""), *y = (const unsigned char *)(b ? b : "");
+	for (;; x++, y++) {
+		unsigned cx = *x >= 'a' && *x <= 'z' ? *x - 'a' + 'A' : *x;
+		unsigned cy = *y >= 'a' && *y <= 'z' ? *y - 'a' + 'A' : *y;
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+		if (!cx)
+			return 0;
+	}
+}
+
 const char *
 student_status_label(enum cf_student_status status)
 {

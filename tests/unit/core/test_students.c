@@ -393,6 +393,12 @@ test_edit_validation_duplicates(void **state)
 	make(&s, "A001", "另一个张三", "x", "y", "z");
 	assert_int_equal(students_add(cf, idx, &s, NULL), CF_ERR_EXISTS); /* duplicate number */
 	assert_int_equal(students_count(idx), 8);
+	/* regression: student numbers are one whatever their case */
+	set(&s, &s.student_number, "a001");
+	assert_int_equal(students_add(cf, idx, &s, NULL), CF_ERR_EXISTS);
+	assert_int_equal(students_count(idx), 8);
+	assert_int_equal(students_find_number(idx, "a001", &pos), CF_OK);
+	assert_string_equal(students_get(idx, pos)->student_number, "A001");
 	set(&s, &s.student_number, "A100");
 	set(&s, &s.name, NULL);
 	assert_int_equal(students_validate(&s, &bad), CF_ERR_INVALID);
@@ -416,6 +422,12 @@ test_edit_validation_duplicates(void **state)
 	/* update: another student's number is refused, its own is fine */
 	set(&s, &s.student_number, "A002");
 	assert_int_equal(students_update(cf, idx, id, &s), CF_ERR_EXISTS);
+	set(&s, &s.student_number, "a002");
+	assert_int_equal(students_update(cf, idx, id, &s), CF_ERR_EXISTS);
+	set(&s, &s.student_number, "a100"); /* its own number in lower case: stored upper-case */
+	assert_int_equal(students_update(cf, idx, id, &s), CF_OK);
+	assert_int_equal(students_find_id(idx, id, &pos), CF_OK);
+	assert_string_equal(students_get(idx, pos)->student_number, "A100");
 	set(&s, &s.student_number, "A100");
 	set(&s, &s.class_name, "5班");
 	assert_int_equal(students_update(cf, idx, id, &s), CF_OK);
@@ -688,10 +700,12 @@ test_import_plan_apply(void **state)
 	students_import_plan_free(&p);
 	roster_free(&ro);
 
-	/* regression: an empty class cell and a lone guardian-phone column kept only what the file gives */
-	static const char partial[] = "学号,姓名,班级,监护人电话\nA001,张三,,13900139000\n";
+	/* regression: an empty class cell and a lone guardian-phone column kept only what the file gives;
+	 * a lower-case student number matches the stored upper-case one */
+	static const char partial[] = "学号,姓名,班级,监护人电话\na001,张三,,13900139000\n";
 	assert_int_equal(roster_read_buffer(partial, strlen(partial), &ro, NULL), CF_OK);
 	assert_int_equal(students_import_plan(idx, ro, &p), CF_OK);
+	assert_int_equal(p->n_new, 0);
 	assert_int_equal(p->n_changed, 1);
 	assert_int_equal(p->items[0].changed, CF_FIELD_GUARDIANS);
 	assert_int_equal(students_import_apply(cf, idx, p, &written), CF_OK);

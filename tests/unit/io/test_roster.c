@@ -775,6 +775,23 @@ test_hidden_characters(void **state)
 	}
 }
 
+/* Regression: "d301010006" was a different student from "D301010006". */
+static void
+test_student_number_case(void **state)
+{
+	(void)state;
+	struct cf_roster *r = read_ok("学号,姓名\nd301010006,张三\nD301010006,李四\nx-1a,王五\n");
+	assert_int_equal(r->n_rows, 2);
+	assert_string_equal(r->rows[0].student.student_number, "D301010006");
+	assert_string_equal(r->rows[1].student.student_number, "X-1A");
+	assert_one_error(r, 3, 3, CF_COL_STUDENT_NUMBER, CF_ROW_DUPLICATE_STUDENT_NUMBER);
+	roster_free(&r);
+	assert_int_equal(student_number_cmp("d301", "D301"), 0);
+	assert_true(student_number_cmp("a1", "B1") < 0);
+	assert_true(student_number_cmp("b1", "A1") > 0);
+	assert_true(student_number_cmp(NULL, "A") < 0);
+}
+
 int
 main(void)
 {
@@ -798,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_empty_cells_keep_values),
 		cmocka_unit_test(test_huge_cells),
 		cmocka_unit_test(test_hidden_characters),
+		cmocka_unit_test(test_student_number_case),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
