@@ -342,8 +342,8 @@ struct cf_import_plan {
 };
 
 /*
- * Classifies every good row of roster against idx (matched by exact
- * student number). Writes nothing. Caller frees *out with
+ * Classifies every good row of roster against idx (matched by student
+ * number, ASCII case ignored; see student_number_cmp()). Writes nothing. Caller frees *out with
  * students_import_plan_free(). Borrows idx and roster (the plan points into
  * both: keep them unchanged while it is used). CF_ERR_NOMEM, CF_ERR_INVALID.
  */
