@@ -321,13 +321,20 @@ struct cf_import_item {
 	int64_t student_id;                /* matched student (0 for new) */
 	uint32_t changed;                  /* enum cf_student_field bits that differ (CHANGED only) */
 	const struct cf_student *current;  /* matched student in idx (NULL for new); borrowed */
-	const struct cf_student *incoming; /* the roster row's student; borrowed from the roster */
+	/*
+	 * NEW and UNCHANGED: the roster row's student, borrowed from the roster.
+	 * CHANGED: the record as the import will write it (current with the
+	 * row's provided values merged), in idx's secure memory: borrowed from
+	 * idx, valid while idx is.
+	 */
+	const struct cf_student *incoming;
 };
 
 /*
- * The preview of an import. Only the columns the file has (roster->fields,
- * roster->flag_mask) are compared and written: a roster without a remarks
- * column never clears remarks. Row errors stay in roster->errors.
+ * The preview of an import. Only the values the file has (each row's
+ * cf_roster_row.provided: its non-empty cells) are compared and written: a
+ * roster without a remarks column, or with an empty remarks cell, never
+ * clears remarks. Row errors stay in roster->errors.
  */
 struct cf_import_plan {
 	const struct cf_roster *roster;    /* borrowed: must outlive the plan */

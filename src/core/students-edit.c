@@ -260,6 +260,16 @@ students_import_plan(const struct cf_students *idx, const struct cf_roster *rost
 		it->current = &idx->e[k].s;
 		it->changed = student_diff_provided(it->current, in, &roster->rows[r].provided);
 		if (it->changed) {
+			/* what the preview shows as the new values: the record after the merge, in secure memory */
+			struct cf_student *after = crypto_arena_alloc(idx->arena, sizeof *after);
+
+			if (!after || student_copy(after, it->current, &idx->alloc) != CF_OK ||
+			    student_merge_provided(after, in, &roster->rows[r].provided) != CF_OK) {
+				free(p->items);
+				free(p);
+				return CF_ERR_NOMEM;
+			}
+			it->incoming = after;
 			it->kind = CF_IMPORT_CHANGED;
 			p->n_changed++;
 		} else {
@@ -314,7 +324,8 @@ apply_items(struct cf_casefile *cf, struct cf_students *idx, const struct cf_imp
 				return CF_ERR_FAIL;
 			if (student_copy(&tmp, &idx->e[k].s, &idx->alloc) != CF_OK)
 				return CF_ERR_NOMEM;
-			e = (enum cf_error)student_merge_provided(&tmp, it->incoming, &ro->rows[it->row].provided);
+			e = (enum cf_error)student_merge_provided(&tmp, &ro->rows[it->row].student,
+			                                           &ro->rows[it->row].provided);
 			if (e == CF_OK && students_validate(&tmp, NULL) != CF_OK)
 				e = CF_ERR_INVALID;
 			if (e == CF_OK)
@@ -388,7 +399,8 @@ students_import_apply(struct cf_casefile *cf, struct cf_students *idx, const str
 				e = CF_ERR_NOMEM;
 				break;
 			}
-			e = (enum cf_error)student_merge_provided(&tmp, it->incoming, &ro->rows[it->row].provided);
+			e = (enum cf_error)student_merge_provided(&tmp, &ro->rows[it->row].student,
+			                                           &ro->rows[it->row].provided);
 			if (e == CF_OK)
 				e = students_entry_set(idx, k, &tmp);
 			student_fini(&tmp);

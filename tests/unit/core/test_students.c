@@ -708,6 +708,11 @@ test_import_plan_apply(void **state)
 	assert_int_equal(p->n_new, 0);
 	assert_int_equal(p->n_changed, 1);
 	assert_int_equal(p->items[0].changed, CF_FIELD_GUARDIANS);
+	/* the preview's new value is the whole record after the import, not just the file's cells */
+	assert_int_equal(p->items[0].incoming->n_guardians, 1);
+	assert_string_equal(p->items[0].incoming->guardians[0].name, "监护人");
+	assert_string_equal(p->items[0].incoming->guardians[0].phones[0], "13900139000");
+	assert_string_equal(p->items[0].incoming->class_name, "2班");
 	assert_int_equal(students_import_apply(cf, idx, p, &written), CF_OK);
 	assert_int_equal(written, 1);
 	students_import_plan_free(&p);
