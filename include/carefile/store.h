@@ -47,6 +47,7 @@ enum cf_store_reason {
 	CF_STORE_REASON_IO,             /* open(2)/read(2)/SQLite I/O error (CF_ERR_IO) */
 	CF_STORE_REASON_HEADER,         /* header checksum or MAC mismatch, set by core (CF_ERR_DAMAGED) */
 	CF_STORE_REASON_KEYSLOT,        /* a keyslot is damaged, set by core (CF_ERR_DAMAGED) */
+	CF_STORE_REASON_UNFINISHED,     /* creation was interrupted: empty WAL database or no users (CF_ERR_DAMAGED) */
 };
 
 /*
@@ -76,6 +77,14 @@ enum cf_error store_open(const char *path, struct cf_store **out, enum cf_store_
 
 /* Closes and frees *st, sets it to NULL. NULL-safe. */
 void store_close(struct cf_store **st);
+
+/*
+ * Like store_close() for a file that was refused after store_open()
+ * (damaged header, unfinished creation): a -wal that was there before the
+ * open is not checkpointed, so the file and its -wal are left byte for
+ * byte as they were (an empty -wal made by the open is removed). NULL-safe.
+ */
+void store_close_refused(struct cf_store **st);
 
 /*
  * Classifies the file at path from its first bytes only (no SQLite, no

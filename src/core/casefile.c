@@ -235,6 +235,19 @@ casefile_new(const char *path)
 	return cf;
 }
 
+/* True when the file has no user at all: with no header checksum, the creation never finished. */
+static int
+no_users(struct cf_store *st)
+{
+	struct cf_store_user *users = NULL;
+	size_t n = 0;
+
+	if (store_user_list(st, &users, &n) != CF_OK)
+		return 0;
+	store_user_list_free(&users, n);
+	return n == 0;
+}
+
 static enum cf_error
 load_meta(struct cf_casefile *cf, enum cf_store_reason *reason)
 {
@@ -251,7 +264,7 @@ load_meta(struct cf_casefile *cf, enum cf_store_reason *reason)
 	if (e == CF_OK && (!m.sum || m.sum_len != sizeof sum || crypto_memcmp(m.sum, sum, sizeof sum) != 0)) {
 		e = CF_ERR_DAMAGED;
 		if (reason)
-			*reason = CF_STORE_REASON_HEADER;
+			*reason = !m.sum && no_users(cf->st) ? CF_STORE_REASON_UNFINISHED : CF_STORE_REASON_HEADER;
 	}
 	cf->format_version = m.format_version;
 	memcpy(cf->file_id, m.file_id, sizeof cf->file_id);
@@ -277,6 +290,7 @@ casefile_open(const char *path, struct cf_casefile **out, enum cf_store_reason *
 	if (e == CF_OK)
 		e = load_meta(cf, reason);
 	if (e != CF_OK) {
+		store_close_refused(&cf->st); /* fail closed: a refused file is not checkpointed either */
 		casefile_close(&cf);
 		return e;
 	}
@@ -303,8 +317,8 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	struct cf_kdf_params params;
 	struct cf_recovery_key *rk = NULL;
 	uint8_t uuid[CF_UUID_BYTES], pk[CF_PUBLIC_KEY_BYTES], sum[CF_HASH_BYTES];
-	uint8_t *blob = NULL;
-	size_t blob_len = 0;
+	uint8_t *blob = NULL, *rblob = NULL;
+	size_t blob_len = 0, rblob_len = 0;
 	struct cf_store_meta m;
 	int64_t now = (int64_t)time(NULL);
 	const uint32_t roles = CF_ROLE_ADMIN | CF_ROLE_COUNSELOR | CF_ROLE_SUPERVISOR;
@@ -333,14 +347,34 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 		return CF_ERR_NOMEM;
 	crypto_random_bytes(cf->file_id, sizeof cf->file_id);
 	cf->format_version = CF_STORE_SCHEMA_VERSION;
+	/*
+	 * Every slow step (Argon2id for the user's slot, key generation) runs
+	 * before the file exists: a creation interrupted there leaves nothing,
+	 * and the file exists unfinished only for the milliseconds of the
+	 * SQL below.
+	 */
+	/* roles admin+counselor+supervisor hold every compartment: see user.h */
+	e = (enum cf_error)crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &cf->kr);
+	if (e == CF_OK) {
+		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, user };
+
+		e = (enum cf_error)crypto_keyslot_seal_passphrase(cf->kr, pass, pass_len, &params, &ad, &blob, &blob_len);
+	}
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_recovery_key_generate(&rk);
+	if (e == CF_OK) {
+		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, CF_RECOVERY_SLOT_ID };
+
+		e = (enum cf_error)crypto_keyslot_seal_recovery(cf->kr, rk, &ad, &rblob, &rblob_len);
+	}
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_public_key(cf->kr, pk);
+	if (e != CF_OK)
+		goto fail;
 	e = store_create(path, cf->file_id, now, &cf->st, reason);
 	if (e != CF_OK)
 		goto fail;
 	created = 1;
-	/* roles admin+counselor+supervisor hold every compartment: see user.h */
-	e = (enum cf_error)crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &cf->kr);
-	if (e != CF_OK)
-		goto fail;
 	e = store_begin(cf->st);
 	if (e != CF_OK)
 		goto fail;
@@ -355,31 +389,18 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	if (e == CF_OK)
 		e = store_user_add(cf->st, user, uuid, roles, now, &cf->user_id);
 	if (e == CF_OK)
-		e = (enum cf_error)crypto_keyring_public_key(cf->kr, pk);
-	if (e == CF_OK)
 		e = store_user_set_public_key(cf->st, cf->user_id, pk);
-	if (e == CF_OK) {
-		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, user };
-
-		e = (enum cf_error)crypto_keyslot_seal_passphrase(cf->kr, pass, pass_len, &params, &ad, &blob, &blob_len);
-	}
 	crypto_random_uuid(uuid);
 	if (e == CF_OK)
 		e = store_keyslot_put(cf->st, CF_SLOT_PASSPHRASE, cf->user_id, uuid, crypto_keyring_mask(cf->kr), now,
 		                      blob, blob_len);
-	free(blob);
-	blob = NULL;
-	if (e == CF_OK)
-		e = (enum cf_error)crypto_recovery_key_generate(&rk);
-	if (e == CF_OK) {
-		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, CF_RECOVERY_SLOT_ID };
-
-		e = (enum cf_error)crypto_keyslot_seal_recovery(cf->kr, rk, &ad, &blob, &blob_len);
-	}
 	crypto_random_uuid(uuid);
 	if (e == CF_OK)
-		e = store_keyslot_put(cf->st, CF_SLOT_RECOVERY, 0, uuid, CF_COMPARTMENT_MASK_ALL, now, blob, blob_len);
+		e = store_keyslot_put(cf->st, CF_SLOT_RECOVERY, 0, uuid, CF_COMPARTMENT_MASK_ALL, now, rblob, rblob_len);
 	free(blob);
+	blob = NULL;
+	free(rblob);
+	rblob = NULL;
 	if (e == CF_OK)
 		e = casefile_header_update(cf);
 	if (e == CF_OK && recovery_text) {
@@ -404,6 +425,9 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	return CF_OK;
 
 fail:
+	free(blob);
+	free(rblob);
+	crypto_recovery_key_free(&rk);
 	if (recovery_text && *recovery_text) {
 		crypto_secure_free(*recovery_text);
 		*recovery_text = NULL;
@@ -785,6 +809,8 @@ casefile_reason_text(enum cf_store_reason reason)
 	case CF_STORE_REASON_IO: return _("The file could not be read or written.");
 	case CF_STORE_REASON_HEADER: return _("The case file header is damaged.");
 	case CF_STORE_REASON_KEYSLOT: return _("A keyslot or the header failed its integrity check.");
+	case CF_STORE_REASON_UNFINISHED:
+		return _("This is an unfinished case file (its creation was interrupted): delete it and run init again.");
 	}
 	return "";
 }

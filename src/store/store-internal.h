@@ -12,6 +12,7 @@ struct cf_store {
 	int in_txn;
 	int user_version;
 	uint32_t application_id;
+	int had_wal; /* a -wal was there before store_open(): never checkpoint it into a refused file */
 };
 
 /* Maps an SQLite result code to our error list. */

@@ -71,6 +71,8 @@ be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static int wal_exists(const char *path);
+
 enum cf_error
 store_probe(const char *path, enum cf_store_reason *reason)
 {
@@ -117,6 +119,11 @@ store_probe(const char *path, enum cf_store_reason *reason)
 	}
 	close(fd);
 
+	/* an empty file with a -wal next to it: SQLite was creating it when the creation stopped */
+	if (got == 0 && wal_exists(path)) {
+		set_reason(reason, CF_STORE_REASON_UNFINISHED);
+		return CF_ERR_DAMAGED;
+	}
 	if (got == 0) {
 		set_reason(reason, CF_STORE_REASON_EMPTY);
 		return CF_ERR_NOT_CASEFILE;
@@ -131,6 +138,14 @@ store_probe(const char *path, enum cf_store_reason *reason)
 	}
 	app_id = be32(h + 68);
 	version = be32(h + 60);
+	/*
+	 * A WAL database whose main file still has the header of an empty one:
+	 * what it is (a case file whose first commits are only in the -wal, or
+	 * one whose creation was interrupted) only SQLite reading the -wal can
+	 * tell; store_open() decides under the lock.
+	 */
+	if (app_id == 0 && version == 0 && got == sizeof h && h[18] == 2 && h[19] == 2 && wal_exists(path))
+		return CF_OK;
 	if (app_id != CF_STORE_APPLICATION_ID) {
 		set_reason(reason, CF_STORE_REASON_FOREIGN);
 		return CF_ERR_NOT_CASEFILE;
@@ -318,6 +333,16 @@ store_close(struct cf_store **st)
 	*st = NULL;
 }
 
+void
+store_close_refused(struct cf_store **st)
+{
+	if (!st || !*st)
+		return;
+	store_rollback(*st);
+	store_free(*st, (*st)->had_wal);
+	*st = NULL;
+}
+
 static enum cf_error
 run_migrations(struct cf_store *st, int from)
 {
@@ -495,6 +520,7 @@ store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason
 {
 	struct cf_store *st;
 	struct cf_store_meta m;
+	long long objects = -1;
 	enum cf_error e;
 	int rc, had_wal;
 
@@ -507,6 +533,7 @@ store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return CF_ERR_NOMEM;
+	st->had_wal = had_wal;
 	/* READWRITE without CREATE: SQLite must never make a file here. */
 	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
@@ -525,6 +552,13 @@ store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason
 	if (sqlite3_db_readonly(st->db, "main") != 0) {
 		set_reason(reason, CF_STORE_REASON_IO);
 		e = CF_ERR_IO;
+		goto fail;
+	}
+	/* An empty WAL database (nothing in it, not even a schema): a creation that never finished. */
+	if (st->application_id == 0 && st->user_version == 0 &&
+	    pragma_int(st->db, "SELECT count(*) FROM sqlite_schema", &objects) == SQLITE_OK && objects == 0) {
+		set_reason(reason, CF_STORE_REASON_UNFINISHED);
+		e = CF_ERR_DAMAGED;
 		goto fail;
 	}
 	/* Checked again under the lock: the file may have changed since the probe. */

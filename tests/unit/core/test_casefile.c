@@ -23,6 +23,7 @@
 #include "carefile/config.h"
 #include "carefile/crypto.h"
 #include "carefile/crypto_testing.h"
+#include "carefile/store.h"
 #include "carefile/user.h"
 #include "casefile-internal.h"
 
@@ -853,6 +854,106 @@ test_config_fifo_and_directory_do_not_hang(void **state)
 	unlink(fifo);
 }
 
+static unsigned char *
+slurp_any(const char *p, size_t *len)
+{
+	FILE *f = fopen(p, "rb");
+	unsigned char *buf = malloc(1 << 20);
+
+	if (!f)
+		fprintf(stderr, "cannot open %s\n", p);
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+/* Opens an interrupted creation: CF_ERR_DAMAGED + UNFINISHED, and neither the file nor its -wal changes. */
+static void
+assert_unfinished(const char *p)
+{
+	char wal[400];
+	unsigned char *a, *b, *wa, *wb;
+	size_t al, bl, wal_l, wbl;
+	struct cf_casefile *cf = NULL;
+	enum cf_store_reason why = CF_STORE_REASON_NONE;
+
+	snprintf(wal, sizeof wal, "%s-wal", p);
+	a = slurp_any(p, &al);
+	wa = slurp_any(wal, &wal_l);
+	assert_int_equal(casefile_open(p, &cf, &why), CF_ERR_DAMAGED);
+	assert_null(cf);
+	assert_int_equal(why, CF_STORE_REASON_UNFINISHED);
+	assert_non_null(strstr(casefile_reason_text(why), "unfinished"));
+	b = slurp_any(p, &bl);
+	wb = slurp_any(wal, &wbl);
+	assert_int_equal(al, bl);
+	assert_memory_equal(a, b, al);
+	assert_int_equal(wal_l, wbl);
+	assert_memory_equal(wa, wb, wal_l);
+	free(a);
+	free(b);
+	free(wa);
+	free(wb);
+}
+
+/*
+ * A creation killed half-way (before this fix, during the Argon2id of the
+ * first keyslot) left a WAL database that read as "another program's".
+ * Simulated by children that stop without closing: one after SQLite made
+ * the empty WAL database, one after the schema and meta row were committed.
+ */
+static void
+test_interrupted_creation_is_named_unfinished(void **state)
+{
+	char p1[400], p2[400], w[420];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	snprintf(p1, sizeof p1, "%s/unfinished-empty.carefile", dir);
+	snprintf(p2, sizeof p2, "%s/unfinished-meta.carefile", dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sqlite3 *db = NULL;
+
+		if (sqlite3_open(p1, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA page_size=4096; PRAGMA journal_mode=WAL;"
+		                     "BEGIN IMMEDIATE; CREATE TABLE t(x); INSERT INTO t VALUES (randomblob(9000));",
+		                 NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		_exit(0); /* killed: no commit, no checkpoint, the -wal stays */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct cf_store *st = NULL;
+		uint8_t id[CF_STORE_FILE_ID_BYTES] = { 1 };
+
+		if (store_create(p2, id, 1700000000, &st, NULL) != CF_OK)
+			_exit(1);
+		_exit(0); /* killed after the first commit, before any user or keyslot */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	snprintf(w, sizeof w, "%s-wal", p1);
+	assert_int_equal(access(w, F_OK), 0);
+	snprintf(w, sizeof w, "%s-wal", p2);
+	assert_int_equal(access(w, F_OK), 0);
+	assert_unfinished(p1);
+	assert_unfinished(p2);
+	unlink(p1);
+	unlink(p2);
+	snprintf(w, sizeof w, "%s-wal", p1);
+	unlink(w);
+	snprintf(w, sizeof w, "%s-wal", p2);
+	unlink(w);
+}
+
 int
 main(void)
 {
@@ -868,6 +969,7 @@ main(void)
 		cmocka_unit_test(test_lock_wipes_and_returns_to_same_user),
 		cmocka_unit_test(test_kill_during_passphrase_change_leaves_exactly_one),
 		cmocka_unit_test(test_config_fifo_and_directory_do_not_hang),
+		cmocka_unit_test(test_interrupted_creation_is_named_unfinished),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
