@@ -198,6 +198,8 @@ enum cf_guardian_part {
 	CF_GUARDIAN_PART_NAME = 1u << 0,
 	CF_GUARDIAN_PART_RELATION = 1u << 1,
 	CF_GUARDIAN_PART_PHONES = 1u << 2,
+	/* not a part: slot is ignored, the first stored guardian with src's relation (父亲, 母亲) is updated */
+	CF_GUARDIAN_MATCH_RELATION = 1u << 3,
 };
 
 /*
@@ -211,7 +213,8 @@ enum cf_guardian_part {
  * update stored guardian k); a slot at or past the stored count appends a
  * guardian (dropped when CF_STUDENT_GUARDIANS_MAX are there). parts: enum
  * cf_guardian_part bits given; other parts of that guardian and all other
- * guardians stay.
+ * guardians stay. With CF_GUARDIAN_MATCH_RELATION (father/mother columns)
+ * the stored guardian with the same relation is updated, else one appended.
  */
 struct cf_student_provided {
 	uint32_t fields;

@@ -781,7 +781,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 			prov.guardians[gi].parts |= CF_GUARDIAN_PART_RELATION;
 		} else if (fixed_relation[g]) {
 			set_text(&st, &s, &gd->relation, fixed_relation[g]);
-			prov.guardians[gi].parts |= CF_GUARDIAN_PART_RELATION;
+			prov.guardians[gi].parts |= CF_GUARDIAN_PART_RELATION | CF_GUARDIAN_MATCH_RELATION;
 		}
 		if (gphone[g] != SIZE_MAX) {
 			add_phones(&st, &s, gd, r->header_columns[gphone[g]], gphone[g], cells[gphone[g]].s);

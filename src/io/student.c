@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Student record memory handling and field validation (dates, phones, student numbers). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,21 +380,42 @@ student_merge(struct cf_student *dst, const struct cf_student *src, uint32_t fie
 	return rc == CF_OK ? CF_OK : CF_ERR_NOMEM;
 }
 
-/* Stored slot each provided guardian of src goes to (appends numbered after dst_n); SIZE_MAX = dropped. */
+/*
+ * Stored slot each provided guardian of src goes to (appends numbered after
+ * dst->n_guardians); SIZE_MAX = dropped. Guardians matched by relation take
+ * the first stored guardian with that relation not taken yet.
+ */
 static void
-provided_slots(size_t dst_n, const struct cf_student *src, const struct cf_student_provided *p,
+provided_slots(const struct cf_student *dst, const struct cf_student *src, const struct cf_student_provided *p,
                size_t slot[CF_STUDENT_GUARDIANS_MAX])
 {
+	size_t dst_n = dst->n_guardians < CF_STUDENT_GUARDIANS_MAX ? dst->n_guardians : CF_STUDENT_GUARDIANS_MAX;
 	size_t next = dst_n;
+	bool taken[CF_STUDENT_GUARDIANS_MAX] = { false };
 	for (size_t i = 0; i < CF_STUDENT_GUARDIANS_MAX; i++) {
 		slot[i] = SIZE_MAX;
-		if (i >= src->n_guardians || !p->guardians[i].parts)
+		if (i >= src->n_guardians || !p->guardians[i].parts || (p->guardians[i].parts & CF_GUARDIAN_MATCH_RELATION))
 			continue;
-		size_t t = p->guardians[i].slot;
-		if (t < dst_n)
-			slot[i] = t;
-		else if (next < CF_STUDENT_GUARDIANS_MAX)
-			slot[i] = next++;
+		if (p->guardians[i].slot < dst_n)
+			taken[p->guardians[i].slot] = true;
+	}
+	for (size_t i = 0; i < CF_STUDENT_GUARDIANS_MAX; i++) {
+		if (i >= src->n_guardians || !(p->guardians[i].parts & ~(unsigned)CF_GUARDIAN_MATCH_RELATION))
+			continue;
+		size_t t = SIZE_MAX;
+		if (p->guardians[i].parts & CF_GUARDIAN_MATCH_RELATION) {
+			for (size_t k = 0; k < dst_n && t == SIZE_MAX; k++)
+				if (!taken[k] && src->guardians[i].relation &&
+				    str_same(dst->guardians[k].relation, src->guardians[i].relation))
+					t = k;
+			if (t != SIZE_MAX)
+				taken[t] = true;
+		} else if (p->guardians[i].slot < dst_n) {
+			t = p->guardians[i].slot;
+		}
+		if (t == SIZE_MAX && next < CF_STUDENT_GUARDIANS_MAX)
+			t = next++;
+		slot[i] = t;
 	}
 }
 
@@ -413,7 +435,7 @@ student_diff_provided(const struct cf_student *cur, const struct cf_student *src
 {
 	uint32_t d = student_diff(cur, src, p->fields & ~(uint32_t)CF_FIELD_GUARDIANS, p->flag_mask);
 	size_t slot[CF_STUDENT_GUARDIANS_MAX];
-	provided_slots(cur->n_guardians, src, p, slot);
+	provided_slots(cur, src, p, slot);
 	for (size_t i = 0; i < CF_STUDENT_GUARDIANS_MAX; i++) {
 		if (slot[i] == SIZE_MAX)
 			continue;
@@ -436,7 +458,7 @@ student_merge_provided(struct cf_student *dst, const struct cf_student *src, con
 {
 	int rc = student_merge(dst, src, p->fields & ~(uint32_t)CF_FIELD_GUARDIANS, p->flag_mask);
 	size_t slot[CF_STUDENT_GUARDIANS_MAX];
-	provided_slots(dst->n_guardians, src, p, slot);
+	provided_slots(dst, src, p, slot);
 	for (size_t i = 0; i < CF_STUDENT_GUARDIANS_MAX; i++) {
 		if (slot[i] == SIZE_MAX)
 			continue;

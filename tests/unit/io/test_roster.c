@@ -650,6 +650,19 @@ test_partial_guardian_columns(void **state)
 	assert_string_equal(cur.guardians[2].name, "赵六");
 	assert_string_equal(cur.guardians[1].name, "李二");
 	roster_free(&r);
+
+	/* mother columns update the stored guardian whose relation is 母亲, wherever it is */
+	r = read_ok("学号,姓名,母亲电话\nA1,张三,13500135000\n");
+	row = &r->rows[0];
+	assert_int_equal(student_diff_provided(&cur, &row->student, &row->provided), CF_FIELD_GUARDIANS);
+	assert_int_equal(student_merge_provided(&cur, &row->student, &row->provided), CF_OK);
+	assert_int_equal(cur.n_guardians, 3);
+	assert_string_equal(cur.guardians[0].phones[0], "13600136000");
+	assert_string_equal(cur.guardians[1].name, "李二");
+	assert_string_equal(cur.guardians[1].relation, "母亲");
+	assert_string_equal(cur.guardians[1].phones[0], "13500135000");
+	assert_int_equal(student_diff_provided(&cur, &row->student, &row->provided), 0);
+	roster_free(&r);
 	student_fini(&cur);
 }
 
