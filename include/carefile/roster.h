@@ -108,7 +108,7 @@ struct cf_roster_row {
 	 * What this row provides: only non-empty cells count, so an import never
 	 * erases a stored value with an empty cell, and guardian k's columns
 	 * touch only stored guardian k's name/relation/phones (father/mother
-	 * columns use the first guardian slots no "Guardian k" column uses).
+	 * columns update the stored guardian with relation 父亲/母亲, else add one).
 	 * student.guardians[] holds just the guardians with a non-empty cell.
 	 */
 	struct cf_student_provided provided;
