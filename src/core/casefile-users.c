@@ -4,6 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "carefile/crypto.h"
+#include "carefile/student.h"
+#include "carefile/students.h"
 #include "carefile/user.h"
 #include "casefile-internal.h"
 
@@ -368,12 +371,103 @@ casefile_slot_params(struct cf_casefile *cf, struct cf_kdf_params *out)
 
 /* ---- check ---- */
 
+/* A student row's id and uuid (both plaintext columns): contacts are checked against them. */
+struct check_student {
+	int64_t id;
+	uint8_t uuid[CF_STORE_UUID_BYTES];
+};
+
 struct check_ctx {
 	struct cf_casefile *cf;
 	struct cf_check_report *r;
 	int table;
 	enum cf_error fatal;
+	struct cf_secure_arena *arena;   /* one decoded student at a time */
+	struct check_student *students;  /* every student row, in the order read */
+	size_t n_students, cap_students;
 };
+
+static void *
+check_arena_alloc(void *ctx, size_t size)
+{
+	return crypto_arena_alloc(ctx, size);
+}
+
+static void
+check_arena_free(void *ctx, void *ptr, size_t size)
+{
+	(void)ctx;
+	(void)ptr;
+	(void)size; /* the arena is wiped as a whole after each row */
+}
+
+/*
+ * The plaintext columns the program acts on must agree with the sealed
+ * record, which the AEAD authenticates (the columns themselves are not in
+ * the associated data): a student's status column with the status inside
+ * its record (magic "CFST", students-record.c); a contact's student_id with the student uuid inside its
+ * record (contact.c layout: "CFCT" | u8 version | u8 channel | student uuid).
+ * CF_OK, CF_ERR_DAMAGED, CF_ERR_NOMEM.
+ */
+static enum cf_error
+check_columns(struct check_ctx *c, const struct cf_store_record *rec, const char *plain, size_t len)
+{
+	if (c->table == CF_TABLE_STUDENT) {
+		struct cf_str_alloc alloc = { check_arena_alloc, check_arena_free, c->arena };
+		struct cf_student st;
+		enum cf_error e;
+
+		/*
+		 * Rows sealed before the student record encoding existed (the
+		 * format-1 fixture, tests/data/README.md) hold opaque text: no
+		 * status inside to compare. The plaintext is authenticated, so a
+		 * real record cannot be made to look like one.
+		 */
+		if (len < 4 || memcmp(plain, "CFST", 4) != 0)
+			return CF_OK;
+		e = student_record_decode((const uint8_t *)plain, len, &alloc, &st);
+
+		if (e == CF_OK && (int)st.status != rec->status)
+			e = CF_ERR_DAMAGED;
+		crypto_arena_reset(c->arena);
+		return e;
+	}
+	if (c->table == CF_TABLE_CONTACT) {
+		int64_t sid = 0;
+		enum cf_error e = store_contact_student(c->cf->st, rec->id, &sid);
+
+		if (e == CF_ERR_NOT_FOUND)
+			return CF_ERR_DAMAGED;
+		if (e != CF_OK)
+			return e;
+		if (len < 6 + CF_STORE_UUID_BYTES || memcmp(plain, "CFCT", 4) != 0)
+			return CF_ERR_DAMAGED;
+		for (size_t i = 0; i < c->n_students; i++)
+			if (c->students[i].id == sid)
+				return memcmp(plain + 6, c->students[i].uuid, CF_STORE_UUID_BYTES) == 0 ? CF_OK
+				                                                                         : CF_ERR_DAMAGED;
+		return CF_ERR_DAMAGED;
+	}
+	return CF_OK;
+}
+
+static enum cf_error
+remember_student(struct check_ctx *c, const struct cf_store_record *rec)
+{
+	if (c->n_students == c->cap_students) {
+		size_t cap = c->cap_students ? 2 * c->cap_students : 256;
+		struct check_student *ns = realloc(c->students, cap * sizeof *ns);
+
+		if (!ns)
+			return CF_ERR_NOMEM;
+		c->students = ns;
+		c->cap_students = cap;
+	}
+	c->students[c->n_students].id = rec->id;
+	memcpy(c->students[c->n_students].uuid, rec->uuid, CF_STORE_UUID_BYTES);
+	c->n_students++;
+	return CF_OK;
+}
 
 static enum cf_error
 check_row(const struct cf_store_record *rec, void *p)
@@ -386,6 +480,10 @@ check_row(const struct cf_store_record *rec, void *p)
 	enum cf_error e;
 
 	c->r->tables[c->table].rows++;
+	if (c->table == CF_TABLE_STUDENT && remember_student(c, rec) != CF_OK) {
+		c->fatal = CF_ERR_NOMEM;
+		return CF_ERR_NOMEM;
+	}
 	if (rec->compartment >= 0 && rec->compartment < CF_COMPARTMENT__COUNT &&
 	    !(held & CF_COMPARTMENT_BIT(rec->compartment))) {
 		c->r->tables[c->table].skipped++;
@@ -396,6 +494,8 @@ check_row(const struct cf_store_record *rec, void *p)
 	else
 		e = casefile_record_open(c->cf, (enum cf_compartment)rec->compartment, name, CF_RECORD_COLUMN,
 		                         rec->uuid, rec->data, rec->data_len, &plain, &plain_len);
+	if (e == CF_OK)
+		e = check_columns(c, rec, plain, plain_len);
 	crypto_secure_free(plain);
 	if (e == CF_ERR_NOMEM) {
 		c->fatal = e;
@@ -424,8 +524,8 @@ check_row(const struct cf_store_record *rec, void *p)
 enum cf_error
 casefile_check(struct cf_casefile *cf, struct cf_check_report *report)
 {
-	struct check_ctx c = { cf, report, 0, CF_OK };
-	enum cf_error e, qc;
+	struct check_ctx c = { cf, report, 0, CF_OK, NULL, NULL, 0, 0 };
+	enum cf_error e = CF_OK, qc;
 
 	memset(report, 0, sizeof *report);
 	if (!casefile_is_unlocked(cf))
@@ -433,15 +533,20 @@ casefile_check(struct cf_casefile *cf, struct cf_check_report *report)
 	qc = store_quick_check(cf->st, &report->quick_check_problems);
 	if (qc != CF_OK && qc != CF_ERR_DAMAGED)
 		return qc;
-	for (int t = 0; t < CF_TABLE__COUNT; t++) {
+	if (crypto_arena_new(0, &c.arena) != CF_OK)
+		return CF_ERR_NOMEM;
+	/* CF_TABLE_STUDENT first: the contacts are checked against its rows */
+	for (int t = 0; t < CF_TABLE__COUNT && e == CF_OK; t++) {
 		report->tables[t].table = store_table_name(t);
 		c.table = t;
 		e = store_record_foreach(cf->st, t, check_row, &c);
 		if (c.fatal != CF_OK)
-			return c.fatal;
-		if (e != CF_OK)
-			return e;
+			e = c.fatal;
 	}
+	crypto_arena_free(&c.arena);
+	free(c.students);
+	if (e != CF_OK)
+		return e;
 	return (qc == CF_OK && report->n_failures == 0) ? CF_OK : CF_ERR_DAMAGED;
 }
 
