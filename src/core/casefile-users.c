@@ -405,8 +405,10 @@ check_arena_free(void *ctx, void *ptr, size_t size)
  * The plaintext columns the program acts on must agree with the sealed
  * record, which the AEAD authenticates (the columns themselves are not in
  * the associated data): a student's status column with the status inside
- * its record (magic "CFST", students-record.c); a contact's student_id with the student uuid inside its
- * record (contact.c layout: "CFCT" | u8 version | u8 channel | student uuid).
+ * its record (magic "CFST", students-record.c); a contact's student_id
+ * with the student uuid inside its record (contact.c layout: "CFCT" |
+ * u8 version | u8 channel | student uuid). The created/updated columns
+ * have no sealed copy and are not checked; deleted rows need a table MAC.
  * CF_OK, CF_ERR_DAMAGED, CF_ERR_NOMEM.
  */
 static enum cf_error
