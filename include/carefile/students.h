@@ -56,6 +56,9 @@
  */
 enum cf_error student_record_encode(const struct cf_student *s, uint8_t **out, size_t *len);
 
+/* True when buf (len bytes) starts like a student_record_encode() record (its magic). */
+bool student_record_is_encoded(const uint8_t *buf, size_t len);
+
 /*
  * Strict decoder of student_record_encode()'s bytes into out (initialised
  * here with alloc, borrowed; NULL = malloc/free). Errors: CF_ERR_DAMAGED
@@ -305,6 +308,13 @@ enum cf_error contact_list(struct cf_casefile *cf, const struct cf_students *idx
 
 /* Wipes and frees a list; leaves it empty. NULL-safe. */
 void contact_list_fini(struct cf_contact_list *list);
+
+/*
+ * The student uuid sealed inside a decrypted contact record (plain, len
+ * bytes) into out (CF_STORE_UUID_BYTES). CF_ERR_DAMAGED when plain is not a
+ * contact record. For `check`, which compares it with the row's student_id.
+ */
+enum cf_error contact_record_student_uuid(const uint8_t *plain, size_t len, uint8_t *out);
 
 /* ------------------------------------------------------ roster import */
 

@@ -405,9 +405,8 @@ check_arena_free(void *ctx, void *ptr, size_t size)
  * The plaintext columns the program acts on must agree with the sealed
  * record, which the AEAD authenticates (the columns themselves are not in
  * the associated data): a student's status column with the status inside
- * its record (magic "CFST", students-record.c); a contact's student_id
- * with the student uuid inside its record (contact.c layout: "CFCT" |
- * u8 version | u8 channel | student uuid). The created/updated columns
+ * its record (students-record.c); a contact's student_id with the student
+ * uuid inside its record (contact_record_student_uuid()). The created/updated columns
  * have no sealed copy and are not checked; deleted rows need a table MAC.
  * CF_OK, CF_ERR_DAMAGED, CF_ERR_NOMEM.
  */
@@ -425,7 +424,7 @@ check_columns(struct check_ctx *c, const struct cf_store_record *rec, const char
 		 * status inside to compare. The plaintext is authenticated, so a
 		 * real record cannot be made to look like one.
 		 */
-		if (len < 4 || memcmp(plain, "CFST", 4) != 0)
+		if (!student_record_is_encoded((const uint8_t *)plain, len))
 			return CF_OK;
 		e = student_record_decode((const uint8_t *)plain, len, &alloc, &st);
 
@@ -436,18 +435,19 @@ check_columns(struct check_ctx *c, const struct cf_store_record *rec, const char
 	}
 	if (c->table == CF_TABLE_CONTACT) {
 		int64_t sid = 0;
+		uint8_t inside[CF_STORE_UUID_BYTES];
 		enum cf_error e = store_contact_student(c->cf->st, rec->id, &sid);
 
 		if (e == CF_ERR_NOT_FOUND)
 			return CF_ERR_DAMAGED;
 		if (e != CF_OK)
 			return e;
-		if (len < 6 + CF_STORE_UUID_BYTES || memcmp(plain, "CFCT", 4) != 0)
+		if (contact_record_student_uuid((const uint8_t *)plain, len, inside) != CF_OK)
 			return CF_ERR_DAMAGED;
 		for (size_t i = 0; i < c->n_students; i++)
 			if (c->students[i].id == sid)
-				return memcmp(plain + 6, c->students[i].uuid, CF_STORE_UUID_BYTES) == 0 ? CF_OK
-				                                                                         : CF_ERR_DAMAGED;
+				return memcmp(inside, c->students[i].uuid, CF_STORE_UUID_BYTES) == 0 ? CF_OK
+				                                                                      : CF_ERR_DAMAGED;
 		return CF_ERR_DAMAGED;
 	}
 	return CF_OK;

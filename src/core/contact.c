@@ -373,3 +373,13 @@ contact_list_fini(struct cf_contact_list *list)
 	crypto_arena_free(&list->arena);
 	memset(list, 0, sizeof *list);
 }
+
+enum cf_error
+contact_record_student_uuid(const uint8_t *plain, size_t len, uint8_t *out)
+{
+	/* layout above: magic | u8 version | u8 channel | student uuid */
+	if (!plain || len < sizeof cmagic + 2 + CF_STORE_UUID_BYTES || memcmp(plain, cmagic, sizeof cmagic) != 0)
+		return CF_ERR_DAMAGED;
+	memcpy(out, plain + sizeof cmagic + 2, CF_STORE_UUID_BYTES);
+	return CF_OK;
+}

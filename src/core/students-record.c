@@ -326,3 +326,9 @@ students_status_archived(enum cf_student_status status)
 {
 	return status == CF_STUDENT_TRANSFERRED || status == CF_STUDENT_GRADUATED;
 }
+
+bool
+student_record_is_encoded(const uint8_t *buf, size_t len)
+{
+	return buf && len >= sizeof magic && memcmp(buf, magic, sizeof magic) == 0;
+}
