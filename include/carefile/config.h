@@ -13,6 +13,8 @@
 struct cf_config {
 	int lock_after_seconds; /* idle lock in seconds; 0 = never */
 	int privacy_mode;       /* 1: lists start with initials instead of names (privacy_mode = on|off; default off) */
+	int ascii_borders;      /* 1: boxes drawn with + - | (ascii_borders = on|off; default off), for
+	                           terminals that draw line characters two cells wide (East Asian Ambiguous) */
 };
 
 /* Fills c with the defaults. */
@@ -22,7 +24,7 @@ void config_defaults(struct cf_config *c);
  * Reads the configuration file at path into c (keys not in the file keep
  * their value). Format: one "key = value" per line; blank lines and lines
  * starting with '#' are ignored. Keys: lock_after (seconds, 0 = never,
- * at most CF_CONFIG_LOCK_AFTER_MAX), privacy_mode (on or off).
+ * at most CF_CONFIG_LOCK_AFTER_MAX), privacy_mode (on or off), ascii_borders (on or off).
  * Errors: CF_ERR_NOT_FOUND (no file: c unchanged; not an error for callers
  * that only want defaults), CF_ERR_IO, CF_ERR_INVALID (unknown key, bad
  * value or line; *bad_line, may be NULL, receives its 1-based number and c

@@ -16,6 +16,7 @@ config_defaults(struct cf_config *c)
 {
 	c->lock_after_seconds = CF_CONFIG_LOCK_AFTER_DEFAULT;
 	c->privacy_mode = 0;
+	c->ascii_borders = 0;
 }
 
 static char *
@@ -95,6 +96,10 @@ config_load(const char *path, struct cf_config *c, int *bad_line)
 		}
 		if (strcmp(key, "privacy_mode") == 0 && (strcmp(value, "on") == 0 || strcmp(value, "off") == 0)) {
 			c->privacy_mode = strcmp(value, "on") == 0;
+			continue;
+		}
+		if (strcmp(key, "ascii_borders") == 0 && (strcmp(value, "on") == 0 || strcmp(value, "off") == 0)) {
+			c->ascii_borders = strcmp(value, "on") == 0;
 			continue;
 		}
 		err = CF_ERR_INVALID;

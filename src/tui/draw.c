@@ -124,23 +124,41 @@ tui_fill(const struct cf_rect *r, enum tui_role role)
 		tui_draw_text(r->y + i, r->x, r->w, "", role, TUI_TEXT_LEFT);
 }
 
+static bool ascii_borders;
+
+void
+tui_set_ascii_borders(bool on)
+{
+	ascii_borders = on;
+}
+
 void
 tui_draw_box(const struct cf_rect *r, const char *title)
 {
 	struct cf_rect inner = { r->x + 1, r->y + 1, r->w - 2, r->h - 2 };
-	/* ncursesw's WACS_* map to ASCII when the terminal has no line drawing. */
-	const cchar_t *h = WACS_HLINE, *v = WACS_VLINE;
 
 	if (r->w < 2 || r->h < 2)
 		return;
-	mvadd_wch(r->y, r->x, WACS_ULCORNER);
-	mvadd_wch(r->y, r->x + r->w - 1, WACS_URCORNER);
-	mvadd_wch(r->y + r->h - 1, r->x, WACS_LLCORNER);
-	mvadd_wch(r->y + r->h - 1, r->x + r->w - 1, WACS_LRCORNER);
-	mvhline_set(r->y, r->x + 1, h, r->w - 2);
-	mvhline_set(r->y + r->h - 1, r->x + 1, h, r->w - 2);
-	mvvline_set(r->y + 1, r->x, v, r->h - 2);
-	mvvline_set(r->y + 1, r->x + r->w - 1, v, r->h - 2);
+	if (ascii_borders) {
+		mvaddch(r->y, r->x, '+');
+		mvaddch(r->y, r->x + r->w - 1, '+');
+		mvaddch(r->y + r->h - 1, r->x, '+');
+		mvaddch(r->y + r->h - 1, r->x + r->w - 1, '+');
+		mvhline(r->y, r->x + 1, '-', r->w - 2);
+		mvhline(r->y + r->h - 1, r->x + 1, '-', r->w - 2);
+		mvvline(r->y + 1, r->x, '|', r->h - 2);
+		mvvline(r->y + 1, r->x + r->w - 1, '|', r->h - 2);
+	} else {
+		/* ncursesw's WACS_* map to ASCII when the terminal has no line drawing. */
+		mvadd_wch(r->y, r->x, WACS_ULCORNER);
+		mvadd_wch(r->y, r->x + r->w - 1, WACS_URCORNER);
+		mvadd_wch(r->y + r->h - 1, r->x, WACS_LLCORNER);
+		mvadd_wch(r->y + r->h - 1, r->x + r->w - 1, WACS_LRCORNER);
+		mvhline_set(r->y, r->x + 1, WACS_HLINE, r->w - 2);
+		mvhline_set(r->y + r->h - 1, r->x + 1, WACS_HLINE, r->w - 2);
+		mvvline_set(r->y + 1, r->x, WACS_VLINE, r->h - 2);
+		mvvline_set(r->y + 1, r->x + r->w - 1, WACS_VLINE, r->h - 2);
+	}
 	if (inner.w > 0 && inner.h > 0)
 		tui_fill(&inner, TUI_ROLE_NORMAL);
 	if (title && *title && r->w > 6) {

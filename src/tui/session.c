@@ -158,6 +158,7 @@ load_config(struct cf_tui *tui, const struct cf_cli_opts *opts)
 	free(path);
 	sess.lock_after = opts->lock_after_seconds >= 0 ? opts->lock_after_seconds : c.lock_after_seconds;
 	tui_privacy_set(c.privacy_mode != 0);
+	tui_set_ascii_borders(c.ascii_borders != 0);
 }
 
 static int

@@ -62,6 +62,13 @@ void tui_fill(const struct cf_rect *r, enum tui_role role);
 void tui_draw_box(const struct cf_rect *r, const char *title);
 
 /*
+ * Draw boxes with ASCII '+', '-' and '|' instead of line characters, which
+ * many zh_CN terminals draw two cells wide (East Asian Ambiguous width).
+ * Set from the config file's ascii_borders.
+ */
+void tui_set_ascii_borders(bool on);
+
+/*
  * Draws UTF-8 text as a paragraph wrapped by display width inside r,
  * starting at row offset first_row of r. Returns the number of rows used.
  */
