@@ -15,36 +15,22 @@
 #include "carefile/error.h"
 #include "tui-secret.h"
 #include "tui-widgets.h"
-
-static SCREEN *term;
-static FILE *out, *in;
+#include "invisible-screen.h"
 
 static int
 setup(void **state)
 {
 	(void)state;
-	if (!setlocale(LC_ALL, "C.UTF-8") || crypto_init() != CF_OK)
+	if (crypto_init() != CF_OK)
 		return -1;
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	term = newterm("xterm-256color", out, in);
-	if (!term)
-		return -1;
-	resizeterm(6, 20);
-	return 0;
+	return invisible_screen_open(6, 20);
 }
 
 static int
 teardown(void **state)
 {
 	(void)state;
-	endwin();
-	delscreen(term);
-	fclose(out);
-	fclose(in);
-	return 0;
+	return invisible_screen_close();
 }
 
 /* Row y of stdscr as UTF-8, trailing spaces removed. Static buffer, test-only. */

@@ -15,65 +15,24 @@
 #include "carefile/error.h"
 #include "tui-form.h"
 #include "tui-students.h"
-
-static SCREEN *term;
-static FILE *out, *in;
+#include "invisible-screen.h"
 
 static int
 setup(void **state)
 {
 	(void)state;
-	if (!setlocale(LC_ALL, "C.UTF-8") || crypto_init() != CF_OK)
+	if (crypto_init() != CF_OK)
 		return -1;
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	term = newterm("xterm-256color", out, in);
-	if (!term)
-		return -1;
-	resizeterm(12, 40);
-	return 0;
+	return invisible_screen_open(12, 40);
 }
 
 static int
 teardown(void **state)
 {
 	(void)state;
-	endwin();
-	delscreen(term);
-	fclose(out);
-	fclose(in);
-	return 0;
+	return invisible_screen_close();
 }
 
-/* Row y of stdscr as UTF-8, trailing spaces removed. Static buffer, test-only. */
-static const char *
-row(int y)
-{
-	static char buf[512];
-	size_t used = 0;
-
-	for (int x = 0; x < COLS;) {
-		cchar_t cc;
-		wchar_t wch[CCHARW_MAX + 1];
-		attr_t a;
-		short pair;
-		int w;
-
-		mvin_wch(y, x, &cc);
-		getcchar(&cc, wch, &a, &pair, NULL);
-		if (!wch[0])
-			wch[0] = L' ', wch[1] = L'\0';
-		w = wcwidth(wch[0]);
-		used += wcstombs(buf + used, wch, sizeof buf - used - 1);
-		x += w > 0 ? w : 1;
-	}
-	buf[used] = '\0';
-	while (used > 0 && buf[used - 1] == ' ')
-		buf[--used] = '\0';
-	return buf;
-}
 
 static struct cf_tui_key
 ch(wint_t c)
@@ -285,13 +244,13 @@ test_form_messages(void **state)
 	strcpy(fl[1].error, "A rather long message that must wrap under the field.");
 	erase();
 	tui_form_draw(&f, &r, NULL);
-	assert_string_equal(row(0), "> Name     [Ann                        ]");
-	assert_string_equal(row(1), "  Sex      1 Male  2 Female  3 Unknown");
+	assert_string_equal(invisible_screen_row(0), "> Name     [Ann                        ]");
+	assert_string_equal(invisible_screen_row(1), "  Sex      1 Male  2 Female  3 Unknown");
 	/* the message under the field, wrapped at the value column */
-	assert_string_equal(row(2), "           A rather long message that");
-	assert_string_equal(row(3), "           must wrap under the field.");
+	assert_string_equal(invisible_screen_row(2), "           A rather long message that");
+	assert_string_equal(invisible_screen_row(3), "           must wrap under the field.");
 	/* the hidden field takes no row */
-	assert_string_equal(row(4), "  Flags    none");
+	assert_string_equal(invisible_screen_row(4), "  Flags    none");
 	/* the focus moves to the field with the message */
 	assert_true(tui_form_focus_error(&f));
 	assert_int_equal(f.focus, 1);
@@ -302,9 +261,9 @@ test_form_messages(void **state)
 	fl[3].flags = 0x2;
 	erase();
 	tui_form_draw(&f, &r, NULL);
-	assert_string_equal(row(2), "> Flags    B");
-	assert_string_equal(row(3), "           [ ] 1 A");
-	assert_string_equal(row(4), "           [x] 2 B");
+	assert_string_equal(invisible_screen_row(2), "> Flags    B");
+	assert_string_equal(invisible_screen_row(3), "           [ ] 1 A");
+	assert_string_equal(invisible_screen_row(4), "           [x] 2 B");
 	tui_form_fini(&f);
 }
 

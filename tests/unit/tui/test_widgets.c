@@ -13,66 +13,22 @@
 
 #include "carefile/error.h"
 #include "tui-widgets.h"
-
-static SCREEN *term;
-static FILE *out, *in;
+#include "invisible-screen.h"
 
 static int
 setup(void **state)
 {
 	(void)state;
-	if (!setlocale(LC_ALL, "C.UTF-8"))
-		return -1;
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	term = newterm("xterm-256color", out, in);
-	if (!term)
-		return -1;
-	resizeterm(12, 40);
-	return 0;
+	return invisible_screen_open(12, 40);
 }
 
 static int
 teardown(void **state)
 {
 	(void)state;
-	endwin();
-	delscreen(term);
-	fclose(out);
-	fclose(in);
-	return 0;
+	return invisible_screen_close();
 }
 
-/* Row y of stdscr as UTF-8, trailing spaces removed. Static buffer, test-only. */
-static const char *
-row(int y)
-{
-	static char buf[512];
-	size_t used = 0;
-
-	for (int x = 0; x < COLS;) {
-		cchar_t cc;
-		wchar_t wch[CCHARW_MAX + 1];
-		attr_t a;
-		short pair;
-		int w;
-
-		mvin_wch(y, x, &cc);
-		getcchar(&cc, wch, &a, &pair, NULL);
-		if (!wch[0])
-			wch[0] = L' ', wch[1] = 0;
-		for (int i = 0; wch[i]; i++)
-			used += wcrtomb(buf + used, wch[i], NULL);
-		w = wcwidth(wch[0]);
-		x += w > 0 ? w : 1;
-	}
-	while (used > 0 && buf[used - 1] == ' ')
-		used--;
-	buf[used] = '\0';
-	return buf;
-}
 
 static bool
 selected(int y, int x)
@@ -124,11 +80,11 @@ test_list_columns_by_width(void **state)
 	erase();
 	/* 40 = 8 + 9 + 10 + 2 gaps = 29, spare 11: Name +3, Note +8 (weights 1:2, rest to the last) */
 	tui_widget_list_draw(l, cols, 3, cell, NULL, &r, "empty");
-	assert_string_equal(row(0), "Name        Class     Note");
+	assert_string_equal(invisible_screen_row(0), "Name        Class     Note");
 	/* Note is 18 columns: 8 characters, a pad where the 9th would straddle the marker, the marker */
-	assert_string_equal(row(1), "张三        初二(3)班 考试焦虑，下周三 ~");
-	assert_string_equal(row(2), "欧阳娜娜    高一(1)班 睡眠");
-	assert_string_equal(row(3), "Zoe\xcc\x88 Li      G7        new");
+	assert_string_equal(invisible_screen_row(1), "张三        初二(3)班 考试焦虑，下周三 ~");
+	assert_string_equal(invisible_screen_row(2), "欧阳娜娜    高一(1)班 睡眠");
+	assert_string_equal(invisible_screen_row(3), "Zoe\xcc\x88 Li      G7        new");
 	assert_true(selected(1, 0));
 	assert_true(selected(1, 39)); /* the whole line */
 	assert_false(selected(2, 0));
@@ -151,8 +107,8 @@ test_list_narrow_cuts_whole_characters(void **state)
 	/* 25: Name 8, Class 9, Note 6 (+gaps) */
 	tui_widget_list_draw(l, cols, 3, cell, NULL, &r, "empty");
 	/* odd widths: a wide character that would straddle becomes a space before the marker */
-	assert_string_equal(row(1), "张三     初二(3)班 考试 ~");
-	assert_string_equal(row(2), "欧阳娜娜 高一(1)班 睡眠");
+	assert_string_equal(invisible_screen_row(1), "张三     初二(3)班 考试 ~");
+	assert_string_equal(invisible_screen_row(2), "欧阳娜娜 高一(1)班 睡眠");
 	tui_list_free(&l);
 }
 
@@ -175,15 +131,15 @@ test_filter_widget(void **state)
 	erase();
 	tui_widget_list_draw(l, cols, 3, cell, NULL, &r, "empty");
 	tui_widget_filter_draw(&f, &fr, NULL);
-	assert_string_equal(row(1), "欧阳娜娜    高一(1)班 睡眠");
-	assert_string_equal(row(2), "");
-	assert_string_equal(row(6), "/ 欧");
+	assert_string_equal(invisible_screen_row(1), "欧阳娜娜    高一(1)班 睡眠");
+	assert_string_equal(invisible_screen_row(2), "");
+	assert_string_equal(invisible_screen_row(6), "/ 欧");
 	/* open filter: q is text, not quit */
 	assert_int_equal(tui_widget_filter_key(&f, l, &q), TUI_KEY_HANDLED);
 	assert_int_equal(tui_list_count(l), 0);
 	erase();
 	tui_widget_list_draw(l, cols, 3, cell, NULL, &r, "Nothing here");
-	assert_string_equal(row(1), "Nothing here");
+	assert_string_equal(invisible_screen_row(1), "Nothing here");
 	assert_int_equal(tui_widget_filter_key(&f, l, &bs), TUI_KEY_HANDLED);
 	assert_int_equal(tui_list_count(l), 1);
 	assert_int_equal(tui_widget_filter_key(&f, l, &esc), TUI_KEY_HANDLED);
@@ -205,14 +161,14 @@ test_single_line_editor_scrolls(void **state)
 	/* 10 columns of text, cursor at column 10, view of 7: from column 4 */
 	tui_widget_edit_draw(ed, &r, false, NULL);
 	/* columns: a 0, b 1, 张 2-3, 三 4-5, 李 6-7, 四 8-9 */
-	assert_string_equal(row(8), "三李四");
+	assert_string_equal(invisible_screen_row(8), "三李四");
 	tui_edit_move(ed, TUI_EDIT_LEFT);
 	tui_edit_move(ed, TUI_EDIT_LEFT);
 	tui_edit_move(ed, TUI_EDIT_LEFT);
 	tui_edit_move(ed, TUI_EDIT_LEFT); /* cursor at column 2, before 张: scrolls left to 2 */
 	erase();
 	tui_widget_edit_draw(ed, &r, false, NULL);
-	assert_string_equal(row(8), "张三李~");
+	assert_string_equal(invisible_screen_row(8), "张三李~");
 	tui_edit_move(ed, TUI_EDIT_RIGHT);
 	tui_edit_move(ed, TUI_EDIT_RIGHT);
 	tui_edit_move(ed, TUI_EDIT_RIGHT);
@@ -221,7 +177,7 @@ test_single_line_editor_scrolls(void **state)
 	tui_edit_move(ed, TUI_EDIT_RIGHT); /* column 1 */
 	erase();
 	tui_widget_edit_draw(ed, &r, false, NULL);
-	assert_string_equal(row(8), "b张三 ~");
+	assert_string_equal(invisible_screen_row(8), "b张三 ~");
 	tui_edit_free(&ed);
 }
 
@@ -237,9 +193,9 @@ test_text_area_wraps(void **state)
 	erase();
 	tui_widget_edit_draw(ed, &r, false, NULL);
 	/* 9 columns hold 4 Chinese characters, never half of a fifth */
-	assert_string_equal(row(0), "今天和学");
-	assert_string_equal(row(1), "生谈了考");
-	assert_string_equal(row(2), "试焦虑");
+	assert_string_equal(invisible_screen_row(0), "今天和学");
+	assert_string_equal(invisible_screen_row(1), "生谈了考");
+	assert_string_equal(invisible_screen_row(2), "试焦虑");
 	tui_edit_free(&ed);
 }
 
