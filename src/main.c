@@ -92,7 +92,7 @@ parse_nonneg(const char *s, int *out)
  * invalid value.
  */
 static int
-global_option(int argc, char **argv, int *i, struct cf_cli_opts *opts)
+global_option(int argc, char **argv, int *i, struct cf_options *opts)
 {
 	const char *a = argv[*i];
 	int *fdp = NULL;
@@ -126,7 +126,7 @@ bad:
 int
 main(int argc, char **argv)
 {
-	struct cf_cli_opts opts = { NULL, NULL, -1, -1, -1 };
+	struct cf_options opts = { NULL, NULL, -1, -1, -1 };
 	int i, r;
 
 	harden_process();

@@ -3,14 +3,7 @@
 #ifndef CAREFILE_CLI_H
 #define CAREFILE_CLI_H
 
-/* Global options, parsed by main() before the subcommand. Borrowed strings point into argv. */
-struct cf_cli_opts {
-	const char *casefile;    /* -f FILE, or NULL for the default path */
-	const char *user;        /* -u USER, or NULL */
-	int passphrase_fd;       /* --passphrase-fd N, or -1: read from the terminal */
-	int recovery_key_fd;     /* --recovery-key-fd N, or -1 */
-	int lock_after_seconds;  /* --lock-after SECONDS, or -1 for the configured default */
-};
+#include "carefile/options.h"
 
 struct cf_cli_cmd {
 	const char *name;    /* "init", "user", ... ASCII, never translated */
@@ -20,7 +13,7 @@ struct cf_cli_cmd {
 	 * Runs the command. argv[0] is the command name. Returns a process exit
 	 * code (see cf_exit_code()); prints its own messages to stderr.
 	 */
-	int (*run)(const struct cf_cli_opts *opts, int argc, char **argv);
+	int (*run)(const struct cf_options *opts, int argc, char **argv);
 };
 
 /* The command named name, or NULL. */

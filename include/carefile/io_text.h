@@ -68,8 +68,6 @@ const char *io_text_problem_message(enum cf_text_problem problem);
  */
 size_t io_normalise_cell(const char *in, size_t len, char *out);
 
-/* True if s (already normalised) looks like a spreadsheet's scientific notation: 1.38001E+10, 1E10, 2.1e-3. */
-bool io_is_scientific(const char *s);
 
 /* Result of io_parse_date(). */
 enum cf_date_result {

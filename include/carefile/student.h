@@ -141,7 +141,7 @@ bool student_phone_valid(const char *phone);
  * Student number (学号 / 学籍号): 1 .. CF_STUDENT_NUMBER_MAX bytes of ASCII
  * letters, digits, '-', '_', '.', '/', beginning with a letter or digit; no
  * spaces; not in scientific notation
- * (a spreadsheet mangled it, see io_is_scientific()).
+ * (a spreadsheet mangled it, see text_is_scientific()).
  */
 bool student_number_valid(const char *number);
 

@@ -3,7 +3,7 @@
 #ifndef CAREFILE_TUI_H
 #define CAREFILE_TUI_H
 
-#include "carefile/cli.h"
+#include "carefile/options.h"
 
 /*
  * Runs the TUI on the terminal until the user quits. Borrows opts.
@@ -27,7 +27,7 @@
  * Locking: Ctrl-L, idle time (--lock-after, else lock_after in the config
  * file, else 300 s), SIGHUP and SIGTERM (locked, then exit 21).
  */
-int tui_main(const struct cf_cli_opts *opts);
+int tui_main(const struct cf_options *opts);
 
 /*
  * Lets the headless switches (CAREFILE_HEADLESS, CAREFILE_KEYS,

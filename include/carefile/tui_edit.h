@@ -11,7 +11,7 @@
  * Text is kept as wide characters. A "character" for the cursor and for
  * deletion is a base character with the zero-width marks after it (so a
  * combining accent goes with its letter). Columns are display columns
- * (tui_text_wcwidth: Chinese characters take 2). The multi-line area wraps
+ * (text_wcwidth: Chinese characters take 2). The multi-line area wraps
  * at the view width between characters (Chinese has no spaces to break at);
  * the single-line editor scrolls sideways instead.
  */

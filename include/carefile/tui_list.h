@@ -6,14 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "carefile/tui_text.h"
+#include "carefile/text.h"
 
 /* A column of a list. Widths are display columns. */
 struct cf_tui_column {
 	const char *title;  /* N_() heading */
 	int min_cols;       /* never narrower than this while the line has room */
 	int weight;         /* share of the spare columns; 0: stays at min_cols */
-	enum tui_text_align align;
+	enum text_align align;
 };
 
 /*

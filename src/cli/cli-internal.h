@@ -9,12 +9,12 @@
 #include "carefile/cli.h"
 #include "carefile/error.h"
 
-int cli_cmd_init_run(const struct cf_cli_opts *opts, int argc, char **argv);
-int cli_cmd_user_run(const struct cf_cli_opts *opts, int argc, char **argv);
-int cli_cmd_check_run(const struct cf_cli_opts *opts, int argc, char **argv);
-int cli_cmd_demo_run(const struct cf_cli_opts *opts, int argc, char **argv);
-int cli_cmd_import_run(const struct cf_cli_opts *opts, int argc, char **argv);
-int cli_cmd_export_run(const struct cf_cli_opts *opts, int argc, char **argv);
+int cli_cmd_init_run(const struct cf_options *opts, int argc, char **argv);
+int cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv);
+int cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv);
+int cli_cmd_demo_run(const struct cf_options *opts, int argc, char **argv);
+int cli_cmd_import_run(const struct cf_options *opts, int argc, char **argv);
+int cli_cmd_export_run(const struct cf_options *opts, int argc, char **argv);
 
 /*
  * Reads one secret line: from fd when fd >= 0 (one line, byte by byte so a
@@ -40,14 +40,14 @@ enum cf_error cli_read_new_passphrase(int fd, const char *user, char **out, size
  * when make_dir. Caller frees with free(). NULL when no path can be made
  * (message printed).
  */
-char *cli_casefile_path(const struct cf_cli_opts *opts, const char *name, int make_dir);
+char *cli_casefile_path(const struct cf_options *opts, const char *name, int make_dir);
 
 /*
  * Opens path and unlocks it as opts->user with the passphrase from
  * --passphrase-fd or the terminal. Prints the message on failure and
  * returns the error. Caller frees *cf with casefile_close().
  */
-enum cf_error cli_open_unlocked(const struct cf_cli_opts *opts, const char *path, struct cf_casefile **cf);
+enum cf_error cli_open_unlocked(const struct cf_options *opts, const char *path, struct cf_casefile **cf);
 
 /* Opens path without unlocking; prints on failure. */
 enum cf_error cli_open(const char *path, struct cf_casefile **cf);

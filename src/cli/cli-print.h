@@ -8,7 +8,7 @@
 /*
  * Copies UTF-8 s (NULL gives "-") into dst (dst_size bytes, NUL included)
  * for printing: control characters, ESC, C1 controls, bidirectional and
- * zero-width characters and invalid bytes become U+FFFD (tui_text_sanitize),
+ * zero-width characters and invalid bytes become U+FFFD (text_sanitize),
  * so a cell or a file name can never move the cursor, retitle the window or
  * reorder the line. Padded with spaces to pad display columns (0: no
  * padding); text longer than dst holds is cut at a character boundary.

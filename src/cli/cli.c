@@ -9,7 +9,7 @@
 
 /*
  * X(name, usage, summary): each src/cli/cmd-NAME.c defines
- * int cli_cmd_NAME_run(const struct cf_cli_opts *, int, char **).
+ * int cli_cmd_NAME_run(const struct cf_options *, int, char **).
  * (C cannot initialise an array element from another const struct object,
  * so the table is built here from the run functions.)
  */

@@ -7,7 +7,7 @@
 #include "cli-internal.h"
 
 int
-cli_cmd_check_run(const struct cf_cli_opts *opts, int argc, char **argv)
+cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv)
 {
 	struct cf_casefile *cf = NULL;
 	struct cf_check_report r;

@@ -7,9 +7,9 @@
 #include "cli-internal.h"
 
 int
-cli_cmd_demo_run(const struct cf_cli_opts *opts, int argc, char **argv)
+cli_cmd_demo_run(const struct cf_options *opts, int argc, char **argv)
 {
-	struct cf_cli_opts o = *opts;
+	struct cf_options o = *opts;
 	enum cf_store_reason why = CF_STORE_REASON_NONE;
 	char *path;
 	enum cf_error e;

@@ -166,7 +166,7 @@ write_all(const struct cf_students *idx, FILE *fp, size_t *n)
 }
 
 int
-cli_cmd_export_run(const struct cf_cli_opts *opts, int argc, char **argv)
+cli_cmd_export_run(const struct cf_options *opts, int argc, char **argv)
 {
 	struct cf_casefile *cf = NULL;
 	struct cf_students *idx = NULL;

@@ -162,7 +162,7 @@ confirm(const struct cf_import_plan *p)
 }
 
 static int
-run(const struct cf_cli_opts *opts, const struct import_args *a, struct cf_roster *ro)
+run(const struct cf_options *opts, const struct import_args *a, struct cf_roster *ro)
 {
 	struct cf_casefile *cf = NULL;
 	struct cf_students *idx = NULL;
@@ -228,7 +228,7 @@ out:
 }
 
 int
-cli_cmd_import_run(const struct cf_cli_opts *opts, int argc, char **argv)
+cli_cmd_import_run(const struct cf_options *opts, int argc, char **argv)
 {
 	struct import_args a;
 	struct cf_roster *ro = NULL;

@@ -10,7 +10,7 @@
 #include "cli-internal.h"
 
 int
-cli_cmd_init_run(const struct cf_cli_opts *opts, int argc, char **argv)
+cli_cmd_init_run(const struct cf_options *opts, int argc, char **argv)
 {
 	enum cf_store_reason why = CF_STORE_REASON_NONE;
 	char *path, *pass = NULL, *recovery = NULL;

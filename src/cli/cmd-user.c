@@ -144,7 +144,7 @@ cmd_add(struct cf_casefile *cf, const struct user_args *a)
 }
 
 static int
-cmd_passwd(const struct cf_cli_opts *opts, struct cf_casefile *cf, const struct user_args *a)
+cmd_passwd(const struct cf_options *opts, struct cf_casefile *cf, const struct user_args *a)
 {
 	char *pass = NULL;
 	size_t len = 0;
@@ -183,7 +183,7 @@ cmd_passwd(const struct cf_cli_opts *opts, struct cf_casefile *cf, const struct 
 
 /* Opens FILE with the recovery key read from --recovery-key-fd. */
 static enum cf_error
-open_recovery(const struct cf_cli_opts *opts, const char *path, struct cf_casefile **cf)
+open_recovery(const struct cf_options *opts, const char *path, struct cf_casefile **cf)
 {
 	char *text = NULL;
 	size_t len = 0, bad = 0;
@@ -209,7 +209,7 @@ open_recovery(const struct cf_cli_opts *opts, const char *path, struct cf_casefi
 }
 
 int
-cli_cmd_user_run(const struct cf_cli_opts *opts, int argc, char **argv)
+cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 {
 	struct user_args a;
 	struct cf_casefile *cf = NULL;

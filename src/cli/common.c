@@ -65,7 +65,7 @@ make_dirs(char *dir)
 }
 
 char *
-cli_casefile_path(const struct cf_cli_opts *opts, const char *name, int make_dir)
+cli_casefile_path(const struct cf_options *opts, const char *name, int make_dir)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
@@ -117,7 +117,7 @@ cli_open(const char *path, struct cf_casefile **cf)
 }
 
 enum cf_error
-cli_open_unlocked(const struct cf_cli_opts *opts, const char *path, struct cf_casefile **cf)
+cli_open_unlocked(const struct cf_options *opts, const char *path, struct cf_casefile **cf)
 {
 	char prompt[160];
 	char *pass = NULL;

@@ -2,7 +2,7 @@
 /* Text from files and records made safe to print on a terminal (display width from tui_text). */
 #include <string.h>
 
-#include "carefile/tui_text.h"
+#include "carefile/text.h"
 #include "cli-print.h"
 
 const char *
@@ -16,7 +16,7 @@ cli_safe(char *dst, size_t dst_size, const char *s, int pad)
 	if (!s)
 		s = "-";
 	len = strlen(s);
-	width = tui_text_width(s, len);
-	tui_text_fit(dst, dst_size, s, len, width > pad ? width : pad, TUI_TEXT_LEFT);
+	width = text_width(s, len);
+	text_fit(dst, dst_size, s, len, width > pad ? width : pad, TEXT_LEFT);
 	return dst;
 }

@@ -15,6 +15,7 @@
 #include "carefile/error.h"
 #include "carefile/i18n.h"
 #include "carefile/roster.h"
+#include "carefile/text.h"
 #include "roster-headers.h"
 
 /* Column ids as spelled in share/roster-headers.tsv, in enum cf_roster_column order. */
@@ -598,7 +599,7 @@ add_phones(struct row_state *st, struct cf_student *s, struct cf_guardian *g,
 		size_t tl = io_normalise_cell(p, n, p);
 		if (tl > 0) {
 			char norm[24];
-			if (io_is_scientific(p)) {
+			if (text_is_scientific(p)) {
 				row_error(st, col, cell, CF_ROW_SCIENTIFIC_PHONE);
 				return;
 			}
@@ -680,7 +681,7 @@ reader_record(struct parser *ps, struct cell *cells, size_t n)
 		prov.fields |= roster_column_field(c);
 		switch (c) {
 		case CF_COL_STUDENT_NUMBER:
-			if (io_is_scientific(v))
+			if (text_is_scientific(v))
 				row_error(&st, c, i, CF_ROW_SCIENTIFIC_STUDENT_NUMBER);
 			else if (!student_number_valid(v))
 				row_error(&st, c, i, CF_ROW_BAD_STUDENT_NUMBER);

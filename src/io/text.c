@@ -70,31 +70,6 @@ dig(char c)
 	return c >= '0' && c <= '9';
 }
 
-bool
-io_is_scientific(const char *s)
-{
-	const char *p = s;
-	if (!dig(*p))
-		return false;
-	while (dig(*p))
-		p++;
-	if (*p == '.') {
-		p++;
-		while (dig(*p))
-			p++;
-	}
-	if (*p != 'e' && *p != 'E')
-		return false;
-	p++;
-	if (*p == '+' || *p == '-')
-		p++;
-	if (!dig(*p))
-		return false;
-	while (dig(*p))
-		p++;
-	return *p == '\0';
-}
-
 /* Read 1..max digits at *p into *v; advance. */
 static bool
 read_num(const char **p, int max, int *v)

@@ -83,7 +83,7 @@ put_wide(int y, int x, const wchar_t *ws, enum tui_role role)
 
 void
 tui_draw_text(int y, int x, int cols, const char *text, enum tui_role role,
-              enum tui_text_align align)
+              enum text_align align)
 {
 	wchar_t *buf;
 	size_t len;
@@ -94,14 +94,14 @@ tui_draw_text(int y, int x, int cols, const char *text, enum tui_role role,
 	buf = calloc(len, sizeof *buf);
 	if (!buf)
 		return;
-	tui_text_fit_w(buf, len, text ? text : "", text ? strlen(text) : 0, cols, align);
+	text_fit_w(buf, len, text ? text : "", text ? strlen(text) : 0, cols, align);
 	put_wide(y, x, buf, role);
 	free(buf);
 }
 
 void
 tui_draw_wtext(int y, int x, int cols, const wchar_t *text, size_t n, enum tui_role role,
-               enum tui_text_align align)
+               enum text_align align)
 {
 	wchar_t *buf;
 	size_t len;
@@ -112,7 +112,7 @@ tui_draw_wtext(int y, int x, int cols, const wchar_t *text, size_t n, enum tui_r
 	buf = calloc(len, sizeof *buf);
 	if (!buf)
 		return;
-	tui_text_fit_ws(buf, len, text, n, cols, align);
+	text_fit_ws(buf, len, text, n, cols, align);
 	put_wide(y, x, buf, role);
 	free(buf);
 }
@@ -121,7 +121,7 @@ void
 tui_fill(const struct cf_rect *r, enum tui_role role)
 {
 	for (int i = 0; i < r->h; i++)
-		tui_draw_text(r->y + i, r->x, r->w, "", role, TUI_TEXT_LEFT);
+		tui_draw_text(r->y + i, r->x, r->w, "", role, TEXT_LEFT);
 }
 
 static bool ascii_borders;
@@ -162,12 +162,12 @@ tui_draw_box(const struct cf_rect *r, const char *title)
 	if (inner.w > 0 && inner.h > 0)
 		tui_fill(&inner, TUI_ROLE_NORMAL);
 	if (title && *title && r->w > 6) {
-		int tw = tui_text_width(title, strlen(title));
+		int tw = text_width(title, strlen(title));
 
 		if (tw > r->w - 6)
 			tw = r->w - 6;
 		mvaddch(r->y, r->x + 2, ' ');
-		tui_draw_text(r->y, r->x + 3, tw, title, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+		tui_draw_text(r->y, r->x + 3, tw, title, TUI_ROLE_TITLE, TEXT_LEFT);
 		mvaddch(r->y, r->x + 3 + tw, ' ');
 	}
 }
@@ -179,7 +179,7 @@ tui_draw_paragraph(const struct cf_rect *r, int first_row, const char *text, enu
 	int row = first_row;
 
 	while (pos < len && row < r->h) {
-		size_t n = tui_text_wrap(text + pos, len - pos, r->w);
+		size_t n = text_wrap(text + pos, len - pos, r->w);
 
 		if (n == 0)
 			break;
@@ -192,7 +192,7 @@ tui_draw_paragraph(const struct cf_rect *r, int first_row, const char *text, enu
 
 				while (l > 0 && (line[l - 1] == ' ' || line[l - 1] == '\n'))
 					line[--l] = '\0';
-				tui_draw_text(r->y + row, r->x, r->w, line, role, TUI_TEXT_LEFT);
+				tui_draw_text(r->y + row, r->x, r->w, line, role, TEXT_LEFT);
 				free(line);
 			}
 		}

@@ -7,7 +7,7 @@
 
 #include "carefile/error.h"
 #include "carefile/tui_edit.h"
-#include "carefile/tui_text.h"
+#include "carefile/text.h"
 
 struct cf_tui_edit {
 	wchar_t *buf;
@@ -135,7 +135,7 @@ tui_edit_insert(struct cf_tui_edit *ed, wchar_t wc)
 	if (wc == L'\n') {
 		if (!ed->multiline)
 			return CF_ERR_INVALID;
-	} else if (tui_text_sanitize(wc) != wc) {
+	} else if (text_sanitize(wc) != wc) {
 		return CF_ERR_INVALID;
 	}
 	if (ed->len >= ed->max_len)
@@ -153,7 +153,7 @@ tui_edit_insert(struct cf_tui_edit *ed, wchar_t wc)
 int
 tui_edit_insert_utf8(struct cf_tui_edit *ed, const char *s, size_t len)
 {
-	size_t n = tui_text_decode(NULL, 0, s, len, false);
+	size_t n = text_decode(NULL, 0, s, len, false);
 	wchar_t *w;
 	int err = CF_OK;
 
@@ -162,7 +162,7 @@ tui_edit_insert_utf8(struct cf_tui_edit *ed, const char *s, size_t len)
 	w = malloc((n + 1) * sizeof *w);
 	if (!w)
 		return CF_ERR_NOMEM;
-	tui_text_decode(w, n + 1, s, len, false);
+	text_decode(w, n + 1, s, len, false);
 	for (size_t i = 0; i < n; i++) {
 		int e = tui_edit_insert(ed, w[i]);
 
@@ -181,7 +181,7 @@ tui_edit_insert_utf8(struct cf_tui_edit *ed, const char *s, size_t len)
 static bool
 zero_width(wchar_t wc)
 {
-	return wc != L'\n' && tui_text_wcwidth(wc) == 0;
+	return wc != L'\n' && text_wcwidth(wc) == 0;
 }
 
 /* Index of the start of the character after the one at i. */
@@ -291,7 +291,7 @@ rewrap(struct cf_tui_edit *ed)
 			col = 0;
 			continue;
 		}
-		w = tui_text_wcwidth(c);
+		w = text_wcwidth(c);
 		if (col + w > ed->cols && col > 0) {
 			if (add_start(ed, i) != CF_OK)
 				goto fail;
@@ -336,7 +336,7 @@ width_between(const struct cf_tui_edit *ed, size_t a, size_t b)
 	int w = 0;
 
 	for (size_t i = a; i < b; i++)
-		w += ed->buf[i] == L'\n' ? 0 : tui_text_wcwidth(ed->buf[i]);
+		w += ed->buf[i] == L'\n' ? 0 : text_wcwidth(ed->buf[i]);
 	return w;
 }
 

@@ -144,7 +144,7 @@ contact_draw(struct cf_screen *s)
 	struct contact *c = s->priv;
 
 	tui_fill(&c->area, TUI_ROLE_NORMAL);
-	tui_draw_text(c->title_r.y, c->title_r.x, c->title_r.w, c->title, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_draw_text(c->title_r.y, c->title_r.x, c->title_r.w, c->title, TUI_ROLE_TITLE, TEXT_LEFT);
 	tui_form_draw(&c->form, &c->body, s->tui);
 	if (c->confirm_discard) {
 		tui_cursor(s->tui, -1, -1);

@@ -7,7 +7,7 @@
 
 #include "carefile/error.h"
 #include "carefile/i18n.h"
-#include "carefile/tui_text.h"
+#include "carefile/text.h"
 #include "tui-curses.h"
 #include "tui-screens.h"
 
@@ -84,7 +84,7 @@ help_wrap(const struct help_row *rows, int n, int text_w, struct help_line *line
 			continue;
 		}
 		while (rem > 0) {
-			size_t l = tui_text_wrap(p, rem, text_w), shown = l;
+			size_t l = text_wrap(p, rem, text_w), shown = l;
 
 			while (shown > 0 && (p[shown - 1] == ' ' || p[shown - 1] == '\n'))
 				shown--;
@@ -166,11 +166,11 @@ help_draw(struct cf_screen *s)
 
 		snprintf(piece, sizeof piece, "%.*s", (int)r->len, r->text);
 		if (!r->key) {
-			tui_draw_text(y, x, inner_w, piece, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+			tui_draw_text(y, x, inner_w, piece, TUI_ROLE_TITLE, TEXT_LEFT);
 			continue;
 		}
-		tui_draw_text(y, x, HELP_KEY_W, r->key, TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
-		tui_draw_text(y, x + HELP_KEY_W, inner_w - HELP_KEY_W, piece, TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+		tui_draw_text(y, x, HELP_KEY_W, r->key, TUI_ROLE_NORMAL, TEXT_LEFT);
+		tui_draw_text(y, x + HELP_KEY_W, inner_w - HELP_KEY_W, piece, TUI_ROLE_NORMAL, TEXT_LEFT);
 	}
 }
 

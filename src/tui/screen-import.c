@@ -599,12 +599,12 @@ complete_path(struct imp *m)
 
 static const struct cf_tui_column new_columns[] = {
 	/* TRANSLATORS: column headings of the import preview's new students. */
-	{ N_("Row"), 5, 0, TUI_TEXT_RIGHT },
-	{ N_("Student number"), 15, 0, TUI_TEXT_LEFT },
-	{ N_("Name"), 8, 1, TUI_TEXT_LEFT },
-	{ N_("School"), 8, 2, TUI_TEXT_LEFT },
-	{ N_("Grade"), 6, 0, TUI_TEXT_LEFT },
-	{ N_("Class"), 6, 0, TUI_TEXT_LEFT },
+	{ N_("Row"), 5, 0, TEXT_RIGHT },
+	{ N_("Student number"), 15, 0, TEXT_LEFT },
+	{ N_("Name"), 8, 1, TEXT_LEFT },
+	{ N_("School"), 8, 2, TEXT_LEFT },
+	{ N_("Grade"), 6, 0, TEXT_LEFT },
+	{ N_("Class"), 6, 0, TEXT_LEFT },
 };
 #define NEW_NCOLS (sizeof new_columns / sizeof new_columns[0])
 
@@ -637,11 +637,11 @@ scratch_add(struct imp *m, size_t *pos, const char *fmt, ...)
 
 /* Appends UTF-8 text fitted to exactly cols columns. */
 static void
-scratch_fit(struct imp *m, size_t *pos, const char *text, int cols, enum tui_text_align align)
+scratch_fit(struct imp *m, size_t *pos, const char *text, int cols, enum text_align align)
 {
 	if (*pos >= TEXT_BYTES - 1)
 		return;
-	tui_text_fit(m->scratch + *pos, TEXT_BYTES - *pos, text ? text : "", text ? strlen(text) : 0,
+	text_fit(m->scratch + *pos, TEXT_BYTES - *pos, text ? text : "", text ? strlen(text) : 0,
 	             cols, align);
 	*pos += strlen(m->scratch + *pos);
 }
@@ -776,7 +776,7 @@ item_spans(struct imp *m, int w, int indent)
 		}
 		while (pos < eol && n < ITEM_LINES_MAX) {
 			int cols = first ? w : w - indent;
-			size_t k = tui_text_wrap(t + pos, eol - pos, cols);
+			size_t k = text_wrap(t + pos, eol - pos, cols);
 
 			if (k == 0)
 				break;
@@ -837,7 +837,7 @@ paragraph_rows(const char *text, int w)
 	int rows = 0;
 
 	while (pos < len) {
-		size_t k = tui_text_wrap(text + pos, len - pos, w > 0 ? w : 1);
+		size_t k = text_wrap(text + pos, len - pos, w > 0 ? w : 1);
 
 		if (k == 0)
 			break;
@@ -931,11 +931,11 @@ draw_tabs(const struct imp *m, int y)
 		int lw;
 
 		snprintf(label, sizeof label, " %s %zu ", _(section_titles[i]), m->sec_n[i]);
-		lw = tui_text_width(label, strlen(label));
+		lw = text_width(label, strlen(label));
 		if (lw > end - x)
 			lw = end - x;
 		tui_draw_text(y, x, lw, label, i == (int)m->section ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL,
-		              TUI_TEXT_LEFT);
+		              TEXT_LEFT);
 		x += lw + 1;
 	}
 }
@@ -960,15 +960,15 @@ draw_heading(const struct imp *m, int y)
 	}
 	case SEC_CHANGED:
 		tui_draw_text(y, x, w, _("Row, student number, name; then each changed field: old -> new"),
-		              TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+		              TUI_ROLE_TITLE, TEXT_LEFT);
 		return;
 	case SEC_ERRORS:
 		/* TRANSLATORS: heading of the import preview's row errors; "Row" right-aligned in 5 columns. */
 		tui_draw_text(y, x, w, _("  Row Column: reason (these rows are skipped)"), TUI_ROLE_TITLE,
-		              TUI_TEXT_LEFT);
+		              TEXT_LEFT);
 		return;
 	case SEC_NOTES:
-		tui_draw_text(y, x, w, _("Notes on the file's columns"), TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+		tui_draw_text(y, x, w, _("Notes on the file's columns"), TUI_ROLE_TITLE, TEXT_LEFT);
 		return;
 	case SEC__COUNT:
 		break;
@@ -1014,7 +1014,7 @@ draw_list(struct imp *m)
 	size_t i;
 
 	if (m->sec_n[sec] == 0) {
-		tui_draw_text(y, m->inner.x, m->inner.w, section_empty(sec), TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		tui_draw_text(y, m->inner.x, m->inner.w, section_empty(sec), TUI_ROLE_HINT, TEXT_LEFT);
 		return;
 	}
 	i = item_at_line(m, sec, line);
@@ -1028,15 +1028,15 @@ draw_list(struct imp *m)
 			enum tui_role role = sec == SEC_CHANGED && sub == 0 ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL;
 
 			if (sp->indent)
-				tui_draw_text(y, m->inner.x, sp->indent, "", TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
-			tui_draw_text(y, m->inner.x + sp->indent, m->inner.w - sp->indent, "", role, TUI_TEXT_LEFT);
+				tui_draw_text(y, m->inner.x, sp->indent, "", TUI_ROLE_NORMAL, TEXT_LEFT);
+			tui_draw_text(y, m->inner.x + sp->indent, m->inner.w - sp->indent, "", role, TEXT_LEFT);
 			{
 				/* the span, NUL-terminated in place for drawing */
 				char *end_of_span = m->scratch + sp->off + sp->len, saved = *end_of_span;
 
 				*end_of_span = '\0';
 				tui_draw_text(y, m->inner.x + sp->indent, m->inner.w - sp->indent, m->scratch + sp->off,
-				              role, TUI_TEXT_LEFT);
+				              role, TEXT_LEFT);
 				*end_of_span = saved;
 			}
 		}
@@ -1049,9 +1049,9 @@ draw_list(struct imp *m)
 	crypto_wipe(m->scratch, SCRATCH_BYTES);
 	/* a scroll mark when more lines are below or above */
 	if (m->top[sec] > 0)
-		tui_draw_text(m->list_y - 1, m->inner.x + m->inner.w - 1, 1, "^", TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		tui_draw_text(m->list_y - 1, m->inner.x + m->inner.w - 1, 1, "^", TUI_ROLE_HINT, TEXT_LEFT);
 	if (m->top[sec] + (size_t)m->list_h < total)
-		tui_draw_text(end - 1, m->inner.x + m->inner.w - 1, 1, "v", TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		tui_draw_text(end - 1, m->inner.x + m->inner.w - 1, 1, "v", TUI_ROLE_HINT, TEXT_LEFT);
 }
 
 static void
@@ -1070,11 +1070,11 @@ draw_path(struct imp *m, struct cf_screen *s)
 	if (row >= r.h)
 		return;
 	tui_draw_text(r.y + row, r.x, r.w, _("Roster file (Tab completes, ~ is your home folder):"),
-	              TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	              TUI_ROLE_TITLE, TEXT_LEFT);
 	row++;
 	if (row >= r.h)
 		return;
-	tui_draw_text(r.y + row, r.x, 2, ">", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_draw_text(r.y + row, r.x, 2, ">", TUI_ROLE_TITLE, TEXT_LEFT);
 	ed = (struct cf_rect){ r.x + 2, r.y + row, r.w - 2, 1 };
 	tui_widget_edit_draw(m->path_ed, &ed, true, s->tui);
 	row++;
@@ -1083,7 +1083,7 @@ draw_path(struct imp *m, struct cf_screen *s)
 
 		/* where a relative path starts */
 		snprintf(line, sizeof line, _("Current folder: %s"), m->cwd);
-		tui_draw_text(r.y + row, r.x + 2, r.w - 2, line, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		tui_draw_text(r.y + row, r.x + 2, r.w - 2, line, TUI_ROLE_HINT, TEXT_LEFT);
 	}
 	row += 2;
 	if (m->message && row < r.h)
@@ -1099,7 +1099,7 @@ draw_preview(struct imp *m)
 
 	snprintf(line, sizeof line, _("Encoding: %s  Separator: %s  File: %s"), encoding_label(m->roster->encoding),
 	         separator_label(m->roster->separator), base_name(m->path));
-	tui_draw_text(r.y, r.x, r.w, line, TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+	tui_draw_text(r.y, r.x, r.w, line, TUI_ROLE_NORMAL, TEXT_LEFT);
 	row = 1;
 	summary_text(m, sum, sizeof sum);
 	row += tui_draw_paragraph(&r, row, sum, TUI_ROLE_TITLE);
@@ -1112,7 +1112,7 @@ draw_preview(struct imp *m)
 	confirm_rows = paragraph_rows(conf, r.w);
 	if (m->message)
 		tui_draw_text(r.y + r.h - confirm_rows - 1, r.x, r.w, m->message,
-		              m->message_error ? TUI_ROLE_ERROR : TUI_ROLE_STATUS, TUI_TEXT_LEFT);
+		              m->message_error ? TUI_ROLE_ERROR : TUI_ROLE_STATUS, TEXT_LEFT);
 	tui_draw_paragraph(&r, r.h - confirm_rows, conf, TUI_ROLE_TITLE);
 }
 

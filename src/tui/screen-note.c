@@ -86,7 +86,7 @@ note_draw(struct cf_screen *s)
 	tui_edit_wtext(n->ed, &len);
 	snprintf(info, sizeof info, P_("%zu character. Esc closes and discards it.",
 	                               "%zu characters. Esc closes and discards them.", len), len);
-	tui_draw_text(n->info_y, n->box.x + 2, n->box.w - 4, info, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+	tui_draw_text(n->info_y, n->box.x + 2, n->box.w - 4, info, TUI_ROLE_HINT, TEXT_LEFT);
 	tui_widget_edit_draw(n->ed, &n->text, true, s->tui);
 }
 

@@ -39,7 +39,7 @@ placeholder_draw(struct cf_screen *s)
 
 	r.x += 2;
 	r.w -= 4;
-	tui_draw_text(r.y, r.x, r.w, _(s->ops->title), TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_draw_text(r.y, r.x, r.w, _(s->ops->title), TUI_ROLE_TITLE, TEXT_LEFT);
 	row = 2;
 	row += tui_draw_paragraph(&r, row, _(placeholder_text(s->ops)), TUI_ROLE_NORMAL);
 	row++;

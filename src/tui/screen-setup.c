@@ -132,7 +132,7 @@ setup_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 	u->title = (struct cf_rect){ x, area->y + 1, w, 1 };
 	u->intro = (struct cf_rect){ x, area->y + 2, w, compact ? 3 : 3 };
 	for (int i = 0; i < F__COUNT; i++) {
-		int lwi = tui_text_width(field_label(i), strlen(field_label(i)));
+		int lwi = text_width(field_label(i), strlen(field_label(i)));
 
 		if (lwi > lw)
 			lw = lwi;
@@ -191,7 +191,7 @@ draw_recovery(struct setup *u)
 
 		memcpy(buf, k + start, n);
 		buf[n] = '\0';
-		tui_draw_text(u->key_rect.y + line, u->key_rect.x, u->key_rect.w, buf, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+		tui_draw_text(u->key_rect.y + line, u->key_rect.x, u->key_rect.w, buf, TUI_ROLE_TITLE, TEXT_LEFT);
 		crypto_wipe(buf, sizeof buf);
 	}
 }
@@ -205,7 +205,7 @@ setup_draw(struct cf_screen *s)
 	tui_fill(&s->area, TUI_ROLE_NORMAL);
 	if (u->step == STEP_ASK) {
 		tui_draw_text(u->title.y, u->title.x, u->title.w, _("Create a new case file?"), TUI_ROLE_TITLE,
-		              TUI_TEXT_LEFT);
+		              TEXT_LEFT);
 		snprintf(line, sizeof line, _("There is no case file at %s."), u->asked_path);
 		int y = tui_draw_paragraph(&(struct cf_rect){ u->title.x, u->title.y + 2, u->title.w, 4 }, 0, line,
 		                           TUI_ROLE_NORMAL);
@@ -215,7 +215,7 @@ setup_draw(struct cf_screen *s)
 		return;
 	}
 	if (u->step == STEP_RECOVERY) {
-		tui_draw_text(u->title.y, u->title.x, u->title.w, _("Recovery key"), TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+		tui_draw_text(u->title.y, u->title.x, u->title.w, _("Recovery key"), TUI_ROLE_TITLE, TEXT_LEFT);
 		tui_draw_paragraph(&(struct cf_rect){ u->intro.x, u->intro.y, u->intro.w, 5 }, 0,
 		                   _("The case file is created. This recovery key opens every compartment and "
 		                     "resets lost passphrases. Write it down now and keep it locked away: it is "
@@ -231,7 +231,7 @@ setup_draw(struct cf_screen *s)
 		return;
 	}
 	tui_draw_text(u->title.y, u->title.x, u->title.w, _("Create a new case file"), TUI_ROLE_TITLE,
-	              TUI_TEXT_LEFT);
+	              TEXT_LEFT);
 	tui_draw_paragraph(&u->intro, 0,
 	                   _("carefile keeps every record in one encrypted case file. Choose where it goes, "
 	                     "your user name and a passphrase (a few unusual words work well)."),
@@ -240,7 +240,7 @@ setup_draw(struct cf_screen *s)
 		bool focused = u->focus == i && !u->busy;
 
 		tui_draw_text(u->label[i].y, u->label[i].x, u->label[i].w, field_label(i), TUI_ROLE_NORMAL,
-		              TUI_TEXT_LEFT);
+		              TEXT_LEFT);
 		if (i == F_PATH)
 			tui_widget_edit_draw(u->path, &u->field[i], focused, s->tui);
 		else if (i == F_USER)

@@ -244,7 +244,7 @@ wrap(struct detail *d)
 	d->n_rows = 0;
 	for (size_t i = 0; i < d->n_items; i++)
 		if (d->items[i].kind == ITEM_FIELD && d->items[i].label) {
-			int w = tui_text_width(d->items[i].label, strlen(d->items[i].label));
+			int w = text_width(d->items[i].label, strlen(d->items[i].label));
 
 			if (w > lw)
 				lw = w;
@@ -281,7 +281,7 @@ wrap(struct detail *d)
 		if (w < 1)
 			w = 1;
 		do {
-			size_t n = len ? tui_text_wrap(v + off, len - off, w) : 0;
+			size_t n = len ? text_wrap(v + off, len - off, w) : 0;
 
 			if (d->n_rows == cap) {
 				size_t nc = cap ? cap * 2 : 128;
@@ -377,14 +377,14 @@ draw_span(int y, int x, int w, const char *text, size_t len, enum tui_role role)
 	char buf[2048];
 
 	if (len >= sizeof buf)
-		len = tui_text_prefix_bytes(text, len, w) < sizeof buf ? tui_text_prefix_bytes(text, len, w)
+		len = text_prefix_bytes(text, len, w) < sizeof buf ? text_prefix_bytes(text, len, w)
 		                                                      : sizeof buf - 1;
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	/* the newline a wrapped line ends on is not drawn */
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = '\0';
-	tui_draw_text(y, x, w, buf, role, TUI_TEXT_LEFT);
+	tui_draw_text(y, x, w, buf, role, TEXT_LEFT);
 	crypto_wipe(buf, sizeof buf);
 }
 
@@ -405,8 +405,8 @@ detail_draw(struct cf_screen *s)
 	if (d->scroll > max_scroll(d))
 		d->scroll = max_scroll(d);
 	if (!d->items) {
-		tui_draw_text(d->title_r.y, d->title_r.x, d->title_r.w, _("Student"), TUI_ROLE_TITLE, TUI_TEXT_LEFT);
-		tui_draw_text(b->y, b->x, b->w, cf_strerror(d->load_err), TUI_ROLE_ERROR, TUI_TEXT_LEFT);
+		tui_draw_text(d->title_r.y, d->title_r.x, d->title_r.w, _("Student"), TUI_ROLE_TITLE, TEXT_LEFT);
+		tui_draw_text(b->y, b->x, b->w, cf_strerror(d->load_err), TUI_ROLE_ERROR, TEXT_LEFT);
 		return;
 	}
 	{
@@ -416,14 +416,14 @@ detail_draw(struct cf_screen *s)
 		if (max_scroll(d) > 0)
 			/* TRANSLATORS: scroll position of the student detail: first row shown, of all rows. */
 			snprintf(more, sizeof more, _("row %d of %zu"), d->scroll + 1, d->n_rows);
-		mw = tui_text_width(more, strlen(more));
-		tui_draw_text(d->title_r.y, d->title_r.x, d->title_r.w - mw, d->title, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
-		tui_draw_text(d->title_r.y, d->title_r.x + d->title_r.w - mw, mw, more, TUI_ROLE_HINT, TUI_TEXT_RIGHT);
+		mw = text_width(more, strlen(more));
+		tui_draw_text(d->title_r.y, d->title_r.x, d->title_r.w - mw, d->title, TUI_ROLE_TITLE, TEXT_LEFT);
+		tui_draw_text(d->title_r.y, d->title_r.x + d->title_r.w - mw, mw, more, TUI_ROLE_HINT, TEXT_RIGHT);
 	}
 	if (d->archived)
 		tui_draw_text(d->title_r.y + 1, d->title_r.x, d->title_r.w,
 		              _("Archived: hidden from the default list (d brings the student back)."),
-		              TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		              TUI_ROLE_HINT, TEXT_LEFT);
 	for (int i = 0; i < b->h && (size_t)(d->scroll + i) < d->n_rows; i++) {
 		const struct row *r = &d->rows[d->scroll + i];
 		const struct item *it = &d->items[r->item];
@@ -434,7 +434,7 @@ detail_draw(struct cf_screen *s)
 			char head[256];
 
 			snprintf(head, sizeof head, "-- %s --", it->label);
-			tui_draw_text(y, b->x, b->w, head, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+			tui_draw_text(y, b->x, b->w, head, TUI_ROLE_TITLE, TEXT_LEFT);
 			break;
 		}
 		case ITEM_FIELD:
@@ -460,7 +460,7 @@ detail_draw(struct cf_screen *s)
 				draw_span(y, b->x + 4, b->w - 4, it->value + r->off, r->len, TUI_ROLE_NORMAL);
 			break;
 		case ITEM_EMPTY:
-			tui_draw_text(y, b->x + 2, b->w - 2, it->label, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+			tui_draw_text(y, b->x + 2, b->w - 2, it->label, TUI_ROLE_HINT, TEXT_LEFT);
 			break;
 		case ITEM_BLANK:
 			break;

@@ -250,7 +250,7 @@ edit_draw(struct cf_screen *s)
 	struct edit *e = s->priv;
 
 	tui_fill(&e->area, TUI_ROLE_NORMAL);
-	tui_draw_text(e->title_r.y, e->title_r.x, e->title_r.w, e->title, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_draw_text(e->title_r.y, e->title_r.x, e->title_r.w, e->title, TUI_ROLE_TITLE, TEXT_LEFT);
 	tui_form_draw(&e->form, &e->body, s->tui);
 	if (e->confirm_discard) {
 		tui_cursor(s->tui, -1, -1);

@@ -174,7 +174,7 @@ filt_draw(struct cf_screen *s)
 
 	tui_draw_box(&f->box, _("Filter students"));
 	for (int r = 0; r < R__COUNT; r++) {
-		int w = tui_text_width(labels[r], strlen(labels[r]));
+		int w = text_width(labels[r], strlen(labels[r]));
 
 		if (w > lw)
 			lw = w;
@@ -200,16 +200,16 @@ filt_draw(struct cf_screen *s)
 		}
 		snprintf(val, sizeof val, "< %s >", v);
 		if ((size_t)r == f->row)
-			tui_draw_text(y, x, 2, ">", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+			tui_draw_text(y, x, 2, ">", TUI_ROLE_TITLE, TEXT_LEFT);
 		tui_draw_text(y, x + 2, lw, labels[r], (size_t)r == f->row ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL,
-		              TUI_TEXT_LEFT);
+		              TEXT_LEFT);
 		tui_draw_text(y, vx, f->box.x + f->box.w - 2 - vx, val,
-		              (size_t)r == f->row ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+		              (size_t)r == f->row ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL, TEXT_LEFT);
 		crypto_wipe(val, sizeof val);
 	}
 	tui_draw_text(f->box.y + f->box.h - 4, f->box.x + 2, f->box.w - 4,
 	              _("Left/Right: change   Del: any   Enter: apply   Esc: cancel"), TUI_ROLE_HINT,
-	              TUI_TEXT_LEFT);
+	              TEXT_LEFT);
 	{
 		/* the legend of the Flags column */
 		char legend[512];

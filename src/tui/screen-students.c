@@ -106,7 +106,7 @@ tui_students_confirm_draw(const struct cf_rect *area, const char *title, const c
 		snprintf(keys, sizeof keys, "%s", keys_line);
 	else
 		snprintf(keys, sizeof keys, "y %s   n %s", _("Yes"), _("No"));
-	tui_draw_text(box.y + box.h - 2, box.x + 2, box.w - 4, keys, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+	tui_draw_text(box.y + box.h - 2, box.x + 2, box.w - 4, keys, TUI_ROLE_HINT, TEXT_LEFT);
 }
 
 bool
@@ -228,21 +228,21 @@ enum { COL_NAME, COL_SEX, COL_CLASS, COL_NUMBER, COL_SCHOOL, COL_FLAGS, COL__COU
 
 static const struct cf_tui_column columns_full[] = {
 	/* TRANSLATORS: column headings of the Students list; Sex at most 4 columns, Flags at most 6. */
-	{ N_("Name"), 8, 2, TUI_TEXT_LEFT },
-	{ N_("Sex"), 4, 0, TUI_TEXT_LEFT },
-	{ N_("Grade/class"), 10, 1, TUI_TEXT_LEFT },
-	{ N_("Student no."), 12, 1, TUI_TEXT_LEFT },
-	{ N_("School"), 8, 2, TUI_TEXT_LEFT },
-	{ N_("Flags"), 6, 0, TUI_TEXT_LEFT },
+	{ N_("Name"), 8, 2, TEXT_LEFT },
+	{ N_("Sex"), 4, 0, TEXT_LEFT },
+	{ N_("Grade/class"), 10, 1, TEXT_LEFT },
+	{ N_("Student no."), 12, 1, TEXT_LEFT },
+	{ N_("School"), 8, 2, TEXT_LEFT },
+	{ N_("Flags"), 6, 0, TEXT_LEFT },
 };
 static const int columns_full_map[] = { COL_NAME, COL_SEX, COL_CLASS, COL_NUMBER, COL_SCHOOL, COL_FLAGS };
 
 static const struct cf_tui_column columns_compact[] = {
-	{ N_("Name"), 8, 1, TUI_TEXT_LEFT },
-	{ N_("Grade/class"), 11, 0, TUI_TEXT_LEFT },
-	{ N_("Student no."), 15, 0, TUI_TEXT_LEFT },
-	{ N_("School"), 6, 1, TUI_TEXT_LEFT },
-	{ N_("Flags"), 5, 0, TUI_TEXT_LEFT },
+	{ N_("Name"), 8, 1, TEXT_LEFT },
+	{ N_("Grade/class"), 11, 0, TEXT_LEFT },
+	{ N_("Student no."), 15, 0, TEXT_LEFT },
+	{ N_("School"), 6, 1, TEXT_LEFT },
+	{ N_("Flags"), 5, 0, TEXT_LEFT },
 };
 static const int columns_compact_map[] = { COL_NAME, COL_CLASS, COL_NUMBER, COL_SCHOOL, COL_FLAGS };
 
@@ -483,11 +483,11 @@ students_draw(struct cf_screen *s)
 		snprintf(count, sizeof count, _("%zu of %zu"), l->npos, students_count(l->st.idx));
 	else
 		count[0] = '\0';
-	cw = tui_text_width(count, strlen(count));
+	cw = text_width(count, strlen(count));
 	if (cw > l->title.w)
 		cw = l->title.w;
-	tui_draw_text(l->title.y, l->title.x, l->title.w - cw, buf, TUI_ROLE_TITLE, TUI_TEXT_LEFT);
-	tui_draw_text(l->title.y, l->title.x + l->title.w - cw, cw, count, TUI_ROLE_NORMAL, TUI_TEXT_RIGHT);
+	tui_draw_text(l->title.y, l->title.x, l->title.w - cw, buf, TUI_ROLE_TITLE, TEXT_LEFT);
+	tui_draw_text(l->title.y, l->title.x + l->title.w - cw, cw, count, TUI_ROLE_NORMAL, TEXT_RIGHT);
 
 	/* the active filters, so a short list is never a mystery */
 	buf[0] = '\0';
@@ -505,7 +505,7 @@ students_draw(struct cf_screen *s)
 				summary_add(buf, sizeof buf, &n, _("Status"),
 				            student_status_label((enum cf_student_status)st));
 	if (n)
-		tui_draw_text(l->summary.y, l->summary.x, l->summary.w, buf, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		tui_draw_text(l->summary.y, l->summary.x, l->summary.w, buf, TUI_ROLE_HINT, TEXT_LEFT);
 
 	if (l->compact)
 		tui_widget_list_draw(l->list, columns_compact, COL__COUNT - 1, students_cell, l, &l->table,
@@ -518,13 +518,13 @@ students_draw(struct cf_screen *s)
 	if (l->searching || l->query[0]) {
 		struct cf_rect text = { l->bottom.x + 2, l->bottom.y, l->bottom.w - 2, 1 };
 
-		tui_draw_text(l->bottom.y, l->bottom.x, 2, "/", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+		tui_draw_text(l->bottom.y, l->bottom.x, 2, "/", TUI_ROLE_TITLE, TEXT_LEFT);
 		if (l->search)
 			tui_widget_edit_draw(l->search, &text, l->searching, s->tui);
 	} else if (l->st.idx) {
 		tui_draw_text(l->bottom.y, l->bottom.x, l->bottom.w,
 		              _("/ search: name, pinyin initials (zs), full pinyin, student number or class"),
-		              TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		              TUI_ROLE_HINT, TEXT_LEFT);
 	}
 }
 

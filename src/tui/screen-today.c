@@ -16,9 +16,9 @@ struct today {
 
 static const struct cf_tui_column today_columns[] = {
 	/* TRANSLATORS: column headings of the Today list. */
-	{ N_("Due"), 10, 0, TUI_TEXT_LEFT },
-	{ N_("Student"), 12, 1, TUI_TEXT_LEFT },
-	{ N_("What needs attention"), 20, 3, TUI_TEXT_LEFT },
+	{ N_("Due"), 10, 0, TEXT_LEFT },
+	{ N_("Student"), 12, 1, TEXT_LEFT },
+	{ N_("What needs attention"), 20, 3, TEXT_LEFT },
 };
 
 static const char *
@@ -80,7 +80,7 @@ today_draw(struct cf_screen *s)
 {
 	struct today *t = s->priv;
 
-	tui_draw_text(t->title.y, t->title.x, t->title.w, _("Today"), TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_draw_text(t->title.y, t->title.x, t->title.w, _("Today"), TUI_ROLE_TITLE, TEXT_LEFT);
 	tui_draw_paragraph(&t->intro, 0,
 	                   _("What needs attention today: overdue alert actions, follow-ups due, "
 	                     "notes waiting for co-signature and referrals without a reply."),

@@ -260,7 +260,7 @@ unlock_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 	u->box = tui_rect_center(area, w, h);
 	lw = 0;
 	for (size_t i = 0; i < 3; i++) {
-		int lwi = tui_text_width(labels[i], strlen(labels[i]));
+		int lwi = text_width(labels[i], strlen(labels[i]));
 
 		if (lwi > lw)
 			lw = lwi;
@@ -292,7 +292,7 @@ unlock_draw(struct cf_screen *s)
 	tui_fill(&s->area, TUI_ROLE_NORMAL);
 	tui_draw_box(&u->box, u->lock ? _("carefile is locked") : _("Unlock the case file"));
 	snprintf(line, sizeof line, _("Case file: %s"), name ? name : "-");
-	tui_draw_text(u->info.y, u->info.x, u->info.w, line, TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+	tui_draw_text(u->info.y, u->info.x, u->info.w, line, TUI_ROLE_NORMAL, TEXT_LEFT);
 	if (u->lock) {
 		snprintf(line, sizeof line, _("Locked by %s. Type the passphrase to go on where you left off."),
 		         tui_session_user() ? tui_session_user() : "-");
@@ -304,16 +304,16 @@ unlock_draw(struct cf_screen *s)
 		                   TUI_ROLE_NORMAL);
 	}
 	tui_draw_text(u->user_label.y, u->user_label.x, u->user_label.w, _("User:"), TUI_ROLE_NORMAL,
-	              TUI_TEXT_LEFT);
+	              TEXT_LEFT);
 	if (u->recovery) {
 		tui_draw_text(u->pass_label.y, u->pass_label.x, u->pass_label.w, _("Recovery key:"),
-		              TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+		              TUI_ROLE_NORMAL, TEXT_LEFT);
 		tui_draw_text(u->user_field.y, u->user_field.x, u->user_field.w, _("(not needed)"), TUI_ROLE_HINT,
-		              TUI_TEXT_LEFT);
+		              TEXT_LEFT);
 		tui_widget_edit_draw(u->rkey, &u->pass_field, !u->busy, s->tui);
 	} else {
 		tui_draw_text(u->pass_label.y, u->pass_label.x, u->pass_label.w, _("Passphrase:"),
-		              TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+		              TUI_ROLE_NORMAL, TEXT_LEFT);
 		tui_widget_edit_draw(u->user, &u->user_field, u->focus == FOCUS_USER && !u->busy, s->tui);
 		tui_secret_draw(u->pass, &u->pass_field, u->focus == FOCUS_PASS && !u->busy, s->tui);
 	}

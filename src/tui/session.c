@@ -133,7 +133,7 @@ tui_session_adopt(struct cf_tui *tui, struct cf_casefile **cf, const char *path)
 
 /* lock_after from --lock-after, else the config file, else the default; a bad config line is reported. */
 static void
-load_config(struct cf_tui *tui, const struct cf_cli_opts *opts)
+load_config(struct cf_tui *tui, const struct cf_options *opts)
 {
 	struct cf_config c;
 	char *path = config_file_path();
@@ -170,7 +170,7 @@ push_open_error(struct cf_tui *tui, int err, enum cf_store_reason reason, const 
 }
 
 static int
-push_setup(struct cf_tui *tui, const struct cf_cli_opts *opts, bool ask_first)
+push_setup(struct cf_tui *tui, const struct cf_options *opts, bool ask_first)
 {
 	struct tui_setup_arg a = { sess.path, opts->user, ask_first };
 
@@ -178,7 +178,7 @@ push_setup(struct cf_tui *tui, const struct cf_cli_opts *opts, bool ask_first)
 }
 
 int
-tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts)
+tui_session_open(struct cf_tui *tui, const struct cf_options *opts)
 {
 	const char *frame_only = getenv("CAREFILE_NO_CASEFILE");
 	enum cf_store_reason reason = CF_STORE_REASON_NONE;

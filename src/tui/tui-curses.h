@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "carefile/tui_screen.h"
-#include "carefile/tui_text.h"
+#include "carefile/text.h"
 
 /* Semantic colour roles; each has a colour pair and a monochrome attribute. */
 enum tui_role {
@@ -41,15 +41,15 @@ attr_t tui_role_attr(enum tui_role role);
 
 /*
  * Draws at most len bytes of UTF-8 text at (y, x) on stdscr, fitted to
- * exactly cols columns (tui_text_fit_w: sanitized, padded, cut with the
+ * exactly cols columns (text_fit_w: sanitized, padded, cut with the
  * ASCII marker) in role's attribute. Nothing is drawn when cols <= 0.
  */
 void tui_draw_text(int y, int x, int cols, const char *text, enum tui_role role,
-                   enum tui_text_align align);
+                   enum text_align align);
 
 /* As tui_draw_text() for n wide characters (stops at L'\0'). */
 void tui_draw_wtext(int y, int x, int cols, const wchar_t *text, size_t n, enum tui_role role,
-                    enum tui_text_align align);
+                    enum text_align align);
 
 /* Fills a rectangle with spaces in role's attribute. */
 void tui_fill(const struct cf_rect *r, enum tui_role role);

@@ -3,7 +3,7 @@
 #ifndef CAREFILE_TUI_SCREENS_H
 #define CAREFILE_TUI_SCREENS_H
 
-#include "carefile/cli.h"
+#include "carefile/options.h"
 #include "carefile/tui_screen.h"
 
 /*
@@ -65,7 +65,7 @@ extern const struct cf_screen_ops tui_screen_import;
  * tui_session_close() runs once before the terminal is restored: lock ops
  * when still unlocked, then casefile_close().
  */
-int tui_session_open(struct cf_tui *tui, const struct cf_cli_opts *opts);
+int tui_session_open(struct cf_tui *tui, const struct cf_options *opts);
 void tui_session_lock(struct cf_tui *tui);
 void tui_session_close(struct cf_tui *tui);
 

@@ -234,9 +234,9 @@ base_screen(const struct cf_tui *tui)
 static const char *
 header_field(char *buf, size_t size, const char *s, int max)
 {
-	int w = tui_text_width(s, strlen(s));
+	int w = text_width(s, strlen(s));
 
-	tui_text_fit(buf, size, s, strlen(s), w < max ? w : max, TUI_TEXT_LEFT);
+	text_fit(buf, size, s, strlen(s), w < max ? w : max, TEXT_LEFT);
 	return buf;
 }
 
@@ -265,33 +265,33 @@ draw_header(struct cf_tui *tui)
 		         tui->locked ? _("locked") : _("unlocked"));
 	}
 	/* The title keeps at least 24 columns; a long file name is cut, never the rest. */
-	budget = r->w - 24 - 1 - tui_text_width(suffix, strlen(suffix)) -
-	         (full ? tui_text_width(_("File"), strlen(_("File"))) + 2 : 0);
+	budget = r->w - 24 - 1 - text_width(suffix, strlen(suffix)) -
+	         (full ? text_width(_("File"), strlen(_("File"))) + 2 : 0);
 	if (budget < 4)
 		budget = 4;
 	header_field(name, sizeof name, tui->casefile_name ? tui->casefile_name : _("none"), budget);
 	snprintf(right, sizeof right, "%s%s%s%s ", full ? _("File") : "", full ? ": " : "", name, suffix);
-	rw = tui_text_width(right, strlen(right));
+	rw = text_width(right, strlen(right));
 	if (rw > r->w - 24)
 		rw = r->w - 24;
 	if (rw < 0)
 		rw = 0;
-	tui_draw_text(r->y, r->x, r->w - rw, left, TUI_ROLE_HEADER, TUI_TEXT_LEFT);
-	tui_draw_text(r->y, r->x + r->w - rw, rw, right, TUI_ROLE_HEADER, TUI_TEXT_RIGHT);
+	tui_draw_text(r->y, r->x, r->w - rw, left, TUI_ROLE_HEADER, TEXT_LEFT);
+	tui_draw_text(r->y, r->x + r->w - rw, rw, right, TUI_ROLE_HEADER, TEXT_RIGHT);
 }
 
 /* Adds "key label" to the hint line at *x if it fits in the line; returns false when full. */
 static bool
 hint_item(const struct cf_rect *r, int *x, const char *key, const char *label)
 {
-	int kw = tui_text_width(key, strlen(key));
-	int lw = tui_text_width(label, strlen(label));
+	int kw = text_width(key, strlen(key));
+	int lw = text_width(label, strlen(label));
 	int need = kw + 1 + lw;
 
 	if (*x + need > r->x + r->w)
 		return false;
-	tui_draw_text(r->y, *x, kw, key, TUI_ROLE_HINT_KEY, TUI_TEXT_LEFT);
-	tui_draw_text(r->y, *x + kw + 1, lw, label, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+	tui_draw_text(r->y, *x, kw, key, TUI_ROLE_HINT_KEY, TEXT_LEFT);
+	tui_draw_text(r->y, *x + kw + 1, lw, label, TUI_ROLE_HINT, TEXT_LEFT);
 	*x += need + 1;
 	return true;
 }
@@ -346,7 +346,7 @@ draw_too_small(struct cf_tui *tui)
 		top = 0;
 	for (int i = 0; i < 3 && top + i < r->y + r->h; i++)
 		tui_draw_text(top + i, r->x, r->w, lines[i], i == 0 ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL,
-		              TUI_TEXT_CENTER);
+		              TEXT_CENTER);
 }
 
 static void
@@ -371,7 +371,7 @@ draw_all(struct cf_tui *tui)
 		}
 		if (tui->status)
 			tui_draw_text(tui->layout.status.y, 0, tui->layout.status.w, tui->status,
-			              tui->status_error ? TUI_ROLE_ERROR : TUI_ROLE_STATUS, TUI_TEXT_LEFT);
+			              tui->status_error ? TUI_ROLE_ERROR : TUI_ROLE_STATUS, TEXT_LEFT);
 		draw_hints(tui);
 	}
 	if (tui->cursor_y >= 0 && tui->cursor_x >= 0) {
@@ -941,7 +941,7 @@ ensure_utf8_ctype(void)
 }
 
 int
-tui_main(const struct cf_cli_opts *opts)
+tui_main(const struct cf_options *opts)
 {
 	struct cf_tui tui;
 	struct sigaction old_actions[sizeof stop_signals / sizeof stop_signals[0]];

@@ -82,12 +82,12 @@ tui_widget_edit_draw(struct cf_tui_edit *ed, const struct cf_rect *r, bool focus
 			size_t start, end;
 
 			if (first + (size_t)i >= tui_edit_line_count(ed)) {
-				tui_draw_text(r->y + i, r->x, r->w, "", TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+				tui_draw_text(r->y + i, r->x, r->w, "", TUI_ROLE_NORMAL, TEXT_LEFT);
 				continue;
 			}
 			tui_edit_line(ed, first + (size_t)i, &start, &end);
 			tui_draw_wtext(r->y + i, r->x, r->w, text + start, end - start, TUI_ROLE_NORMAL,
-			               TUI_TEXT_LEFT);
+			               TEXT_LEFT);
 		}
 		if (focused && cline >= first && cline < first + (size_t)r->h)
 			tui_cursor(tui, r->y + (int)(cline - first), r->x + ccol);
@@ -99,7 +99,7 @@ tui_widget_edit_draw(struct cf_tui_edit *ed, const struct cf_rect *r, bool focus
 		int col = 0, pad = 0;
 
 		while (i < len && col < (int)first) {
-			int w = tui_text_wcwidth(text[i]);
+			int w = text_wcwidth(text[i]);
 
 			if (col + w > (int)first) {
 				pad = col + w - (int)first;
@@ -110,11 +110,11 @@ tui_widget_edit_draw(struct cf_tui_edit *ed, const struct cf_rect *r, bool focus
 			col += w;
 			i++;
 		}
-		while (i < len && tui_text_wcwidth(text[i]) == 0)
+		while (i < len && text_wcwidth(text[i]) == 0)
 			i++;
-		tui_draw_text(r->y, r->x, pad, "", TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+		tui_draw_text(r->y, r->x, pad, "", TUI_ROLE_NORMAL, TEXT_LEFT);
 		tui_draw_wtext(r->y, r->x + pad, r->w - pad, text + i, len - i, TUI_ROLE_NORMAL,
-		               TUI_TEXT_LEFT);
+		               TEXT_LEFT);
 		if (focused)
 			tui_cursor(tui, r->y, r->x + ccol - (int)first);
 	}

@@ -23,7 +23,7 @@ error_rows(const struct tui_form_field *fl, int w)
 	if (w < 1)
 		w = 1;
 	while (pos < len && rows < 3) {
-		size_t n = tui_text_wrap(fl->error + pos, len - pos, w);
+		size_t n = text_wrap(fl->error + pos, len - pos, w);
 
 		if (n == 0)
 			break;
@@ -54,7 +54,7 @@ label_width(const struct tui_form *f, int avail)
 	int w = 0;
 
 	for (size_t i = 0; i < f->n; i++) {
-		int lw = tui_text_width(f->fields[i].label, strlen(f->fields[i].label));
+		int lw = text_width(f->fields[i].label, strlen(f->fields[i].label));
 
 		if (!f->fields[i].hidden && lw > w)
 			w = lw;
@@ -73,17 +73,17 @@ draw_choice(const struct tui_form_field *fl, int y, int x, int w, bool focused)
 	int need = 0;
 
 	for (size_t i = 0; i < fl->n_options; i++)
-		need += 2 + tui_text_width(fl->options[i], strlen(fl->options[i])) + 2;
+		need += 2 + text_width(fl->options[i], strlen(fl->options[i])) + 2;
 	if (need <= w) {
 		for (size_t i = 0; i < fl->n_options; i++) {
 			char buf[256];
 			int bw;
 
 			snprintf(buf, sizeof buf, "%zu %s", i + 1, fl->options[i]);
-			bw = tui_text_width(buf, strlen(buf));
+			bw = text_width(buf, strlen(buf));
 			tui_draw_text(y, x, bw, buf,
 			              i == fl->choice ? (focused ? TUI_ROLE_SELECTED : TUI_ROLE_TITLE) : TUI_ROLE_HINT,
-			              TUI_TEXT_LEFT);
+			              TEXT_LEFT);
 			x += bw + 2;
 		}
 		return;
@@ -92,7 +92,7 @@ draw_choice(const struct tui_form_field *fl, int y, int x, int w, bool focused)
 		char buf[512];
 
 		snprintf(buf, sizeof buf, "< %s >", fl->choice < fl->n_options ? fl->options[fl->choice] : "");
-		tui_draw_text(y, x, w, buf, focused ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+		tui_draw_text(y, x, w, buf, focused ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL, TEXT_LEFT);
 	}
 }
 
@@ -112,9 +112,9 @@ draw_flags_line(const struct tui_form_field *fl, int y, int x, int w)
 				n += (size_t)r;
 		}
 	if (n == 0)
-		tui_draw_text(y, x, w, _("none"), TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		tui_draw_text(y, x, w, _("none"), TUI_ROLE_HINT, TEXT_LEFT);
 	else
-		tui_draw_text(y, x, w, buf, TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+		tui_draw_text(y, x, w, buf, TUI_ROLE_NORMAL, TEXT_LEFT);
 }
 
 /* Draws field i with its first row at y (rows before r's top are skipped). */
@@ -133,8 +133,8 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 		return;
 	if (y >= r->y && y < r->y + r->h) {
 		if (focused)
-			tui_draw_text(y, r->x, 2, ">", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
-		tui_draw_text(y, r->x + 2, lw, fl->label, focused ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+			tui_draw_text(y, r->x, 2, ">", TUI_ROLE_TITLE, TEXT_LEFT);
+		tui_draw_text(y, r->x + 2, lw, fl->label, focused ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL, TEXT_LEFT);
 	}
 	switch (fl->kind) {
 	case TUI_FORM_TEXT:
@@ -142,8 +142,8 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 		if (!inside)
 			break; /* an editor is drawn whole or not at all (its cursor must be on screen) */
 		for (int k = 0; k < rows; k++) {
-			tui_draw_text(y + k, vx, 1, "[", TUI_ROLE_HINT, TUI_TEXT_LEFT);
-			tui_draw_text(y + k, vx + 1 + ew, 1, "]", TUI_ROLE_HINT, TUI_TEXT_LEFT);
+			tui_draw_text(y + k, vx, 1, "[", TUI_ROLE_HINT, TEXT_LEFT);
+			tui_draw_text(y + k, vx + 1 + ew, 1, "]", TUI_ROLE_HINT, TEXT_LEFT);
 		}
 		{
 			struct cf_rect er = { vx + 1, y, ew, rows };
@@ -152,7 +152,7 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 			tui_widget_edit_draw(fl->ed, &er, focused, tui);
 			tui_edit_wtext(fl->ed, &len);
 			if (len == 0 && fl->hint && fl->kind == TUI_FORM_TEXT)
-				tui_draw_text(y, vx + 1, ew, fl->hint, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+				tui_draw_text(y, vx + 1, ew, fl->hint, TUI_ROLE_HINT, TEXT_LEFT);
 		}
 		break;
 	case TUI_FORM_CHOICE:
@@ -171,7 +171,7 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 					continue;
 				snprintf(buf, sizeof buf, "[%c] %zu %s", fl->flags & (1u << o) ? 'x' : ' ', o + 1,
 				         fl->options[o]);
-				tui_draw_text(yy, vx, vw, buf, TUI_ROLE_NORMAL, TUI_TEXT_LEFT);
+				tui_draw_text(yy, vx, vw, buf, TUI_ROLE_NORMAL, TEXT_LEFT);
 			}
 		break;
 	}
@@ -180,13 +180,13 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 
 		for (int k = 0; k < erows && pos < len; k++) {
 			int yy = y + rows + k;
-			size_t n = tui_text_wrap(fl->error + pos, len - pos, vw);
+			size_t n = text_wrap(fl->error + pos, len - pos, vw);
 			char line[sizeof fl->error];
 
 			memcpy(line, fl->error + pos, n);
 			line[n] = '\0';
 			if (yy >= r->y && yy < r->y + r->h)
-				tui_draw_text(yy, vx, vw, line, TUI_ROLE_ERROR, TUI_TEXT_LEFT);
+				tui_draw_text(yy, vx, vw, line, TUI_ROLE_ERROR, TEXT_LEFT);
 			crypto_wipe(line, sizeof line);
 			pos += n;
 		}

@@ -44,13 +44,13 @@ tui_widget_list_draw(struct cf_tui_list *list, const struct cf_tui_column *cols,
 		tui_draw_text(r->y, xs[c], widths[c], _(cols[c].title), TUI_ROLE_TITLE, cols[c].align);
 	body = r->h - 1;
 	if (tui_list_count(list) == 0 && body > 0)
-		tui_draw_text(r->y + 1, r->x, r->w, empty, TUI_ROLE_HINT, TUI_TEXT_LEFT);
+		tui_draw_text(r->y + 1, r->x, r->w, empty, TUI_ROLE_HINT, TEXT_LEFT);
 	top = tui_list_scroll(list, body);
 	for (int i = 0; i < body && top + (size_t)i < tui_list_count(list); i++) {
 		size_t vis = top + (size_t)i, row = tui_list_row(list, vis);
 		enum tui_role role = vis == tui_list_selection(list) ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL;
 
-		tui_draw_text(r->y + 1 + i, r->x, r->w, "", role, TUI_TEXT_LEFT);
+		tui_draw_text(r->y + 1 + i, r->x, r->w, "", role, TEXT_LEFT);
 		/* cell() may reuse one buffer: use each text before asking for the next */
 		for (size_t c = 0; c < ncols; c++)
 			tui_draw_text(r->y + 1 + i, xs[c], widths[c], cell(ctx, row, c), role, cols[c].align);
@@ -143,7 +143,7 @@ tui_widget_filter_draw(struct cf_tui_filter *f, const struct cf_rect *r, struct 
 
 	if (r->w < 3 || r->h < 1 || !f->ed)
 		return;
-	tui_draw_text(r->y, r->x, 2, "/", TUI_ROLE_TITLE, TUI_TEXT_LEFT);
+	tui_draw_text(r->y, r->x, 2, "/", TUI_ROLE_TITLE, TEXT_LEFT);
 	tui_widget_edit_draw(f->ed, &text, f->active, tui);
 }
 

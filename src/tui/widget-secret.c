@@ -140,7 +140,7 @@ tui_secret_draw(const struct cf_tui_secret *s, const struct cf_rect *r, bool foc
 		memset(stars, '*', (size_t)shown);
 		stars[shown] = '\0';
 	}
-	tui_draw_text(r->y, r->x, r->w, stars ? stars : "", role, TUI_TEXT_LEFT);
+	tui_draw_text(r->y, r->x, r->w, stars ? stars : "", role, TEXT_LEFT);
 	free(stars);
 	if (focused)
 		tui_cursor(tui, r->y, r->x + shown);

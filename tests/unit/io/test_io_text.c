@@ -11,6 +11,7 @@
 #include "carefile/error.h"
 #include "carefile/io_text.h"
 #include "carefile/student.h"
+#include "carefile/text.h"
 
 static void
 test_date_valid(void **state)
@@ -310,14 +311,14 @@ test_sex_yes_status(void **state)
 	assert_true(io_parse_status("", &st));
 	assert_int_equal(st, CF_STUDENT_ACTIVE);
 	assert_false(io_parse_status("gone", &st));
-	assert_true(io_is_scientific("1.38001E+10"));
-	assert_true(io_is_scientific("1.38E+10"));
-	assert_true(io_is_scientific("2E10"));
-	assert_true(io_is_scientific("1.2e-3"));
-	assert_false(io_is_scientific("13800138000"));
-	assert_false(io_is_scientific("E10"));
-	assert_false(io_is_scientific("1.5E"));
-	assert_false(io_is_scientific("S1E2"));
+	assert_true(text_is_scientific("1.38001E+10"));
+	assert_true(text_is_scientific("1.38E+10"));
+	assert_true(text_is_scientific("2E10"));
+	assert_true(text_is_scientific("1.2e-3"));
+	assert_false(text_is_scientific("13800138000"));
+	assert_false(text_is_scientific("E10"));
+	assert_false(text_is_scientific("1.5E"));
+	assert_false(text_is_scientific("S1E2"));
 }
 
 static int

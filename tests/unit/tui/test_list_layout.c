@@ -93,9 +93,9 @@ static void
 test_columns(void **state)
 {
 	const struct cf_tui_column cols[] = {
-		{ "Due", 10, 0, TUI_TEXT_LEFT },
-		{ "Student", 12, 1, TUI_TEXT_LEFT },
-		{ "What", 20, 3, TUI_TEXT_LEFT },
+		{ "Due", 10, 0, TEXT_LEFT },
+		{ "Student", 12, 1, TEXT_LEFT },
+		{ "What", 20, 3, TEXT_LEFT },
 	};
 	int w[3];
 

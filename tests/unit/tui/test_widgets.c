@@ -64,9 +64,9 @@ text(void *ctx, size_t r)
 }
 
 static const struct cf_tui_column cols[] = {
-	{ "Name", 8, 1, TUI_TEXT_LEFT },
-	{ "Class", 9, 0, TUI_TEXT_LEFT },
-	{ "Note", 10, 2, TUI_TEXT_LEFT },
+	{ "Name", 8, 1, TEXT_LEFT },
+	{ "Class", 9, 0, TEXT_LEFT },
+	{ "Note", 10, 2, TEXT_LEFT },
 };
 
 static void

@@ -6,39 +6,39 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "carefile/tui_text.h"
+#include "carefile/text.h"
 
 wchar_t
-tui_text_sanitize(wchar_t wc)
+text_sanitize(wchar_t wc)
 {
 	uint32_t c = (uint32_t)wc;
 
 	if (c == '\t' || c == '\n')
 		return L' ';
 	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f))
-		return TUI_TEXT_REPLACEMENT;
+		return TEXT_REPLACEMENT;
 	/* Bidi embedding/override/isolate marks reorder what the terminal shows. */
 	if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e ||
 	    c == 0x200f || c == 0x061c || c == 0x2028 || c == 0x2029)
-		return TUI_TEXT_REPLACEMENT;
+		return TEXT_REPLACEMENT;
 	if ((c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return TUI_TEXT_REPLACEMENT;
+		return TEXT_REPLACEMENT;
 	/*
 	 * Zero-width spaces and joiners, word joiner, invisible operators and
 	 * BOM: terminals disagree on which cell they belong to (tmux moved a
 	 * ZWJ into another row), and they hide text. Shown, not passed on.
 	 */
 	if ((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff || c == 0x180e)
-		return TUI_TEXT_REPLACEMENT;
+		return TEXT_REPLACEMENT;
 	if (wcwidth(wc) < 0)
-		return TUI_TEXT_REPLACEMENT;
+		return TEXT_REPLACEMENT;
 	return wc;
 }
 
 int
-tui_text_wcwidth(wchar_t wc)
+text_wcwidth(wchar_t wc)
 {
-	int w = wcwidth(tui_text_sanitize(wc));
+	int w = wcwidth(text_sanitize(wc));
 
 	/* wcwidth of a sanitized character is >= 0; clamp in case a libc disagrees. */
 	if (w < 0)
@@ -92,13 +92,13 @@ iter_next_raw(struct text_iter *it, wchar_t *out)
 			/* A sequence cut by the byte bound: one replacement for the rest. */
 			it->pos = it->len;
 			memset(&it->st, 0, sizeof it->st);
-			*out = TUI_TEXT_REPLACEMENT;
+			*out = TEXT_REPLACEMENT;
 			return 1;
 		}
 		if (r == (size_t)-1 || r == 0) {
 			it->pos++;
 			memset(&it->st, 0, sizeof it->st);
-			*out = r == 0 ? L'\0' : TUI_TEXT_REPLACEMENT;
+			*out = r == 0 ? L'\0' : TEXT_REPLACEMENT;
 			if (r == 0)
 				return 0;
 			return 1;
@@ -121,8 +121,8 @@ iter_next(struct text_iter *it, wchar_t *wc, int *width, int *needs_base)
 
 	if (!iter_next_raw(it, &raw))
 		return 0;
-	*wc = tui_text_sanitize(raw);
-	*width = tui_text_wcwidth(*wc);
+	*wc = text_sanitize(raw);
+	*width = text_wcwidth(*wc);
 	*needs_base = 0;
 	if (*width == 0 && !it->have_base) {
 		*needs_base = 1;
@@ -134,7 +134,7 @@ iter_next(struct text_iter *it, wchar_t *wc, int *width, int *needs_base)
 }
 
 size_t
-tui_text_decode(wchar_t *dst, size_t dst_len, const char *src, size_t src_len, bool sanitize)
+text_decode(wchar_t *dst, size_t dst_len, const char *src, size_t src_len, bool sanitize)
 {
 	struct text_iter it;
 	size_t count = 0;
@@ -143,7 +143,7 @@ tui_text_decode(wchar_t *dst, size_t dst_len, const char *src, size_t src_len, b
 	iter_utf8(&it, src, src_len);
 	while (iter_next_raw(&it, &wc)) {
 		if (sanitize)
-			wc = tui_text_sanitize(wc);
+			wc = text_sanitize(wc);
 		if (dst && count + 1 < dst_len)
 			dst[count] = wc;
 		count++;
@@ -168,7 +168,7 @@ iter_width(struct text_iter *it, int stop_above)
 }
 
 int
-tui_text_width(const char *src, size_t src_len)
+text_width(const char *src, size_t src_len)
 {
 	struct text_iter it;
 
@@ -177,7 +177,7 @@ tui_text_width(const char *src, size_t src_len)
 }
 
 int
-tui_text_wswidth(const wchar_t *ws, size_t n)
+text_wswidth(const wchar_t *ws, size_t n)
 {
 	struct text_iter it;
 
@@ -201,7 +201,7 @@ put_spaces(wchar_t *dst, size_t out, int n)
  */
 static int
 fit_iter(wchar_t *dst, size_t dst_len, const struct text_iter *start, int cols,
-         enum tui_text_align align)
+         enum text_align align)
 {
 	struct text_iter it = *start;
 	size_t cap, out = 0;
@@ -224,7 +224,7 @@ fit_iter(wchar_t *dst, size_t dst_len, const struct text_iter *start, int cols,
 	if (!truncate) {
 		int spare = cols - total;
 
-		lead = align == TUI_TEXT_RIGHT ? spare : align == TUI_TEXT_CENTER ? spare / 2 : 0;
+		lead = align == TEXT_RIGHT ? spare : align == TEXT_CENTER ? spare / 2 : 0;
 		out = put_spaces(dst, out, lead);
 		width = lead;
 	}
@@ -251,7 +251,7 @@ fit_iter(wchar_t *dst, size_t dst_len, const struct text_iter *start, int cols,
 		out = put_spaces(dst, out, limit - width);
 		width = limit;
 		if (cols > 0) {
-			dst[out++] = TUI_TEXT_MARKER;
+			dst[out++] = TEXT_MARKER;
 			width++;
 		}
 	} else {
@@ -263,8 +263,8 @@ fit_iter(wchar_t *dst, size_t dst_len, const struct text_iter *start, int cols,
 }
 
 int
-tui_text_fit_ws(wchar_t *dst, size_t dst_len, const wchar_t *src, size_t n, int cols,
-                enum tui_text_align align)
+text_fit_ws(wchar_t *dst, size_t dst_len, const wchar_t *src, size_t n, int cols,
+                enum text_align align)
 {
 	struct text_iter it;
 
@@ -273,8 +273,8 @@ tui_text_fit_ws(wchar_t *dst, size_t dst_len, const wchar_t *src, size_t n, int 
 }
 
 int
-tui_text_fit_w(wchar_t *dst, size_t dst_len, const char *src, size_t src_len, int cols,
-               enum tui_text_align align)
+text_fit_w(wchar_t *dst, size_t dst_len, const char *src, size_t src_len, int cols,
+               enum text_align align)
 {
 	struct text_iter it;
 
@@ -283,8 +283,8 @@ tui_text_fit_w(wchar_t *dst, size_t dst_len, const char *src, size_t src_len, in
 }
 
 int
-tui_text_fit(char *dst, size_t dst_size, const char *src, size_t src_len, int cols,
-             enum tui_text_align align)
+text_fit(char *dst, size_t dst_size, const char *src, size_t src_len, int cols,
+             enum text_align align)
 {
 	wchar_t *tmp;
 	size_t tmp_len, i, used = 0;
@@ -302,7 +302,7 @@ tui_text_fit(char *dst, size_t dst_size, const char *src, size_t src_len, int co
 	tmp = calloc(tmp_len, sizeof *tmp);
 	if (!tmp)
 		return 0;
-	tui_text_fit_w(tmp, tmp_len, src, src_len, cols, align);
+	text_fit_w(tmp, tmp_len, src, src_len, cols, align);
 	memset(&st, 0, sizeof st);
 	for (i = 0; tmp[i]; i++) {
 		char buf[MB_LEN_MAX];
@@ -317,7 +317,7 @@ tui_text_fit(char *dst, size_t dst_size, const char *src, size_t src_len, int co
 			break;
 		memcpy(dst + used, buf, n);
 		used += n;
-		width += tui_text_wcwidth(tmp[i]);
+		width += text_wcwidth(tmp[i]);
 	}
 	dst[used] = '\0';
 	free(tmp);
@@ -325,7 +325,7 @@ tui_text_fit(char *dst, size_t dst_size, const char *src, size_t src_len, int co
 }
 
 size_t
-tui_text_prefix_bytes(const char *src, size_t src_len, int cols)
+text_prefix_bytes(const char *src, size_t src_len, int cols)
 {
 	struct text_iter it;
 	size_t last = 0;
@@ -353,7 +353,7 @@ no_line_start(wchar_t c)
 }
 
 size_t
-tui_text_wrap(const char *src, size_t src_len, int cols)
+text_wrap(const char *src, size_t src_len, int cols)
 {
 	struct text_iter it;
 	size_t last = 0, brk = 0, before;
@@ -369,7 +369,7 @@ tui_text_wrap(const char *src, size_t src_len, int cols)
 			return last;
 		if (raw == L'\n')
 			return it.pos;
-		w = tui_text_wcwidth(raw);
+		w = text_wcwidth(raw);
 		/* A line may end before a wide character or after one, unless c may not start a line. */
 		if (last > 0 && (w == 2 || prev_wide) && !no_line_start(raw))
 			brk = before;
@@ -385,4 +385,35 @@ tui_text_wrap(const char *src, size_t src_len, int cols)
 		if (raw == L' ')
 			brk = it.pos;
 	}
+}
+
+static bool
+is_ascii_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool
+text_is_scientific(const char *s)
+{
+	const char *p = s;
+	if (!is_ascii_digit(*p))
+		return false;
+	while (is_ascii_digit(*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		while (is_ascii_digit(*p))
+			p++;
+	}
+	if (*p != 'e' && *p != 'E')
+		return false;
+	p++;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!is_ascii_digit(*p))
+		return false;
+	while (is_ascii_digit(*p))
+		p++;
+	return *p == '\0';
 }

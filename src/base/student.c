@@ -7,7 +7,7 @@
 
 #include "carefile/error.h"
 #include "carefile/i18n.h"
-#include "carefile/io_text.h"
+#include "carefile/text.h"
 #include "carefile/student.h"
 
 static void *
@@ -233,7 +233,7 @@ student_number_valid(const char *number)
 	if (!number)
 		return false;
 	size_t n = strlen(number);
-	if (n == 0 || n > CF_STUDENT_NUMBER_MAX || io_is_scientific(number))
+	if (n == 0 || n > CF_STUDENT_NUMBER_MAX || text_is_scientific(number))
 		return false;
 	/* A leading '-' or '.' would be neutralised (or misread) by spreadsheets. */
 	if (!is_digit(number[0]) && !((number[0] | 0x20) >= 'a' && (number[0] | 0x20) <= 'z'))
