@@ -3,11 +3,13 @@
 #ifndef CAREFILE_CASEFILE_H
 #define CAREFILE_CASEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "carefile/crypto.h"
 #include "carefile/error.h"
+#include "carefile/record.h"
 #include "carefile/store.h"
 
 /*
@@ -63,7 +65,10 @@ enum cf_error casefile_open(const char *path, struct cf_casefile **out, enum cf_
 /*
  * Unlocks with user's passphrase: opens the keyslot (one Argon2id), then
  * verifies the header MAC over the header, every user, keyslot and grant.
- * Pending grants to this user are merged and the slot re-sealed (one more
+ * Only then is anything written: an older schema is migrated and the rows
+ * the user's keys open that were sealed before the plaintext columns were
+ * bound are re-sealed (casefile_upgrade, one transaction), and pending
+ * grants to this user are merged and the slot re-sealed (one more
  * Argon2id, one transaction). After casefile_lock() only the same user may
  * unlock again (CF_ERR_AUTH otherwise).
  * Errors: CF_ERR_AUTH (wrong passphrase or no such user: not told apart),
@@ -110,25 +115,113 @@ struct cf_store *casefile_store(struct cf_casefile *cf);
 /* Path given to open/create. Borrowed from cf. */
 const char *casefile_path(const struct cf_casefile *cf);
 
-/*
- * Seals plain (len bytes) for table.column of the row with row_uuid under
- * compartment c (AD: format version, file id, table, column, row uuid,
- * key id). *blob: malloc, caller frees with free().
- * Errors: CF_ERR_LOCKED, CF_ERR_PERMISSION (c not held), CF_ERR_INVALID, CF_ERR_NOMEM.
- */
-enum cf_error casefile_record_seal(const struct cf_casefile *cf, enum cf_compartment c, const char *table,
-                                   const char *column, const uint8_t *row_uuid, const void *plain, size_t len,
-                                   uint8_t **blob, size_t *blob_len);
+/* ---- records (src/core/casefile-records.c): the one write path and the readers ---- */
+
+struct cf_record_list;
 
 /*
- * Opens a blob sealed by casefile_record_seal() for the same place.
- * *plain: secure memory, NUL-terminated (not counted in *plain_len); caller
- * frees with crypto_secure_free().
- * Errors: CF_ERR_LOCKED, CF_ERR_PERMISSION, CF_ERR_DAMAGED (tampered or moved), CF_ERR_NOMEM.
+ * Transactions for several writes (an import: all rows or none). Not
+ * nested. casefile_record_put() outside one opens and commits its own.
  */
-enum cf_error casefile_record_open(const struct cf_casefile *cf, enum cf_compartment c, const char *table,
-                                   const char *column, const uint8_t *row_uuid, const uint8_t *blob,
-                                   size_t blob_len, char **plain, size_t *plain_len);
+enum cf_error casefile_begin(struct cf_casefile *cf);
+enum cf_error casefile_commit(struct cf_casefile *cf);
+void casefile_rollback(struct cf_casefile *cf);
+/* 1 while a transaction of casefile_begin() is open. */
+int casefile_in_transaction(const struct cf_casefile *cf);
+
+/* Today as "YYYY-MM-DD" in local time (what "not in the future" means). */
+void casefile_today(char out[11]);
+
+/*
+ * THE write path for every record type: validates rec (record_validate();
+ * with errs not NULL the problems per field go there), encodes it into a
+ * reused secure buffer, seals it with the table's compartment key binding
+ * its plaintext columns, and inserts (row->id 0: a fresh uuid, version 1,
+ * created = updated = now) or updates it (row->id set: version + 1,
+ * updated = now; refused with CF_ERR_NOT_FOUND when the stored version is
+ * not row->version, i.e. the row changed or is gone). The declared
+ * columns of kind CF_COLUMN_FIELD are taken from rec; for a
+ * CF_COLUMN_LINK the caller sets row->col[i] (the parent's row id) and
+ * row->link_uuid[i] (its uuid). On success *row holds the new metadata.
+ * Inside the caller's transaction, or its own. The audit entry of the
+ * change goes here too (trust issue).
+ * Errors: CF_ERR_LOCKED, CF_ERR_PERMISSION (compartment not held),
+ * CF_ERR_INVALID (rec or a link), CF_ERR_NOT_FOUND, CF_ERR_EXISTS, CF_ERR_IO,
+ * CF_ERR_NOMEM.
+ */
+enum cf_error casefile_record_put(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row,
+                                  const void *rec, struct cf_field_errors *errs);
+
+/*
+ * Decrypts, authenticates (the plaintext columns too) and decodes the rows
+ * of t that q selects (NULL: all, in id order), one at a time: rec (the
+ * caller's, t->type->size bytes of secure memory) is filled with strings
+ * from alloc (an allocator over the caller's secure arena) and fn(row, rec,
+ * ctx) is called; fn moves what it keeps (rec is reused, and fn need not
+ * free it: the strings belong to the arena). One secure buffer serves
+ * every row: no secure allocation per record. A row that fails to
+ * authenticate or decode is counted in *damaged and skipped, or, with
+ * damaged NULL, stops the walk with CF_ERR_DAMAGED. A non-CF_OK from fn
+ * stops the walk and is returned. CF_ERR_LOCKED, CF_ERR_PERMISSION.
+ */
+enum cf_error casefile_record_foreach(struct cf_casefile *cf, const struct cf_table *t, const struct cf_row_query *q,
+                                      const struct cf_str_alloc *alloc, void *rec,
+                                      enum cf_error (*fn)(const struct cf_row *row, void *rec, void *ctx), void *ctx,
+                                      size_t *damaged);
+
+/*
+ * casefile_record_put() of a record that belongs to row parent_id of
+ * table parent (a contact of a student): t's link column to parent is set
+ * to it, with the parent's uuid read from the store, so the ciphertext is
+ * bound to that parent. CF_ERR_INVALID when t has no link to parent,
+ * CF_ERR_NOT_FOUND when there is no such parent row; as
+ * casefile_record_put() otherwise. An update keeps the row with its
+ * parent: a record is never moved to another one.
+ */
+enum cf_error casefile_record_put_child(struct cf_casefile *cf, const struct cf_table *t,
+                                        const struct cf_table *parent, int64_t parent_id, struct cf_row *row,
+                                        const void *rec, struct cf_field_errors *errs);
+
+/*
+ * The records of t linked to row parent_id of table parent (an indexed
+ * query), decrypted into *out and ordered by the field with tag order_tag
+ * (0: by row id), newest or largest first when desc. As
+ * casefile_record_list() otherwise.
+ */
+enum cf_error casefile_record_children(struct cf_casefile *cf, const struct cf_table *t, const struct cf_table *parent,
+                                       int64_t parent_id, uint16_t order_tag, bool desc,
+                                       struct cf_record_list *out);
+
+/*
+ * Row id of t into rec (initialised here with alloc) and *row (may be
+ * NULL; data not kept). CF_ERR_NOT_FOUND, CF_ERR_DAMAGED, as above.
+ */
+enum cf_error casefile_record_get(struct cf_casefile *cf, const struct cf_table *t, int64_t id,
+                                  const struct cf_str_alloc *alloc, void *rec, struct cf_row *row);
+
+/* Records of one table decrypted for a screen: everything in secure memory, freed as a whole. */
+struct cf_record_list {
+	const struct cf_table *table;
+	struct cf_row *rows;   /* n rows' metadata */
+	void *recs;            /* n records of table->type, use casefile_record_list_at() */
+	size_t n;
+	size_t damaged;        /* rows that failed to authenticate or decode (not in the list) */
+	struct cf_secure_arena *arena; /* the records' strings */
+	struct cf_str_alloc alloc;
+};
+
+/* The rows of t that q selects, decrypted into *out. Errors as casefile_record_foreach(). Caller frees with casefile_record_list_fini(). */
+enum cf_error casefile_record_list(struct cf_casefile *cf, const struct cf_table *t, const struct cf_row_query *q,
+                                   struct cf_record_list *out);
+
+/* Record i of l (borrowed), or NULL. */
+void *casefile_record_list_at(const struct cf_record_list *l, size_t i);
+
+/* Orders l by the field with this tag (texts and dates bytewise, numbers by value), then by row id. CF_OK, CF_ERR_INVALID, CF_ERR_NOMEM. */
+enum cf_error casefile_record_list_sort(struct cf_record_list *l, uint16_t tag, bool desc);
+
+/* Wipes and frees l; leaves it empty. NULL-safe. */
+void casefile_record_list_fini(struct cf_record_list *l);
 
 /* ---- users (each operation one transaction, header MAC updated inside it) ---- */
 
@@ -201,23 +294,28 @@ struct cf_check_failure {
 	enum cf_error err;
 };
 
+#define CF_CHECK_TABLES_MAX 16
+
 struct cf_check_report {
 	long quick_check_problems;
 	struct {
-		const char *table;         /* static name */
+		const char *table;         /* static name, NULL past the last table */
 		int64_t rows;              /* rows in the table */
-		int64_t authenticated;     /* rows whose ciphertext opened */
+		int64_t authenticated;     /* rows whose ciphertext and plaintext columns authenticated and that decode */
+		int64_t opaque;            /* of those authenticated: text of a pre-release version, with no fields */
 		int64_t skipped;           /* rows of compartments the user does not hold */
-	} tables[CF_TABLE__COUNT];
+	} tables[CF_CHECK_TABLES_MAX];
 	struct cf_check_failure *failures; /* owned */
 	size_t n_failures;
 };
 
 /*
- * PRAGMA quick_check, then opens every record of every table whose
- * compartment the user holds. CF_OK when everything passed, CF_ERR_DAMAGED
- * when anything failed (see report), other errors when the check could not
- * run. Caller frees with casefile_check_report_fini().
+ * PRAGMA quick_check, then opens every row of every table of cf_tables
+ * whose compartment the user holds: its ciphertext must authenticate with
+ * its plaintext columns (a link as its parent's uuid) and decode. One query
+ * per table: linear in the rows. CF_OK when everything passed,
+ * CF_ERR_DAMAGED when anything failed (see report), other errors when the
+ * check could not run. Caller frees with casefile_check_report_fini().
  */
 enum cf_error casefile_check(struct cf_casefile *cf, struct cf_check_report *report);
 void casefile_check_report_fini(struct cf_check_report *report);

@@ -25,11 +25,12 @@
 #include <stdint.h>
 
 #include "carefile/error.h"
+#include "carefile/record.h"
 
 /* ---------------------------------------------------------------- sizes */
 
 #define CF_FILE_ID_BYTES 16   /* random id of a case file, bound into every AD */
-#define CF_UUID_BYTES 16      /* row uuid (RFC 9562 version 4) */
+/* CF_UUID_BYTES (16, a row uuid) is in carefile/record.h. */
 #define CF_UUID_TEXT_SIZE 37  /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" + NUL */
 #define CF_MAC_BYTES 32       /* header MAC */
 #define CF_BLIND_INDEX_BYTES 32
@@ -138,17 +139,7 @@ void crypto_sha256(const void *p, size_t len, uint8_t out[CF_HASH_BYTES]);
 
 /* --------------------------------------------------------- compartments */
 
-/*
- * A compartment is a set of data encrypted under one random key (DESIGN.md §4).
- * The numbers are stored in the case file: never renumber.
- */
-enum cf_compartment {
-	CF_COMPARTMENT_IDENTITY = 0,  /* who a person is: names, numbers, contacts */
-	CF_COMPARTMENT_CLINICAL = 1,  /* session notes, assessments, alerts, referrals */
-	CF_COMPARTMENT_HOTLINE = 2,   /* hotline call records */
-	CF_COMPARTMENT_DIRECTORY = 3, /* users */
-	CF_COMPARTMENT__COUNT
-};
+/* enum cf_compartment (the compartments) is in carefile/record.h. */
 
 /* Bit set of compartments: bit (1u << c) for compartment c. */
 typedef unsigned int cf_compartment_mask;
@@ -434,8 +425,15 @@ int crypto_header_mac_verify(const struct cf_keyring *kr, const void *data, size
 /*
  * Where a record ciphertext belongs; all of it is bound into the AEAD
  * associated data (with the compartment and key id), so a ciphertext moved to
- * another file, table, column or row, or presented with another key id, fails.
+ * another file, table, column or row, or presented with another key id, or
+ * with other plaintext columns (bound), fails.
  * table, column: NUL-terminated ASCII names, 1..CF_AD_NAME_MAX bytes.
+ * bound: the row's plaintext columns as record_bound() serialises them
+ * (carefile/record.h), bound_len <= CF_RECORD_BOUND_MAX; required.
+ * accept_v1: open a version-1 blob (sealed before bound columns existed,
+ * with the version-1 AD, bound ignored) instead of refusing it; core sets
+ * it only for rows not yet upgraded (version 0) of a compartment the file
+ * header still lists as holding such rows.
  */
 struct cf_record_ad {
 	uint32_t format_version;
@@ -443,21 +441,26 @@ struct cf_record_ad {
 	const char *table;
 	const char *column;
 	const uint8_t *row_uuid;  /* CF_UUID_BYTES */
+	const uint8_t *bound;
+	size_t bound_len;
+	bool accept_v1;
 };
 
 /*
- * Record blob, version 1 (CF_RECORD_OVERHEAD = 46 bytes + plaintext length):
- *     0  1 blob version = 1
+ * Record blob, version 2 (CF_RECORD_OVERHEAD = 46 bytes + plaintext length):
+ *     0  1 blob version = 2 (1: written before bound columns, see accept_v1)
  *     1  1 compartment (enum cf_compartment)
  *     2  4 key id (u32)
  *     6 24 XChaCha20-Poly1305 nonce, fresh from the CSPRNG for every seal
  *    30  n ciphertext
  *  30+n 16 Poly1305 tag
  * Associated data, each field prefixed by its length as u32:
- *   "carefile record v1" | u32 format_version | u8 compartment | u32 key id |
- *   file id (16) | table | column | row uuid (16)
+ *   "carefile record v2" | u32 format_version | u8 compartment | u32 key id |
+ *   file id (16) | table | column | row uuid (16) | bound
+ * (version 1: "carefile record v1" and no bound field).
  */
-#define CF_RECORD_BLOB_VERSION 1
+#define CF_RECORD_BLOB_VERSION 2
+#define CF_RECORD_BLOB_VERSION_1 1
 #define CF_RECORD_HEADER_BYTES 30
 #define CF_RECORD_OVERHEAD 46
 /* Largest plaintext accepted for one record (bytes). */
@@ -473,6 +476,15 @@ int crypto_record_seal(const struct cf_keyring *kr, enum cf_compartment c, const
 	const void *plain, size_t plain_len, uint8_t **blob, size_t *blob_len);
 
 /*
+ * As crypto_record_seal(), into out (out_size >= plain_len +
+ * CF_RECORD_OVERHEAD bytes; ordinary memory: it is ciphertext), for writers
+ * that seal many records with one buffer. CF_OK, CF_ERR_PERMISSION,
+ * CF_ERR_INVALID.
+ */
+int crypto_record_seal_into(const struct cf_keyring *kr, enum cf_compartment c, const struct cf_record_ad *ad,
+	const void *plain, size_t plain_len, uint8_t *out, size_t out_size);
+
+/*
  * Open a record. CF_OK with *plain in secure memory (plain_len bytes plus a
  * NUL terminator not counted in *plain_len; caller frees with
  * crypto_secure_free()); CF_ERR_PERMISSION (compartment c not held);
@@ -482,6 +494,16 @@ int crypto_record_seal(const struct cf_keyring *kr, enum cf_compartment c, const
  */
 int crypto_record_open(const struct cf_keyring *kr, enum cf_compartment c, const struct cf_record_ad *ad,
 	const uint8_t *blob, size_t blob_len, char **plain, size_t *plain_len);
+
+/*
+ * As crypto_record_open(), but the plaintext (+ NUL) goes into out, secure
+ * memory of out_size >= blob_len - CF_RECORD_OVERHEAD + 1 bytes the caller
+ * reuses for many records (one secure allocation for a whole list, not one
+ * per record). *plain_len gets the length. Errors as crypto_record_open();
+ * out is wiped on failure.
+ */
+int crypto_record_open_buf(const struct cf_keyring *kr, enum cf_compartment c, const struct cf_record_ad *ad,
+	const uint8_t *blob, size_t blob_len, uint8_t *out, size_t out_size, size_t *plain_len);
 
 /*
  * As crypto_record_open(), but the plaintext (+ NUL) goes into arena (for

@@ -61,4 +61,26 @@ int pinyin_compare(const char *a, const char *b);
  */
 bool pinyin_match(const char *name, const char *query);
 
+/*
+ * Syllable ids, so a search over many names does not derive syllables
+ * again for every keystroke: pinyin_ids() gives one id per character with
+ * a reading (surname readings applied, as pinyin_full() spells them), at
+ * most max. An id below PINYIN_ID_ASCII is a syllable of the generated
+ * table; PINYIN_ID_ASCII | c is the ASCII letter or digit c (lower case).
+ * Returns how many ids were written.
+ */
+#define PINYIN_ID_ASCII 0x8000u
+size_t pinyin_ids(const char *name, uint16_t *ids, size_t max);
+
+/* Text of a syllable id ("zhang", "a"), or NULL; *len (may be NULL) its length. Static. */
+const char *pinyin_id_text(uint16_t id, size_t *len);
+
+/*
+ * The syllable-aligned part of pinyin_match() over precomputed ids: q is
+ * qlen bytes of lower-case ASCII without spaces or apostrophes. Starting
+ * at any id, each following id consumes its whole syllable or a non-empty
+ * prefix of it until q is used up. Allocation-free. True for qlen 0.
+ */
+bool pinyin_match_ids(const uint16_t *ids, size_t n, const char *q, size_t qlen);
+
 #endif

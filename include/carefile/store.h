@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "carefile/error.h"
+#include "carefile/record.h"
 
 /*
  * The store persists what core hands it (ciphertext, ids, enums, UTC
@@ -18,7 +19,7 @@
  * share/sql/NNNN-*.sql and embedded in the binary at build time.
  */
 #define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
-#define CF_STORE_SCHEMA_VERSION 2
+#define CF_STORE_SCHEMA_VERSION 3
 #define CF_STORE_BUSY_TIMEOUT_MS 2000
 #define CF_STORE_FILE_ID_BYTES 16
 #define CF_STORE_UUID_BYTES 16
@@ -69,6 +70,8 @@ enum cf_error store_create(const char *path, const uint8_t *file_id, int64_t cre
  * until store_close(). Never creates a file. The first 100 bytes are read
  * and classified with plain read(2) before SQLite touches the file, so
  * nothing is written to a file that is not ours or is of a newer version.
+ * An older schema is not migrated here (store_migrate(), after unlock):
+ * until then only meta, user, keyslot and key_grant may be read.
  * Errors: CF_ERR_NOT_FOUND, CF_ERR_NOT_CASEFILE, CF_ERR_DAMAGED,
  * CF_ERR_NEWER_FORMAT, CF_ERR_IN_USE (after CF_STORE_BUSY_TIMEOUT_MS),
  * CF_ERR_IO, CF_ERR_NOMEM. Caller frees *out with store_close().
@@ -98,6 +101,8 @@ enum cf_error store_begin(struct cf_store *st);
 enum cf_error store_commit(struct cf_store *st);
 /* Rolls back if a transaction is open; safe to call on any path. */
 void store_rollback(struct cf_store *st);
+/* 1 while a transaction is open. */
+int store_in_transaction(const struct cf_store *st);
 
 /*
  * Runs PRAGMA quick_check on st's connection. CF_OK if it reports "ok";
@@ -129,6 +134,12 @@ struct cf_store_meta {
 	size_t sum_len;
 	uint8_t *mac;                           /* header MAC, NULL before the first one; owned */
 	size_t mac_len;
+	/*
+	 * Schema 3 on (0 before): bit c set while compartment c may still hold
+	 * rows sealed before the plaintext columns were bound into the AD
+	 * (version 0); cleared when a holder of c has upgraded them.
+	 */
+	uint32_t legacy_records;
 };
 
 /* Reads the meta row into *m. Caller frees m->mac with store_meta_fini(). Errors: CF_ERR_DAMAGED. */
@@ -138,6 +149,8 @@ void store_meta_fini(struct cf_store_meta *m);
 enum cf_error store_meta_set_mac(struct cf_store *st, const uint8_t *mac, size_t mac_len);
 /* Replaces the header checksum. Borrows sum. */
 enum cf_error store_meta_set_sum(struct cf_store *st, const uint8_t *sum, size_t sum_len);
+/* Replaces meta.legacy_records (schema 3 on). */
+enum cf_error store_meta_set_legacy(struct cf_store *st, uint32_t legacy);
 
 /* ---- users (staff accounts; names are plaintext, see share/sql) ------- */
 
@@ -215,60 +228,83 @@ enum cf_error store_grant_list(struct cf_store *st, int64_t user_id, struct cf_s
 void store_grant_list_free(struct cf_store_grant **grants, size_t n);
 enum cf_error store_grant_remove(struct cf_store *st, int64_t id);
 
-/* ---- person records: id, uuid, compartment, few plaintext enums, one ciphertext -- */
-
-enum cf_store_table {
-	CF_TABLE_STUDENT = 0,
-	CF_TABLE_CONTACT = 1,  /* home-school contacts (schema 2); rows also carry student_id */
-	CF_TABLE__COUNT
-};
-
-/* SQL name of a record table ("student"); NULL for an unknown value. */
-const char *store_table_name(int table);
-
-struct cf_store_record {
-	int64_t id;
-	uint8_t uuid[CF_STORE_UUID_BYTES];
-	int compartment;
-	int status;
-	int64_t created;   /* UTC seconds */
-	int64_t updated;   /* UTC seconds */
-	uint8_t *data;     /* ciphertext, owned */
-	size_t data_len;
-};
-
-void store_record_fini(struct cf_store_record *r);
-/* Inserts a record; *id (may be NULL) receives the row id. Borrows everything. */
-enum cf_error store_record_insert(struct cf_store *st, int table, const struct cf_store_record *r, int64_t *id);
-/* Replaces status, updated and data of the row with r->id. Errors: CF_ERR_NOT_FOUND. */
-enum cf_error store_record_update(struct cf_store *st, int table, const struct cf_store_record *r);
-enum cf_error store_record_get(struct cf_store *st, int table, int64_t id, struct cf_store_record *r);
-/* Number of rows in table. */
-enum cf_error store_record_count(struct cf_store *st, int table, int64_t *n);
-/*
- * Calls fn for every row of table in id order; fn borrows r for the call
- * only. A non-CF_OK return of fn stops the walk and is returned.
- */
-enum cf_error store_record_foreach(struct cf_store *st, int table,
-                                   enum cf_error (*fn)(const struct cf_store_record *r, void *ctx),
-                                   void *ctx);
-
-/* ---- contacts (src/store/store-contact.c): records that belong to a student row ---- */
+/* ---- rows of typed tables (carefile/record.h): plaintext metadata and one ciphertext ---- */
 
 /*
- * Inserts r into table contact for the student row student_id; *id (may be
- * NULL) receives the row id. Borrows r. CF_ERR_INVALID when student_id is
- * not a student row (foreign key), CF_ERR_EXISTS for a duplicate uuid.
+ * The store reads and writes the rows of any struct cf_table: the standard
+ * columns, the declared ones, and for each CF_COLUMN_LINK the parent's uuid
+ * (a LEFT JOIN: a row whose parent is gone gets a zero uuid, which fails
+ * to authenticate). Table and column names come from the declarations
+ * only. Statements are prepared once per connection and kept (a small
+ * cache finalized by store_close()).
  */
-enum cf_error store_contact_insert(struct cf_store *st, int64_t student_id, const struct cf_store_record *r,
-                                   int64_t *id);
 
-/* Student row id of contact id in *student_id. CF_ERR_NOT_FOUND. */
-enum cf_error store_contact_student(struct cf_store *st, int64_t id, int64_t *student_id);
+/* Pseudo columns for struct cf_row_query.range and .order (declared columns are 0, 1, ...). */
+#define CF_QUERY_NONE (-1)
+#define CF_QUERY_ID (-2)
+#define CF_QUERY_CREATED (-3)
+#define CF_QUERY_UPDATED (-4)
 
-/* As store_record_foreach(CF_TABLE_CONTACT) over the contacts of student_id only, in id order. */
-enum cf_error store_contact_foreach(struct cf_store *st, int64_t student_id,
-                                    enum cf_error (*fn)(const struct cf_store_record *r, void *ctx),
-                                    void *ctx);
+/*
+ * Which rows, in which order: rows whose link column `link` holds link_id
+ * (link -1: any), whose column `range` lies in from <= v < to (range
+ * CF_QUERY_NONE: any), ordered by `order` (then by id) ascending or
+ * descending, at most limit rows (0: all) after skipping offset.
+ * Every filter and order is answered from an index where the migration
+ * made one, without reading rows that are not returned.
+ */
+struct cf_row_query {
+	int link;
+	int64_t link_id;
+	int range;
+	int64_t from, to;
+	int order;
+	int desc;
+	int64_t limit, offset;
+};
+
+/* Every row in id order (link -1, range CF_QUERY_NONE, order CF_QUERY_ID, no limit). */
+void store_query_init(struct cf_row_query *q);
+
+/*
+ * Inserts r into t (uuid, compartment, version, created, updated, the
+ * declared columns r->col, data). r->id receives the new row id.
+ * CF_ERR_EXISTS for a duplicate uuid, CF_ERR_INVALID for a link to a row
+ * that does not exist (foreign key) or a value the schema refuses.
+ */
+enum cf_error store_row_insert(struct cf_store *st, const struct cf_table *t, struct cf_row *r);
+
+/*
+ * Replaces version, updated, the declared columns and data of row r->id,
+ * provided its version is still old_version (otherwise, or when there is no
+ * such row, CF_ERR_NOT_FOUND and nothing changes).
+ */
+enum cf_error store_row_update(struct cf_store *st, const struct cf_table *t, const struct cf_row *r,
+                               int64_t old_version);
+
+/* Calls fn for each row matching q; fn borrows r (r->data too) for the call only. A non-CF_OK from fn stops the walk and is returned. */
+enum cf_error store_row_foreach(struct cf_store *st, const struct cf_table *t, const struct cf_row_query *q,
+                                enum cf_error (*fn)(const struct cf_row *r, void *ctx), void *ctx);
+
+/* Calls fn once for row id (CF_ERR_NOT_FOUND when there is none). */
+enum cf_error store_row_get(struct cf_store *st, const struct cf_table *t, int64_t id,
+                            enum cf_error (*fn)(const struct cf_row *r, void *ctx), void *ctx);
+
+/* Number of rows matching q (limit and offset ignored). */
+enum cf_error store_row_count(struct cf_store *st, const struct cf_table *t, const struct cf_row_query *q,
+                              int64_t *n);
+
+/* ---- schema ---- */
+
+/*
+ * Runs the migrations the file still needs (user_version below
+ * CF_STORE_SCHEMA_VERSION) inside the caller's transaction. Core calls it
+ * after authentication: opening a file never writes to it.
+ * CF_OK (also when nothing was to do), or the SQLite error.
+ */
+enum cf_error store_migrate(struct cf_store *st);
+
+/* The SQL type SQLite reports for column `column` of table `table` ("INTEGER", "BLOB"), for the schema lint. Caller frees. NULL when there is none. */
+char *store_column_type(struct cf_store *st, const char *table, const char *column);
 
 #endif

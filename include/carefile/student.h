@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carefile/record.h"
+
 /*
  * Plain data: core/store encrypt it as one record in the identity
  * compartment. Nothing clinical belongs here.
@@ -25,6 +27,8 @@
 #define CF_GUARDIAN_PHONES_MAX 3
 /* Longest accepted student number, in bytes. */
 #define CF_STUDENT_NUMBER_MAX 32
+/* Longest name of a student or guardian, in characters. */
+#define CF_STUDENT_NAME_MAX 64
 
 enum cf_sex {
 	CF_SEX_UNKNOWN = 0,
@@ -53,17 +57,6 @@ enum cf_student_flag {
 };
 #define CF_STUDENT_FLAG_COUNT 7
 
-/*
- * Allocator for a record's strings. alloc returns NULL on failure; free gets
- * what alloc gave and its size (strings are wiped before); free may be NULL
- * for an arena released as a whole. With alloc NULL, malloc/free are used.
- */
-struct cf_str_alloc {
-	void *(*alloc)(void *ctx, size_t size);
-	void (*free)(void *ctx, void *ptr, size_t size);
-	void *ctx;
-};
-
 struct cf_guardian {
 	char *name;
 	char *relation;                          /* free text as given: 父亲, 母亲, 祖母, … */
@@ -88,6 +81,16 @@ struct cf_student {
 	char *remarks;
 	const struct cf_str_alloc *alloc; /* borrowed; NULL = malloc/free */
 };
+
+/*
+ * The record type of a student and of one guardian (field tables in
+ * src/base/student.c: the codec, validation, limits, labels, forms), and
+ * the table students are stored in (identity compartment; the status is a
+ * plaintext column, authenticated by the associated data).
+ */
+extern const struct cf_record_type cf_student_type;
+extern const struct cf_record_type cf_guardian_type;
+extern const struct cf_table cf_table_student;
 
 /* Zero s and remember alloc (borrowed, may be NULL for malloc/free; must outlive s). */
 void student_init(struct cf_student *s, const struct cf_str_alloc *alloc);
@@ -238,6 +241,12 @@ uint32_t student_diff_provided(const struct cf_student *cur, const struct cf_stu
  * updated; it stays valid).
  */
 int student_merge_provided(struct cf_student *dst, const struct cf_student *src, const struct cf_student_provided *p);
+
+/*
+ * Guardians of s as "name (relation) phone/phone; ..." for previews and
+ * pages. snprintf-like. The text is sensitive.
+ */
+size_t student_guardians_format(const struct cf_student *s, char *buf, size_t size);
 
 /* Translated name of one field bit ("Class" / "班级"); static, never NULL. */
 const char *student_field_label(enum cf_student_field field);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Students in the case file: record encoding, in-memory search index, edits, home-school contacts, roster import and export. */
+/* Students in the case file: the in-memory search index, edits, roster import and export. */
 #ifndef CAREFILE_STUDENTS_H
 #define CAREFILE_STUDENTS_H
 
@@ -9,76 +9,36 @@
 #include <stdio.h>
 
 #include "carefile/casefile.h"
+#include "carefile/contact.h"
 #include "carefile/error.h"
 #include "carefile/roster.h"
 #include "carefile/student.h"
 
 /*
- * Where students live (DESIGN.md §4): table "student", one row per student,
- * plaintext columns id, uuid, compartment (= CF_COMPARTMENT_IDENTITY),
- * status (enum cf_student_status, so the archive filter needs no key),
- * created, updated (UTC seconds); everything else is the ciphertext of
- * student_record_encode() in column "data" (casefile_record_seal(), table
- * "student", column "data").
+ * Where students live (DESIGN.md §4): table "student" (cf_table_student,
+ * carefile/student.h), identity compartment, one row per student; its
+ * plaintext columns are the record layer's standard ones plus status (so
+ * the archive filter needs no key); everything else is the ciphertext of
+ * the record (carefile/record.h), written by casefile_record_put().
  *
- * Home-school contacts live in table "contact" (schema version 2,
- * share/sql/0002-contact.sql): plaintext id, uuid, student_id, compartment
- * (= CF_COMPARTMENT_CLINICAL), status (always 0), created, updated; date,
- * guardian, channel and summary are inside the ciphertext (table "contact",
- * column "data"), which also carries the student's uuid so a ciphertext
- * moved to another student by editing student_id is refused (CF_ERR_DAMAGED).
+ * Home-school contacts are records of table "contact" (cf_table_contact,
+ * carefile/contact.h) linked to their student: written with
+ * casefile_record_put_child() and read with casefile_record_children()
+ * (carefile/casefile.h); nothing here is specific to them.
  *
  * Every function returns an enum cf_error and never prints. Functions that
  * write need an unlocked case file (CF_ERR_LOCKED) whose user holds the
  * compartment (CF_ERR_PERMISSION); each write is one transaction.
  */
 
-/* ------------------------------------------------------ record encoding */
-
-/*
- * Version of the plaintext inside a student ciphertext. Layout (all integers
- * little-endian):
- *   "CFST" | u8 version (1) | u8 sex | u8 status | u8 n_guardians |
- *   u32 flags | str student_number | str name | str birth_date |
- *   str ethnicity | str school | str grade | str class_name | str address |
- *   str remarks | per guardian: str name | str relation | u8 n_phones |
- *   n_phones * str phone
- * where str = u32 byte length (0xFFFFFFFF for NULL) + bytes (no NUL).
- * Nothing may follow the last field. Canonical: one struct gives one byte
- * string, so equal students encode equally.
- */
-#define CF_STUDENT_RECORD_VERSION 1
-
-/*
- * Encodes s. *out: secure memory (crypto_secure_alloc), caller frees with
- * crypto_secure_free(); *len: bytes. Errors: CF_ERR_INVALID (a count out of
- * range, a string over CF_RECORD_MAX_PLAIN), CF_ERR_NOMEM.
- */
-enum cf_error student_record_encode(const struct cf_student *s, uint8_t **out, size_t *len);
-
-/* True when buf (len bytes) starts like a student_record_encode() record (its magic). */
-bool student_record_is_encoded(const uint8_t *buf, size_t len);
-
-/*
- * Strict decoder of student_record_encode()'s bytes into out (initialised
- * here with alloc, borrowed; NULL = malloc/free). Errors: CF_ERR_DAMAGED
- * (wrong magic, unknown version, truncated, trailing bytes, a count, enum or
- * flag bit out of range, a zero-length or NUL-containing string, a birth
- * date not 10 bytes; UTF-8 validity is not checked), CF_ERR_NOMEM.
- * On error out is left empty (student_fini() is still safe).
- */
-enum cf_error student_record_decode(const uint8_t *buf, size_t len, const struct cf_str_alloc *alloc,
-                                    struct cf_student *out);
-
 /* ------------------------------------------------------ validation */
 
 /*
- * Checks s for add/edit: name and student number present
- * (student_number_valid()), birth_date "" or student_date_str_valid(), every
- * guardian phone student_phone_valid(), sex/status/flags in range, counts
- * in range. CF_OK, or CF_ERR_INVALID with *bad (may be NULL) = the enum
- * cf_student_field bits that failed. Duplicates are checked by the edit
- * functions, not here.
+ * Checks s with its field table (record_validate(): required fields,
+ * limits, dates not in the future, phones and the student number in
+ * canonical form, options). CF_OK, or CF_ERR_INVALID with *bad (may be
+ * NULL) = the enum cf_student_field bits that failed. Duplicates are
+ * checked by the edit functions, not here.
  */
 enum cf_error students_validate(const struct cf_student *s, uint32_t *bad);
 
@@ -104,13 +64,19 @@ bool students_status_archived(enum cf_student_status status);
 struct cf_students;
 
 /*
- * Decrypts every student row into a new index. Needs the identity
- * compartment: CF_ERR_PERMISSION without it, CF_ERR_LOCKED when locked.
- * CF_ERR_DAMAGED when a row fails to authenticate or to decode (fail closed:
- * no partial list). CF_ERR_NOMEM. Caller frees *out with students_free().
- * Borrows nothing from cf after returning (the edit functions take cf again).
+ * Decrypts every student row into a new index (casefile_record_foreach():
+ * one secure buffer for the ciphertexts, the records' strings and keys in
+ * a few arena chunks). Needs the identity compartment: CF_ERR_PERMISSION
+ * without it, CF_ERR_LOCKED when locked. A row that fails to authenticate
+ * or decode is left out and counted (students_damaged()): one damaged
+ * record never hides the others. CF_ERR_NOMEM. Caller frees *out with
+ * students_free(). Borrows nothing from cf after returning (the edit
+ * functions take cf again).
  */
 enum cf_error students_load(struct cf_casefile *cf, struct cf_students **out);
+
+/* Rows left out of the index because they failed to authenticate or decode (run `check`). */
+size_t students_damaged(const struct cf_students *idx);
 
 /*
  * Wipes and frees everything, sets *idx to NULL. NULL-safe. Call it from a
@@ -163,15 +129,39 @@ struct cf_students_filter {
  * Positions of the students that match query and filter (NULL = defaults),
  * in list order, into out (room for students_count(idx) entries, caller's);
  * *n receives how many. query (UTF-8, may be NULL or "" = everything)
- * matches, ignoring ASCII case and surrounding spaces:
- *   - the name by pinyin_match(): characters ("张"), initials ("zs"), full
- *     pinyin ("zhangsan"), syllable prefixes ("zhs", "zhangs");
- *   - a substring of the student number ("0101", case-insensitive);
- *   - a substring of the class ("1班") or of grade + class ("四年级1班").
- * Allocation-free. CF_OK, or CF_ERR_INVALID for NULL idx/out/n.
+ * matches, ignoring ASCII case, spaces and apostrophes (on both sides):
+ *   - the name: characters ("张"), initials ("zs"), full pinyin
+ *     ("zhangsan"), syllable prefixes ("zhs", "zhangs") as pinyin_match();
+ *   - a substring of the student number ("0101");
+ *   - a substring of the class ("1班") or of grade + class ("四年级1班",
+ *     "高一 2班").
+ * The keys are precomputed at load in one compact array scanned in storage
+ * order (syllable ids, not the pinyin table). CF_OK, CF_ERR_NOMEM, or
+ * CF_ERR_INVALID for NULL idx/out/n.
  */
 enum cf_error students_filter(const struct cf_students *idx, const char *query,
                               const struct cf_students_filter *filter, size_t *out, size_t *n);
+
+/*
+ * Search as you type: remembers the last query's matches, so when the
+ * next query extends it (one more key) only those are tested again
+ * (incremental narrowing). Secure memory (the query is sensitive).
+ */
+struct cf_students_search;
+
+/* CF_OK with *out, or CF_ERR_NOMEM. Caller frees with students_search_free(). */
+enum cf_error students_search_new(struct cf_students_search **out);
+
+/* Wipes and frees; sets *s to NULL. NULL-safe. */
+void students_search_free(struct cf_students_search **s);
+
+/*
+ * As students_filter(), narrowing from the previous call when idx is the
+ * same (same edit generation), the filter is equal and the normalised
+ * query extends the previous one.
+ */
+enum cf_error students_search_run(struct cf_students_search *s, const struct cf_students *idx, const char *query,
+                                  const struct cf_students_filter *filter, size_t *out, size_t *n);
 
 /* Which distinct values students_distinct() lists. */
 enum cf_students_key {
@@ -202,8 +192,8 @@ size_t students_display_initials(const char *name, char *buf, size_t size);
 
 /*
  * Display text of one field of s for previews and detail views, in the
- * user's language: sex/status/flags as translated labels (flags joined by
- * ", ", only the bits in flag_mask), guardians as
+ * user's language (record_field_format()): sex/status/flags as translated
+ * labels (flags joined by ", ", only the bits in flag_mask), guardians as
  * "name (relation) phone/phone; ...", absent text as "". snprintf-like.
  * Borrows s. The text is sensitive: keep buf in secure memory or wipe it.
  */
@@ -213,14 +203,18 @@ size_t students_field_format(const struct cf_student *s, enum cf_student_field f
 /* ------------------------------------------------------ edits */
 
 /*
- * Adds s (validated with students_validate(): CF_ERR_INVALID) as a new
- * student with a fresh uuid. CF_ERR_EXISTS when its student number is taken
- * (by any student, archived ones too). One transaction; the index is updated
- * in memory after the commit. *id (may be NULL) receives the row id.
- * Borrows s (copied). Errors also CF_ERR_LOCKED, CF_ERR_PERMISSION, CF_ERR_IO, CF_ERR_NOMEM.
+ * Adds s as a new student with a fresh uuid: its syntax fields are put in
+ * canonical form (record_normalise(): the student number upper-case,
+ * phones), then validated (CF_ERR_INVALID; with errs not NULL the
+ * problems per field go there). CF_ERR_EXISTS (and CF_PROBLEM_TAKEN on the
+ * number in errs) when its student number is taken (by any student,
+ * archived ones too). One transaction; the index is updated in memory
+ * after the commit. *id (may be NULL) receives the row id. Borrows s
+ * (copied). Errors also CF_ERR_LOCKED, CF_ERR_PERMISSION, CF_ERR_IO,
+ * CF_ERR_NOMEM.
  */
 enum cf_error students_add(struct cf_casefile *cf, struct cf_students *idx, const struct cf_student *s,
-                           int64_t *id);
+                           int64_t *id, struct cf_field_errors *errs);
 
 /*
  * Replaces the student with row id by s (all fields, status included).
@@ -228,7 +222,7 @@ enum cf_error students_add(struct cf_casefile *cf, struct cf_students *idx, cons
  * student), as students_add() otherwise. A fresh nonce every write.
  */
 enum cf_error students_update(struct cf_casefile *cf, struct cf_students *idx, int64_t id,
-                              const struct cf_student *s);
+                              const struct cf_student *s, struct cf_field_errors *errs);
 
 /*
  * Sets the status of student id (the record is kept as data). status
@@ -239,82 +233,6 @@ enum cf_error students_update(struct cf_casefile *cf, struct cf_students *idx, i
  */
 enum cf_error students_set_status(struct cf_casefile *cf, struct cf_students *idx, int64_t id,
                                   enum cf_student_status status);
-
-/* ------------------------------------------------------ home-school contacts */
-
-/* Stored as these numbers: never renumber. */
-enum cf_contact_channel {
-	CF_CONTACT_PHONE = 0,   /* 电话 */
-	CF_CONTACT_VISIT = 1,   /* 家访 */
-	CF_CONTACT_MEETING = 2, /* 面谈 (at school) */
-	CF_CONTACT_MESSAGE = 3, /* 短信 / 微信 message */
-	CF_CONTACT_CHANNEL__COUNT
-};
-
-/* Translated label of a channel ("Phone" / "电话"); static, never NULL. */
-const char *contact_channel_label(enum cf_contact_channel channel);
-
-/*
- * One contact entry. For contact_add()/contact_update() the strings are
- * borrowed from the caller; in a struct cf_contact_list they live in the
- * list's secure memory.
- */
-struct cf_contact {
-	int64_t id;                      /* row id (0 for contact_add()) */
-	int64_t student_id;              /* student row id */
-	uint8_t uuid[CF_UUID_BYTES];
-	char date[11];                   /* "YYYY-MM-DD", required (student_date_str_valid()) */
-	const char *guardian;            /* who was contacted, free text; may be NULL */
-	enum cf_contact_channel channel;
-	const char *summary;             /* required, free text (newlines allowed) */
-	int64_t created;                 /* UTC seconds */
-	int64_t updated;                 /* UTC seconds */
-};
-
-/* Contacts of one student, newest date first (then newest row). Secure memory. */
-struct cf_contact_list {
-	struct cf_contact *items;        /* secure memory */
-	size_t n;
-	struct cf_secure_arena *arena;   /* the strings */
-};
-
-/* Longest summary accepted (bytes). */
-#define CF_CONTACT_SUMMARY_MAX 8192
-
-/*
- * Adds a contact entry for student student_id (must be in idx:
- * CF_ERR_NOT_FOUND). Needs the clinical compartment (CF_ERR_PERMISSION).
- * CF_ERR_INVALID: bad date, empty summary or over CF_CONTACT_SUMMARY_MAX,
- * channel out of range, control characters other than newline/tab. One
- * transaction. *id (may be NULL) receives the row id. Borrows c.
- */
-enum cf_error contact_add(struct cf_casefile *cf, const struct cf_students *idx, int64_t student_id,
-                          const struct cf_contact *c, int64_t *id);
-
-/*
- * Replaces date, guardian, channel and summary of contact c->id (which must
- * belong to c->student_id: CF_ERR_NOT_FOUND otherwise). Errors as contact_add().
- */
-enum cf_error contact_update(struct cf_casefile *cf, const struct cf_students *idx, const struct cf_contact *c);
-
-/*
- * Decrypts the contacts of student_id into *out (newest first). Needs the
- * clinical compartment (CF_ERR_PERMISSION), CF_ERR_NOT_FOUND for a student
- * not in idx, CF_ERR_DAMAGED for a ciphertext that fails or belongs to
- * another student. Caller frees with contact_list_fini().
- */
-enum cf_error contact_list(struct cf_casefile *cf, const struct cf_students *idx, int64_t student_id,
-                           struct cf_contact_list *out);
-
-/* Wipes and frees a list; leaves it empty. NULL-safe. */
-void contact_list_fini(struct cf_contact_list *list);
-
-/*
- * The student uuid sealed inside a decrypted contact record (plain, len
- * bytes) into out (CF_STORE_UUID_BYTES). CF_ERR_DAMAGED when plain is not a
- * contact record. For `check`, which compares it with the row's student_id.
- */
-enum cf_error contact_record_student_uuid(const uint8_t *plain, size_t len, uint8_t *out);
 
 /* ------------------------------------------------------ roster import */
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Student record memory handling and field validation (dates, phones, student numbers). */
+/* The student record: its field table and table, and the checks of its values (dates, phones, student numbers). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,75 +8,180 @@
 #include "carefile/error.h"
 #include "carefile/i18n.h"
 #include "carefile/text.h"
+#include "carefile/record.h"
 #include "carefile/student.h"
 
-static void *
-s_alloc(const struct cf_student *s, size_t n)
+/* ---- the field table ---- */
+
+static bool
+phone_syntax(const char *in, char *out, size_t out_size)
 {
-	if (s->alloc && s->alloc->alloc)
-		return s->alloc->alloc(s->alloc->ctx, n);
-	return malloc(n);
+	return student_phone_normalise(in, out, out_size);
 }
 
-static void
-s_free(const struct cf_student *s, char *p)
+static bool
+number_syntax(const char *in, char *out, size_t out_size)
 {
-	if (!p)
-		return;
-	size_t n = strlen(p) + 1;
-	explicit_bzero(p, n);
-	if (s->alloc && s->alloc->alloc) {
-		if (s->alloc->free) /* an arena may have none */
-			s->alloc->free(s->alloc->ctx, p, n);
-	} else {
-		free(p);
-	}
+	size_t n = in ? strlen(in) : 0;
+
+	if (n + 1 > out_size || !student_number_valid(in))
+		return false;
+	memcpy(out, in, n + 1);
+	student_number_normalise(out);
+	return true;
 }
+
+static const struct cf_text_syntax phone_number_syntax = {
+	.normalise = phone_syntax,
+	.out_max = 16,
+	/* TRANSLATORS: validation message of a phone number field. */
+	.error = N_("Not a phone number: a mobile has 11 digits; a landline an area code and 7 or 8 digits."),
+	/* TRANSLATORS: shown in an empty phone field. */
+	.hint = N_("e.g. 13800138000, 010-12345678"),
+};
+
+static const struct cf_text_syntax student_number_syntax = {
+	.normalise = number_syntax,
+	.out_max = CF_STUDENT_NUMBER_MAX,
+	.error = N_("Use letters, digits and - _ . / only, at most 32 characters, no spaces."),
+	.hint = NULL,
+};
+
+/* A guardian's phone: a group element that is one string. */
+static const struct cf_field phone_fields[] = {
+	{ .tag = 1, .name = "phone", .label = N_("Phone"), .kind = CF_KIND_TEXT, .offset = 0, .size = sizeof(char *),
+	  .max_chars = 24, .syntax = &phone_number_syntax },
+};
+
+static const struct cf_record_type phone_type = {
+	.name = "phone",
+	.size = sizeof(char *),
+	.alloc_offset = SIZE_MAX,
+	.fields = phone_fields,
+	.n_fields = sizeof phone_fields / sizeof phone_fields[0],
+};
+
+static const struct cf_field guardian_fields[] = {
+	{ .tag = 1, .name = "name", .label = N_("Name"), .kind = CF_KIND_TEXT, CF_MEMBER(struct cf_guardian, name),
+	  .max_chars = CF_STUDENT_NAME_MAX },
+	/* TRANSLATORS: a guardian's relation to the student: 父亲, 母亲, 祖母 ... */
+	{ .tag = 2, .name = "relation", .label = N_("Relation"), .kind = CF_KIND_TEXT,
+	  CF_MEMBER(struct cf_guardian, relation), .max_chars = 32 },
+	{ .tag = 3, .name = "phones", .label = N_("Phones"), .kind = CF_KIND_GROUP,
+	  CF_MEMBER(struct cf_guardian, phones), .element = &phone_type,
+	  .count_offset = offsetof(struct cf_guardian, n_phones), .max_count = CF_GUARDIAN_PHONES_MAX },
+};
+
+const struct cf_record_type cf_guardian_type = {
+	.name = "guardian",
+	.size = sizeof(struct cf_guardian),
+	.alloc_offset = SIZE_MAX,
+	.fields = guardian_fields,
+	.n_fields = sizeof guardian_fields / sizeof guardian_fields[0],
+};
+
+static const struct cf_field_option sex_options[] = {
+	{ CF_SEX_UNKNOWN, N_("Unknown") },
+	{ CF_SEX_MALE, N_("Male") },
+	{ CF_SEX_FEMALE, N_("Female") },
+};
+
+static const struct cf_field_option status_options[] = {
+	{ CF_STUDENT_ACTIVE, N_("Active") },
+	{ CF_STUDENT_ON_LEAVE, N_("On leave") },
+	{ CF_STUDENT_TRANSFERRED, N_("Transferred") },
+	{ CF_STUDENT_GRADUATED, N_("Graduated") },
+};
+
+static const struct cf_field_option flag_options[] = {
+	{ CF_STUDENT_FLAG_LEFT_BEHIND, N_("Left-behind child") },
+	{ CF_STUDENT_FLAG_ON_LEAVE, N_("On leave") },
+	{ CF_STUDENT_FLAG_SPECIAL_NEEDS, N_("Special needs") },
+	{ CF_STUDENT_FLAG_BOARDING, N_("Boarding") },
+	{ CF_STUDENT_FLAG_SINGLE_PARENT, N_("Single-parent family") },
+	{ CF_STUDENT_FLAG_MIGRANT, N_("Migrant child") },
+	{ CF_STUDENT_FLAG_POVERTY, N_("Financial hardship") },
+};
+
+static size_t
+format_guardians(const void *rec, char *buf, size_t size)
+{
+	return student_guardians_format(rec, buf, size);
+}
+
+/* Field i is bit i of enum cf_student_field (student.h): keep both in this order. */
+static const struct cf_field student_fields[] = {
+	{ .tag = 1, .name = "student_number", .label = N_("Student number"), .kind = CF_KIND_TEXT,
+	  .flags = CF_FIELD_REQUIRED, CF_MEMBER(struct cf_student, student_number),
+	  .max_chars = CF_STUDENT_NUMBER_MAX, .syntax = &student_number_syntax },
+	{ .tag = 2, .name = "name", .label = N_("Name"), .kind = CF_KIND_TEXT, .flags = CF_FIELD_REQUIRED,
+	  CF_MEMBER(struct cf_student, name), .max_chars = CF_STUDENT_NAME_MAX },
+	{ .tag = 3, .name = "sex", .label = N_("Sex"), .kind = CF_KIND_ENUM, CF_MEMBER(struct cf_student, sex),
+	  .options = sex_options, .n_options = sizeof sex_options / sizeof sex_options[0] },
+	{ .tag = 4, .name = "birth_date", .label = N_("Date of birth"), .kind = CF_KIND_DATE,
+	  .flags = CF_FIELD_NOT_FUTURE, CF_MEMBER(struct cf_student, birth_date) },
+	{ .tag = 5, .name = "ethnicity", .label = N_("Ethnicity"), .kind = CF_KIND_TEXT,
+	  CF_MEMBER(struct cf_student, ethnicity), .max_chars = 32 },
+	{ .tag = 6, .name = "school", .label = N_("School"), .kind = CF_KIND_TEXT,
+	  CF_MEMBER(struct cf_student, school), .max_chars = 64 },
+	{ .tag = 7, .name = "grade", .label = N_("Grade"), .kind = CF_KIND_TEXT,
+	  CF_MEMBER(struct cf_student, grade), .max_chars = 32 },
+	{ .tag = 8, .name = "class", .label = N_("Class"), .kind = CF_KIND_TEXT,
+	  CF_MEMBER(struct cf_student, class_name), .max_chars = 32 },
+	{ .tag = 9, .name = "guardians", .label = N_("Guardians"), .kind = CF_KIND_GROUP,
+	  CF_MEMBER(struct cf_student, guardians), .element = &cf_guardian_type,
+	  .count_offset = offsetof(struct cf_student, n_guardians), .max_count = CF_STUDENT_GUARDIANS_MAX,
+	  .format = format_guardians },
+	{ .tag = 10, .name = "address", .label = N_("Address"), .kind = CF_KIND_LONGTEXT,
+	  CF_MEMBER(struct cf_student, address), .max_chars = 200 },
+	{ .tag = 11, .name = "flags", .label = N_("Flags"), .kind = CF_KIND_FLAGS, CF_MEMBER(struct cf_student, flags),
+	  .options = flag_options, .n_options = sizeof flag_options / sizeof flag_options[0] },
+	/* a plaintext column: the archive filter works without a key, and the AD authenticates it */
+	{ .tag = 12, .name = "status", .label = N_("Status"), .kind = CF_KIND_ENUM, .flags = CF_FIELD_COLUMN,
+	  CF_MEMBER(struct cf_student, status), .options = status_options,
+	  .n_options = sizeof status_options / sizeof status_options[0] },
+	{ .tag = 13, .name = "remarks", .label = N_("Remarks"), .kind = CF_KIND_LONGTEXT,
+	  CF_MEMBER(struct cf_student, remarks), .max_chars = 2000 },
+};
+
+const struct cf_record_type cf_student_type = {
+	.name = "student",
+	.size = sizeof(struct cf_student),
+	.alloc_offset = offsetof(struct cf_student, alloc),
+	.fields = student_fields,
+	.n_fields = sizeof student_fields / sizeof student_fields[0],
+};
+
+static const struct cf_column student_columns[] = {
+	{ .name = "status", .tag = 1, .kind = CF_COLUMN_FIELD, .field = 12 },
+};
+
+const struct cf_table cf_table_student = {
+	.name = "student",
+	.compartment = CF_COMPARTMENT_IDENTITY,
+	.type = &cf_student_type,
+	.cols = student_columns,
+	.n_cols = sizeof student_columns / sizeof student_columns[0],
+};
+
+/* ---- memory: the record layer's, for this type ---- */
 
 void
 student_init(struct cf_student *s, const struct cf_str_alloc *alloc)
 {
-	memset(s, 0, sizeof(*s));
-	s->alloc = alloc;
+	record_init(&cf_student_type, s, alloc);
 }
 
 void
 student_fini(struct cf_student *s)
 {
-	if (!s)
-		return;
-	char **strs[] = { &s->student_number, &s->name, &s->ethnicity, &s->school, &s->grade,
-		&s->class_name, &s->address, &s->remarks };
-	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-		s_free(s, *strs[i]);
-		*strs[i] = NULL;
-	}
-	for (size_t g = 0; g < CF_STUDENT_GUARDIANS_MAX; g++) {
-		struct cf_guardian *gd = &s->guardians[g];
-		s_free(s, gd->name);
-		s_free(s, gd->relation);
-		for (size_t p = 0; p < CF_GUARDIAN_PHONES_MAX; p++)
-			s_free(s, gd->phones[p]);
-	}
-	const struct cf_str_alloc *alloc = s->alloc;
-	explicit_bzero(s, sizeof(*s));
-	s->alloc = alloc;
+	record_fini(&cf_student_type, s);
 }
 
 int
 student_set_str(struct cf_student *s, char **field, const char *value, size_t len)
 {
-	char *copy = NULL;
-	if (value && len > 0) {
-		copy = s_alloc(s, len + 1);
-		if (!copy)
-			return CF_ERR_NOMEM;
-		memcpy(copy, value, len);
-		copy[len] = '\0';
-	}
-	s_free(s, *field);
-	*field = copy;
-	return CF_OK;
+	return record_set_text(&cf_student_type, s, field, value, len);
 }
 
 static int
@@ -88,52 +193,61 @@ copy_str(struct cf_student *dst, char **field, const char *src)
 int
 student_copy(struct cf_student *dst, const struct cf_student *src, const struct cf_str_alloc *alloc)
 {
-	student_init(dst, alloc);
-	dst->sex = src->sex;
-	memcpy(dst->birth_date, src->birth_date, sizeof(dst->birth_date));
-	dst->flags = src->flags;
-	dst->status = src->status;
-	dst->n_guardians = src->n_guardians;
-	int rc = CF_OK;
-	rc |= copy_str(dst, &dst->student_number, src->student_number);
-	rc |= copy_str(dst, &dst->name, src->name);
-	rc |= copy_str(dst, &dst->ethnicity, src->ethnicity);
-	rc |= copy_str(dst, &dst->school, src->school);
-	rc |= copy_str(dst, &dst->grade, src->grade);
-	rc |= copy_str(dst, &dst->class_name, src->class_name);
-	rc |= copy_str(dst, &dst->address, src->address);
-	rc |= copy_str(dst, &dst->remarks, src->remarks);
-	for (size_t g = 0; g < src->n_guardians && g < CF_STUDENT_GUARDIANS_MAX; g++) {
-		rc |= copy_str(dst, &dst->guardians[g].name, src->guardians[g].name);
-		rc |= copy_str(dst, &dst->guardians[g].relation, src->guardians[g].relation);
-		dst->guardians[g].n_phones = src->guardians[g].n_phones;
-		for (size_t p = 0; p < src->guardians[g].n_phones && p < CF_GUARDIAN_PHONES_MAX; p++)
-			rc |= copy_str(dst, &dst->guardians[g].phones[p], src->guardians[g].phones[p]);
-	}
-	if (rc != CF_OK) {
-		student_fini(dst);
-		return CF_ERR_NOMEM;
-	}
-	return CF_OK;
+	return record_copy(&cf_student_type, dst, src, alloc);
 }
 
 struct cf_guardian *
 student_add_guardian(struct cf_student *s)
 {
-	if (s->n_guardians >= CF_STUDENT_GUARDIANS_MAX)
-		return NULL;
-	return &s->guardians[s->n_guardians++];
+	return record_group_add(&cf_student_type, &student_fields[8], s);
 }
 
 int
 student_guardian_add_phone(struct cf_student *s, struct cf_guardian *g, const char *phone)
 {
+	char **slot;
+
 	if (g->n_phones >= CF_GUARDIAN_PHONES_MAX)
 		return CF_ERR_INVALID;
-	int rc = copy_str(s, &g->phones[g->n_phones], phone);
-	if (rc == CF_OK)
-		g->n_phones++;
-	return rc;
+	slot = &g->phones[g->n_phones];
+	*slot = NULL;
+	if (copy_str(s, slot, phone) != CF_OK)
+		return CF_ERR_NOMEM;
+	g->n_phones++;
+	return CF_OK;
+}
+
+size_t
+student_guardians_format(const struct cf_student *s, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size)
+		buf[0] = '\0';
+#define PUT(str) do { const char *s_ = (str); size_t n_ = strlen(s_); \
+		if (size && len < size - 1) memcpy(buf + len, s_, n_ < size - 1 - len ? n_ : size - 1 - len); \
+		len += n_; } while (0)
+	for (size_t g = 0; g < s->n_guardians && g < CF_STUDENT_GUARDIANS_MAX; g++) {
+		const struct cf_guardian *gd = &s->guardians[g];
+
+		if (g)
+			PUT("; ");
+		if (gd->name)
+			PUT(gd->name);
+		if (gd->relation) {
+			PUT(" (");
+			PUT(gd->relation);
+			PUT(")");
+		}
+		for (size_t p = 0; p < gd->n_phones && p < CF_GUARDIAN_PHONES_MAX; p++) {
+			PUT(p ? "/" : " ");
+			PUT(gd->phones[p]);
+		}
+	}
+#undef PUT
+	if (size)
+		buf[len < size ? len : size - 1] = '\0';
+	return len;
 }
 
 bool
@@ -157,13 +271,7 @@ is_digit(char c)
 bool
 student_date_str_valid(const char *str)
 {
-	if (!str || strlen(str) != 10 || str[4] != '-' || str[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !is_digit(str[i]))
-			return false;
-	int y = atoi(str), m = atoi(str + 5), d = atoi(str + 8);
-	return student_date_valid(y, m, d);
+	return record_date_valid(str);
 }
 
 bool
@@ -269,41 +377,31 @@ student_number_cmp(const char *a, const char *b)
 	}
 }
 
+/* The option's label, or "Unknown" for a value that is none. */
+static const char *
+label_or_unknown(const struct cf_field *f, int64_t v)
+{
+	const char *l = record_option_label(f, v);
+
+	return *l ? l : _("Unknown");
+}
+
 const char *
 student_status_label(enum cf_student_status status)
 {
-	switch (status) {
-	case CF_STUDENT_ACTIVE: return _("Active");
-	case CF_STUDENT_ON_LEAVE: return _("On leave");
-	case CF_STUDENT_TRANSFERRED: return _("Transferred");
-	case CF_STUDENT_GRADUATED: return _("Graduated");
-	default: return _("Unknown");
-	}
+	return label_or_unknown(&student_fields[11], status);
 }
 
 const char *
 student_flag_label(enum cf_student_flag flag)
 {
-	switch (flag) {
-	case CF_STUDENT_FLAG_LEFT_BEHIND: return _("Left-behind child");
-	case CF_STUDENT_FLAG_ON_LEAVE: return _("On leave");
-	case CF_STUDENT_FLAG_SPECIAL_NEEDS: return _("Special needs");
-	case CF_STUDENT_FLAG_BOARDING: return _("Boarding");
-	case CF_STUDENT_FLAG_SINGLE_PARENT: return _("Single-parent family");
-	case CF_STUDENT_FLAG_MIGRANT: return _("Migrant child");
-	case CF_STUDENT_FLAG_POVERTY: return _("Financial hardship");
-	default: return _("Unknown");
-	}
+	return label_or_unknown(&student_fields[10], flag);
 }
 
 const char *
 student_sex_label(enum cf_sex sex)
 {
-	switch (sex) {
-	case CF_SEX_MALE: return _("Male");
-	case CF_SEX_FEMALE: return _("Female");
-	default: return _("Unknown");
-	}
+	return label_or_unknown(&student_fields[2], sex);
 }
 
 static bool
@@ -312,39 +410,14 @@ str_same(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static bool
-guardians_same(const struct cf_student *a, const struct cf_student *b)
-{
-	if (a->n_guardians != b->n_guardians)
-		return false;
-	for (size_t g = 0; g < a->n_guardians && g < CF_STUDENT_GUARDIANS_MAX; g++) {
-		const struct cf_guardian *x = &a->guardians[g], *y = &b->guardians[g];
-		if (!str_same(x->name, y->name) || !str_same(x->relation, y->relation) || x->n_phones != y->n_phones)
-			return false;
-		for (size_t p = 0; p < x->n_phones && p < CF_GUARDIAN_PHONES_MAX; p++)
-			if (!str_same(x->phones[p], y->phones[p]))
-				return false;
-	}
-	return true;
-}
-
 uint32_t
 student_diff(const struct cf_student *a, const struct cf_student *b, uint32_t fields, uint32_t flag_mask)
 {
-	uint32_t d = 0;
-	if (!str_same(a->student_number, b->student_number)) d |= CF_FIELD_STUDENT_NUMBER;
-	if (!str_same(a->name, b->name)) d |= CF_FIELD_NAME;
-	if (a->sex != b->sex) d |= CF_FIELD_SEX;
-	if (strcmp(a->birth_date, b->birth_date) != 0) d |= CF_FIELD_BIRTH_DATE;
-	if (!str_same(a->ethnicity, b->ethnicity)) d |= CF_FIELD_ETHNICITY;
-	if (!str_same(a->school, b->school)) d |= CF_FIELD_SCHOOL;
-	if (!str_same(a->grade, b->grade)) d |= CF_FIELD_GRADE;
-	if (!str_same(a->class_name, b->class_name)) d |= CF_FIELD_CLASS;
-	if (!guardians_same(a, b)) d |= CF_FIELD_GUARDIANS;
-	if (!str_same(a->address, b->address)) d |= CF_FIELD_ADDRESS;
-	if ((a->flags ^ b->flags) & flag_mask) d |= CF_FIELD_FLAGS;
-	if (a->status != b->status) d |= CF_FIELD_STATUS;
-	if (!str_same(a->remarks, b->remarks)) d |= CF_FIELD_REMARKS;
+	/* field i of the table is bit i of enum cf_student_field */
+	uint32_t d = (uint32_t)record_diff(&cf_student_type, a, b) & ~(uint32_t)CF_FIELD_FLAGS;
+
+	if ((a->flags ^ b->flags) & flag_mask)
+		d |= CF_FIELD_FLAGS;
 	return d & fields;
 }
 
@@ -484,20 +557,8 @@ student_merge_provided(struct cf_student *dst, const struct cf_student *src, con
 const char *
 student_field_label(enum cf_student_field field)
 {
-	switch (field) {
-	case CF_FIELD_STUDENT_NUMBER: return _("Student number");
-	case CF_FIELD_NAME: return _("Name");
-	case CF_FIELD_SEX: return _("Sex");
-	case CF_FIELD_BIRTH_DATE: return _("Date of birth");
-	case CF_FIELD_ETHNICITY: return _("Ethnicity");
-	case CF_FIELD_SCHOOL: return _("School");
-	case CF_FIELD_GRADE: return _("Grade");
-	case CF_FIELD_CLASS: return _("Class");
-	case CF_FIELD_GUARDIANS: return _("Guardians");
-	case CF_FIELD_ADDRESS: return _("Address");
-	case CF_FIELD_FLAGS: return _("Flags");
-	case CF_FIELD_STATUS: return _("Status");
-	case CF_FIELD_REMARKS: return _("Remarks");
-	}
+	for (size_t i = 0; i < CF_FIELD_COUNT; i++)
+		if ((uint32_t)field == 1u << i)
+			return _(student_fields[i].label);
 	return _("Unknown");
 }

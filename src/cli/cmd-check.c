@@ -35,13 +35,17 @@ cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv)
 			          "Database structure (quick_check): %ld problems\n", r.quick_check_problems),
 			       r.quick_check_problems);
 		printf(_("Header and keyslots: authenticated\n"));
-		for (int t = 0; t < CF_TABLE__COUNT; t++) {
-			if (!r.tables[t].table)
-				continue;
+		for (int t = 0; t < CF_CHECK_TABLES_MAX && r.tables[t].table; t++) {
 			/* TRANSLATORS: table name, rows, authenticated rows, rows of compartments the user does not hold */
 			printf(_("%s: %lld rows, %lld authenticated, %lld not readable with your roles\n"),
 			       r.tables[t].table, (long long)r.tables[t].rows, (long long)r.tables[t].authenticated,
 			       (long long)r.tables[t].skipped);
+			if (r.tables[t].opaque)
+				/* TRANSLATORS: rows that authenticate but hold text of a pre-release version of carefile */
+				printf(P_("%s: %lld row holds text written by a pre-release version (no fields to show)\n",
+				          "%s: %lld rows hold text written by a pre-release version (no fields to show)\n",
+				          r.tables[t].opaque),
+				       r.tables[t].table, (long long)r.tables[t].opaque);
 		}
 		for (size_t i = 0; i < r.n_failures; i++)
 			printf(_("FAILED: %s row %lld: %s\n"), r.failures[i].table, (long long)r.failures[i].row_id,

@@ -20,10 +20,31 @@ struct cf_casefile {
 		void *ctx;
 	} lock_hooks[CF_CASEFILE_LOCK_HOOKS];
 	int n_lock_hooks;
+	uint32_t legacy_records;  /* meta.legacy_records after the unlock's upgrade */
+	/* the write path's buffers, reused for every record: plaintext (secure memory) and ciphertext */
+	uint8_t *plain_buf;
+	size_t plain_cap;
+	uint8_t *read_buf;   /* secure: the plaintext of the record being read */
+	size_t read_cap;
+	uint8_t *blob_buf;
+	size_t blob_cap;
 };
 
 #define CF_RECOVERY_SLOT_ID "recovery"
 #define CF_RECORD_COLUMN "data"
+
+/*
+ * After the header verified at unlock, in one transaction: the schema
+ * migrations (store_migrate), then every row of a compartment the keyring
+ * holds that was sealed before the plaintext columns were bound (version
+ * 0) re-sealed under the record layer, meta.legacy_records updated, and
+ * the header MAC written. Nothing happens when nothing is to do.
+ * CF_OK or the first error (the transaction is rolled back).
+ */
+enum cf_error casefile_upgrade(struct cf_casefile *cf);
+
+/* Wipes and frees the write path's buffers (lock). */
+void casefile_buffers_free(struct cf_casefile *cf);
 
 /* Header MAC over meta, users, keyslots and grants as stored now; written inside the caller's transaction. */
 enum cf_error casefile_header_update(struct cf_casefile *cf);

@@ -124,6 +124,13 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 		e = store_grant_list(st, 0, &grants, &ng);
 	if (e == CF_OK) {
 		header_fields(&b, &m);
+		/* schema 3 on: which compartments may still hold rows sealed without their columns bound */
+		if (store_schema_version(st) >= 3) {
+			static const char tag[] = "legacy records";
+
+			buf_lv(&b, tag, sizeof tag - 1);
+			buf_u32(&b, m.legacy_records);
+		}
 		buf_u32(&b, (uint32_t)nu);
 		/* store_user_list() orders by name; the MAC does not depend on that order's collation */
 		for (size_t i = 0; i < nu; i++) {
@@ -385,6 +392,9 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	}
 	if (e == CF_OK)
 		e = store_meta_set_sum(cf->st, sum, sizeof sum);
+	/* a new file has no row sealed the old way */
+	if (e == CF_OK)
+		e = store_meta_set_legacy(cf->st, 0);
 	crypto_random_uuid(uuid);
 	if (e == CF_OK)
 		e = store_user_add(cf->st, user, uuid, roles, now, &cf->user_id);
@@ -567,7 +577,10 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 	if (e == CF_OK) {
 		cf->kr = kr;
 		kr = NULL;
-		e = merge_grants(cf, &u, &slot, pass, pass_len);
+		/* authenticated: only now may the file be written (migration, upgrade, grants) */
+		e = casefile_upgrade(cf);
+		if (e == CF_OK)
+			e = merge_grants(cf, &u, &slot, pass, pass_len);
 		if (e != CF_OK)
 			crypto_keyring_free(&cf->kr);
 	}
@@ -638,6 +651,11 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 		return e;
 	}
 	cf->kr = kr;
+	e = casefile_upgrade(cf);
+	if (e != CF_OK) {
+		crypto_keyring_free(&cf->kr);
+		return e;
+	}
 	cf->recovery = 1;
 	cf->roles = CF_ROLE_ALL;
 	cf->user_id = 0;
@@ -666,6 +684,7 @@ casefile_lock(struct cf_casefile *cf)
 		for (int i = 0; i < cf->n_lock_hooks; i++)
 			cf->lock_hooks[i].fn(cf->lock_hooks[i].ctx);
 	crypto_keyring_free(&cf->kr);
+	casefile_buffers_free(cf);
 	if (cf->recovery) {
 		cf->recovery = 0;
 		cf->roles = 0;
@@ -728,31 +747,6 @@ const char *
 casefile_path(const struct cf_casefile *cf)
 {
 	return cf ? cf->path : NULL;
-}
-
-/* ---- records ---- */
-
-enum cf_error
-casefile_record_seal(const struct cf_casefile *cf, enum cf_compartment c, const char *table, const char *column,
-                     const uint8_t *row_uuid, const void *plain, size_t len, uint8_t **blob, size_t *blob_len)
-{
-	struct cf_record_ad ad = { (uint32_t)cf->format_version, cf->file_id, table, column, row_uuid };
-
-	if (!cf->kr)
-		return CF_ERR_LOCKED;
-	return (enum cf_error)crypto_record_seal(cf->kr, c, &ad, plain, len, blob, blob_len);
-}
-
-enum cf_error
-casefile_record_open(const struct cf_casefile *cf, enum cf_compartment c, const char *table, const char *column,
-                     const uint8_t *row_uuid, const uint8_t *blob, size_t blob_len, char **plain,
-                     size_t *plain_len)
-{
-	struct cf_record_ad ad = { (uint32_t)cf->format_version, cf->file_id, table, column, row_uuid };
-
-	if (!cf->kr)
-		return CF_ERR_LOCKED;
-	return (enum cf_error)crypto_record_open(cf->kr, c, &ad, blob, blob_len, plain, plain_len);
 }
 
 /* ---- demo ---- */

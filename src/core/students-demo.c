@@ -2,6 +2,7 @@
 /* Fictional students for `carefile demo`: deterministic from a seed, four fictional schools, guardians, contacts. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "students-internal.h"
 
@@ -168,40 +169,52 @@ arena_alloc(void *ctx, size_t size)
 }
 
 static enum cf_error
-populate(struct cf_casefile *cf, uint64_t *seed, size_t n, struct cf_str_alloc *alloc, int contacts)
+populate(struct cf_casefile *cf, uint64_t *seed, size_t n, struct cf_secure_arena *arena,
+         struct cf_str_alloc *alloc, int contacts)
 {
-	int64_t now = students_now();
 	enum cf_error e = CF_OK;
 
 	for (size_t k = 0; k < n && e == CF_OK; k++) {
 		struct cf_student st;
-		uint8_t uuid[CF_UUID_BYTES];
-		int64_t id = 0;
+		struct cf_row row;
 
+		memset(&row, 0, sizeof row);
 		student_init(&st, alloc);
 		e = make_student(seed, k, n, &st);
 		if (e == CF_OK && students_validate(&st, NULL) != CF_OK)
 			e = CF_ERR_FAIL; /* a bug in the generator, not in the user's data */
-		crypto_random_uuid(uuid);
 		if (e == CF_OK)
-			e = students_write(cf, &st, uuid, now, now, &id);
+			e = casefile_record_put(cf, &cf_table_student, &row, &st, NULL);
 		if (e == CF_OK && contacts && pick(seed, 100) < 8) {
 			unsigned m = 1 + pick(seed, 3);
 
 			for (unsigned j = 0; j < m && e == CF_OK; j++) {
 				struct cf_contact c;
-				char d[32];
+				struct cf_row crow;
+				const char *sum;
+				char today[11];
 
-				memset(&c, 0, sizeof c);
-				snprintf(d, sizeof d, "2026-%02u-%02u", 3 + pick(seed, 8), 1 + pick(seed, 28));
-				memcpy(c.date, d, sizeof c.date - 1);
-				c.guardian = st.guardians[0].name;
+				memset(&crow, 0, sizeof crow);
+				record_init(&cf_contact_type, &c, alloc);
+				/* fixed dates, so the demo (and the screens' goldens) are the same every day */
+				snprintf(c.date, sizeof c.date, "2026-%02u-%02u", 3 + pick(seed, 8), 1 + pick(seed, 28));
+				casefile_today(today);
+				if (strcmp(c.date, today) > 0)
+					memcpy(c.date, today, sizeof c.date); /* a clock set early: never a date in the future */
 				c.channel = (enum cf_contact_channel)pick(seed, CF_CONTACT_CHANNEL__COUNT);
-				c.summary = summaries[pick(seed, N(summaries))];
-				e = contact_insert_in_txn(cf, id, uuid, &c, NULL);
+				sum = summaries[pick(seed, N(summaries))];
+				if (record_set_text(&cf_contact_type, &c, &c.guardian, st.guardians[0].name,
+				                    st.guardians[0].name ? strlen(st.guardians[0].name) : 0) != CF_OK ||
+				    record_set_text(&cf_contact_type, &c, &c.summary, sum, strlen(sum)) != CF_OK)
+					e = CF_ERR_NOMEM;
+				if (e == CF_OK)
+					e = casefile_record_put_child(cf, &cf_table_contact, &cf_table_student, row.id, &crow, &c,
+					                              NULL);
+				record_fini(&cf_contact_type, &c);
 			}
 		}
 		student_fini(&st);
+		crypto_arena_reset(arena); /* one student's strings at a time */
 	}
 	return e;
 }
@@ -211,7 +224,6 @@ students_demo_populate(struct cf_casefile *cf, uint32_t seed, size_t n)
 {
 	struct cf_secure_arena *arena = NULL;
 	struct cf_str_alloc alloc;
-	struct cf_store *st;
 	uint64_t s = seed;
 	enum cf_error e;
 
@@ -222,15 +234,14 @@ students_demo_populate(struct cf_casefile *cf, uint32_t seed, size_t n)
 	alloc.alloc = arena_alloc;
 	alloc.free = NULL;
 	alloc.ctx = arena;
-	st = casefile_store(cf);
-	e = store_begin(st);
+	e = casefile_begin(cf);
 	if (e == CF_OK)
-		e = populate(cf, &s, n, &alloc,
+		e = populate(cf, &s, n, arena, &alloc,
 		             (casefile_compartments(cf) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL)) != 0);
 	if (e == CF_OK)
-		e = store_commit(st);
-	if (e != CF_OK)
-		store_rollback(st);
+		e = casefile_commit(cf);
+	else
+		casefile_rollback(cf);
 	crypto_arena_free(&arena);
 	return e;
 }

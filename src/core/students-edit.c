@@ -4,197 +4,119 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carefile/i18n.h"
 #include "students-internal.h"
 
 #define NONE ((size_t)-1)
 
-enum cf_error
-students_write(struct cf_casefile *cf, const struct cf_student *s, const uint8_t *uuid, int64_t created,
-               int64_t updated, int64_t *id)
-{
-	struct cf_store_record r;
-	uint8_t *plain = NULL;
-	size_t len = 0;
-	enum cf_error e;
-
-	memset(&r, 0, sizeof r);
-	e = student_record_encode(s, &plain, &len);
-	if (e != CF_OK)
-		return e;
-	e = casefile_record_seal(cf, CF_COMPARTMENT_IDENTITY, STUDENTS_TABLE, RECORD_COLUMN, uuid, plain, len, &r.data,
-	                         &r.data_len);
-	crypto_secure_free(plain);
-	if (e != CF_OK)
-		return e;
-	memcpy(r.uuid, uuid, CF_UUID_BYTES);
-	r.compartment = CF_COMPARTMENT_IDENTITY;
-	r.status = (int)s->status;
-	r.created = created;
-	r.updated = updated;
-	if (*id == 0) {
-		e = store_record_insert(casefile_store(cf), CF_TABLE_STUDENT, &r, id);
-	} else {
-		r.id = *id;
-		e = store_record_update(casefile_store(cf), CF_TABLE_STUDENT, &r);
-	}
-	free(r.data);
-	return e;
-}
-
-/* Checks s and that its student number is free (except for entry `self`). */
+/*
+ * s in canonical form (record_normalise(): the student number upper-case,
+ * phones normalised) as a copy in the index arena, into *copy. Caller
+ * finis it. CF_OK or CF_ERR_NOMEM.
+ */
 static enum cf_error
-check_new_values(const struct cf_students *idx, const struct cf_student *s, size_t self)
+normalised(struct cf_students *idx, const struct cf_student *s, struct cf_student *copy)
 {
-	size_t k;
-
-	if (students_validate(s, NULL) != CF_OK)
-		return CF_ERR_INVALID;
-	k = students_entry_of_number(idx, s->student_number);
-	if (k != NONE && k != self)
-		return CF_ERR_EXISTS;
+	if (student_copy(copy, s, &idx->alloc) != CF_OK)
+		return CF_ERR_NOMEM;
+	if (record_normalise(&cf_student_type, copy) != CF_OK) {
+		student_fini(copy);
+		return CF_ERR_NOMEM;
+	}
 	return CF_OK;
 }
 
+/* Its student number must be free (except for entry `self`): CF_ERR_EXISTS, noted in errs. */
 static enum cf_error
-add_one(struct cf_casefile *cf, struct cf_students *idx, const struct cf_student *s, int64_t *id)
+number_free(const struct cf_students *idx, const struct cf_student *s, size_t self, struct cf_field_errors *errs)
 {
-	struct cf_store *st;
-	uint8_t uuid[CF_UUID_BYTES];
-	int64_t now = students_now(), rid = 0;
-	struct students_entry *en;
+	size_t k = students_entry_of_number(idx, s->student_number);
+
+	if (k == NONE || k == self)
+		return CF_OK;
+	if (errs) {
+		memset(errs, 0, sizeof *errs);
+		/* TRANSLATORS: a validation message under the student number field. */
+		record_errors_add(errs, 1, CF_PROBLEM_TAKEN, N_("Another student already has this student number."));
+	}
+	return CF_ERR_EXISTS;
+}
+
+/* Entry k (idx->n for a new one) takes s and the row metadata the write returned. */
+static enum cf_error
+entry_store(struct cf_students *idx, size_t k, const struct cf_student *s, const struct cf_row *row)
+{
+	struct students_entry *en = &idx->e[k];
 	enum cf_error e;
 
-	if (id)
-		*id = 0;
-	if (!idx || !s)
-		return CF_ERR_INVALID;
-	if ((e = students_need(cf, CF_COMPARTMENT_IDENTITY)) != CF_OK)
-		return e;
-	if ((e = check_new_values(idx, s, NONE)) != CF_OK)
-		return e;
-	if ((e = students_reserve(idx, 1)) != CF_OK)
-		return e;
-	st = casefile_store(cf);
-	crypto_random_uuid(uuid);
-	e = store_begin(st);
-	if (e == CF_OK)
-		e = students_write(cf, s, uuid, now, now, &rid);
-	if (e == CF_OK)
-		e = store_commit(st);
-	if (e != CF_OK) {
-		store_rollback(st);
-		return e;
+	if (k == idx->n) {
+		memset(en, 0, sizeof *en);
+		en->key_off = STUDENTS_NO_KEYS;
 	}
-	en = &idx->e[idx->n];
-	memset(en, 0, sizeof *en);
-	en->id = rid;
-	en->created = now;
-	en->updated = now;
-	memcpy(en->uuid, uuid, CF_UUID_BYTES);
-	e = students_entry_set(idx, idx->n, s);
-	idx->n++;
-	if (e == CF_OK)
-		e = students_resort(idx);
-	if (id)
-		*id = rid;
+	e = students_entry_set(idx, k, s);
+	en->id = row->id;
+	en->version = row->version;
+	en->created = row->created;
+	en->updated = row->updated;
+	memcpy(en->uuid, row->uuid, CF_UUID_BYTES);
+	if (k == idx->n)
+		idx->n++;
 	return e;
 }
 
+/* Writes s as entry self (NONE: a new student) in one transaction, then updates the index. */
 static enum cf_error
-update_one(struct cf_casefile *cf, struct cf_students *idx, int64_t id, const struct cf_student *s)
+save_one(struct cf_casefile *cf, struct cf_students *idx, size_t self, const struct cf_student *given, int64_t *id,
+         struct cf_field_errors *errs)
 {
-	struct cf_store *st;
-	struct students_entry *en;
-	int64_t now = students_now(), rid = id;
-	size_t k;
+	struct cf_student s;
+	struct cf_row row;
 	enum cf_error e;
 
-	if (!idx || !s)
+	if (!idx || !given)
 		return CF_ERR_INVALID;
 	if ((e = students_need(cf, CF_COMPARTMENT_IDENTITY)) != CF_OK)
 		return e;
-	k = students_entry_of_id(idx, id);
+	if ((e = normalised(idx, given, &s)) != CF_OK)
+		return e;
+	e = number_free(idx, &s, self, errs);
+	if (e == CF_OK)
+		e = students_reserve(idx, 1);
+	if (self == NONE)
+		memset(&row, 0, sizeof row);
+	else
+		students_entry_row(&idx->e[self], &row);
+	if (e == CF_OK)
+		e = casefile_record_put(cf, &cf_table_student, &row, &s, errs);
+	if (e == CF_OK) {
+		e = entry_store(idx, self == NONE ? idx->n : self, &s, &row);
+		if (e == CF_OK)
+			e = students_resort(idx);
+		if (id)
+			*id = row.id;
+	}
+	student_fini(&s);
+	return e;
+}
+
+enum cf_error
+students_add(struct cf_casefile *cf, struct cf_students *idx, const struct cf_student *s, int64_t *id,
+             struct cf_field_errors *errs)
+{
+	if (id)
+		*id = 0;
+	return save_one(cf, idx, NONE, s, id, errs);
+}
+
+enum cf_error
+students_update(struct cf_casefile *cf, struct cf_students *idx, int64_t id, const struct cf_student *s,
+                struct cf_field_errors *errs)
+{
+	size_t k = students_entry_of_id(idx, id);
+
 	if (k == NONE || id == 0)
 		return CF_ERR_NOT_FOUND;
-	if ((e = check_new_values(idx, s, k)) != CF_OK)
-		return e;
-	en = &idx->e[k];
-	st = casefile_store(cf);
-	e = store_begin(st);
-	if (e == CF_OK)
-		e = students_write(cf, s, en->uuid, en->created, now, &rid);
-	if (e == CF_OK)
-		e = store_commit(st);
-	if (e != CF_OK) {
-		store_rollback(st);
-		return e;
-	}
-	en->updated = now;
-	e = students_entry_set(idx, k, s);
-	if (e == CF_OK)
-		e = students_resort(idx);
-	return e;
-}
-
-/*
- * Student numbers are stored upper-case (ASCII): when s has lower-case
- * letters, *copy becomes a copy (in the index arena) with the number
- * normalised and is returned; otherwise s itself. Caller finis *copy when
- * *copied.
- */
-static const struct cf_student *
-number_normalised(struct cf_students *idx, const struct cf_student *s, struct cf_student *copy, bool *copied,
-                  enum cf_error *e)
-{
-	*copied = false;
-	*e = CF_OK;
-	if (!s->student_number || !strpbrk(s->student_number, "abcdefghijklmnopqrstuvwxyz"))
-		return s;
-	if (student_copy(copy, s, &idx->alloc) != CF_OK) {
-		*e = CF_ERR_NOMEM;
-		return NULL;
-	}
-	student_number_normalise(copy->student_number);
-	*copied = true;
-	return copy;
-}
-
-enum cf_error
-students_add(struct cf_casefile *cf, struct cf_students *idx, const struct cf_student *s, int64_t *id)
-{
-	struct cf_student copy;
-	bool copied;
-	enum cf_error e;
-
-	if (id)
-		*id = 0;
-	if (!idx || !s)
-		return CF_ERR_INVALID;
-	s = number_normalised(idx, s, &copy, &copied, &e);
-	if (!s)
-		return e;
-	e = add_one(cf, idx, s, id);
-	if (copied)
-		student_fini(&copy);
-	return e;
-}
-
-enum cf_error
-students_update(struct cf_casefile *cf, struct cf_students *idx, int64_t id, const struct cf_student *s)
-{
-	struct cf_student copy;
-	bool copied;
-	enum cf_error e;
-
-	if (!idx || !s)
-		return CF_ERR_INVALID;
-	s = number_normalised(idx, s, &copy, &copied, &e);
-	if (!s)
-		return e;
-	e = update_one(cf, idx, id, s);
-	if (copied)
-		student_fini(&copy);
-	return e;
+	return save_one(cf, idx, k, s, NULL, errs);
 }
 
 enum cf_error
@@ -215,7 +137,7 @@ students_set_status(struct cf_casefile *cf, struct cf_students *idx, int64_t id,
 	tmp.status = status;
 	if (status == CF_STUDENT_ON_LEAVE)
 		tmp.flags |= CF_STUDENT_FLAG_ON_LEAVE;
-	e = students_update(cf, idx, id, &tmp);
+	e = students_update(cf, idx, id, &tmp, NULL);
 	student_fini(&tmp);
 	return e;
 }
@@ -291,60 +213,38 @@ students_import_plan_free(struct cf_import_plan **plan)
 	*plan = NULL;
 }
 
-struct new_row {
-	int64_t id;
-	uint8_t uuid[CF_UUID_BYTES];
-};
-
-/* Writes every new and changed item inside the caller's transaction. */
+/* What apply writes for item it: the row's student (new) or the merge into the stored one (changed), normalised. */
 static enum cf_error
-apply_items(struct cf_casefile *cf, struct cf_students *idx, const struct cf_import_plan *plan,
-            struct new_row *nr, int64_t now)
+import_record(struct cf_students *idx, const struct cf_import_plan *plan, const struct cf_import_item *it,
+              struct cf_student *out)
 {
-	const struct cf_roster *ro = plan->roster;
-	size_t j = 0;
-	enum cf_error e = CF_OK;
+	const struct cf_roster_row *rr = &plan->roster->rows[it->row];
+	enum cf_error e;
 
-	for (size_t i = 0; i < plan->n_items && e == CF_OK; i++) {
-		const struct cf_import_item *it = &plan->items[i];
+	if (it->kind == CF_IMPORT_NEW)
+		return normalised(idx, it->incoming, out);
+	{
+		size_t k = students_entry_of_id(idx, it->student_id);
+		struct cf_student merged;
 
-		if (it->kind == CF_IMPORT_NEW) {
-			if (students_validate(it->incoming, NULL) != CF_OK)
-				return CF_ERR_INVALID;
-			crypto_random_uuid(nr[j].uuid);
-			nr[j].id = 0;
-			e = students_write(cf, it->incoming, nr[j].uuid, now, now, &nr[j].id);
-			j++;
-		} else if (it->kind == CF_IMPORT_CHANGED) {
-			size_t k = students_entry_of_id(idx, it->student_id);
-			struct cf_student tmp;
-			int64_t id = it->student_id;
-
-			if (k == NONE)
-				return CF_ERR_FAIL;
-			if (student_copy(&tmp, &idx->e[k].s, &idx->alloc) != CF_OK)
-				return CF_ERR_NOMEM;
-			e = (enum cf_error)student_merge_provided(&tmp, &ro->rows[it->row].student,
-			                                           &ro->rows[it->row].provided);
-			if (e == CF_OK && students_validate(&tmp, NULL) != CF_OK)
-				e = CF_ERR_INVALID;
-			if (e == CF_OK)
-				e = students_write(cf, &tmp, idx->e[k].uuid, idx->e[k].created, now, &id);
-			student_fini(&tmp);
-		}
+		if (k == NONE)
+			return CF_ERR_FAIL;
+		if (student_copy(&merged, &idx->e[k].s, &idx->alloc) != CF_OK)
+			return CF_ERR_NOMEM;
+		e = (enum cf_error)student_merge_provided(&merged, &rr->student, &rr->provided);
+		if (e == CF_OK)
+			e = normalised(idx, &merged, out);
+		student_fini(&merged);
+		return e;
 	}
-	return e;
 }
 
 enum cf_error
 students_import_apply(struct cf_casefile *cf, struct cf_students *idx, const struct cf_import_plan *plan,
                       size_t *written)
 {
-	const struct cf_roster *ro;
-	struct cf_store *st;
-	struct new_row *nr = NULL;
-	int64_t now = students_now();
-	size_t j = 0;
+	struct cf_row *rows = NULL;
+	size_t n = 0;
 	enum cf_error e;
 
 	if (written)
@@ -357,57 +257,58 @@ students_import_apply(struct cf_casefile *cf, struct cf_students *idx, const str
 		return CF_ERR_FAIL;
 	if (plan->n_new + plan->n_changed == 0)
 		return CF_OK; /* nothing to write: not even an empty transaction */
-	ro = plan->roster;
 	if ((e = students_reserve(idx, plan->n_new)) != CF_OK)
 		return e;
-	if (plan->n_new) {
-		nr = calloc(plan->n_new, sizeof *nr);
-		if (!nr)
-			return CF_ERR_NOMEM;
-	}
-	st = casefile_store(cf);
-	e = store_begin(st);
-	if (e == CF_OK)
-		e = apply_items(cf, idx, plan, nr, now);
-	if (e == CF_OK)
-		e = store_commit(st);
-	if (e != CF_OK) {
-		store_rollback(st);
-		free(nr);
-		return e;
-	}
-	/* committed: bring the index up to date */
+	rows = calloc(plan->n_new + plan->n_changed, sizeof *rows);
+	if (!rows)
+		return CF_ERR_NOMEM;
+	/* every row or none: one transaction, and the index changes only after the commit */
+	e = casefile_begin(cf);
 	for (size_t i = 0; i < plan->n_items && e == CF_OK; i++) {
 		const struct cf_import_item *it = &plan->items[i];
+		struct cf_student s;
 
-		if (it->kind == CF_IMPORT_NEW) {
-			struct students_entry *en = &idx->e[idx->n];
-
-			memset(en, 0, sizeof *en);
-			en->id = nr[j].id;
-			en->created = now;
-			en->updated = now;
-			memcpy(en->uuid, nr[j].uuid, CF_UUID_BYTES);
-			j++;
-			e = students_entry_set(idx, idx->n, it->incoming);
-			idx->n++;
-		} else if (it->kind == CF_IMPORT_CHANGED) {
+		if (it->kind != CF_IMPORT_NEW && it->kind != CF_IMPORT_CHANGED)
+			continue;
+		if (it->kind == CF_IMPORT_CHANGED) {
 			size_t k = students_entry_of_id(idx, it->student_id);
-			struct cf_student tmp;
 
-			if (student_copy(&tmp, &idx->e[k].s, &idx->alloc) != CF_OK) {
-				e = CF_ERR_NOMEM;
+			if (k == NONE) {
+				e = CF_ERR_FAIL;
 				break;
 			}
-			e = (enum cf_error)student_merge_provided(&tmp, &ro->rows[it->row].student,
-			                                           &ro->rows[it->row].provided);
-			if (e == CF_OK)
-				e = students_entry_set(idx, k, &tmp);
-			student_fini(&tmp);
-			idx->e[k].updated = now;
+			students_entry_row(&idx->e[k], &rows[n]);
 		}
+		e = import_record(idx, plan, it, &s);
+		if (e != CF_OK)
+			break;
+		if (it->kind == CF_IMPORT_NEW && students_entry_of_number(idx, s.student_number) != NONE)
+			e = CF_ERR_EXISTS; /* taken meanwhile */
+		if (e == CF_OK)
+			e = casefile_record_put(cf, &cf_table_student, &rows[n], &s, NULL);
+		student_fini(&s);
+		n++;
 	}
-	free(nr);
+	if (e == CF_OK)
+		e = casefile_commit(cf);
+	else
+		casefile_rollback(cf);
+	/* committed: bring the index up to date */
+	n = 0;
+	for (size_t i = 0; i < plan->n_items && e == CF_OK; i++) {
+		const struct cf_import_item *it = &plan->items[i];
+		struct cf_student s;
+
+		if (it->kind != CF_IMPORT_NEW && it->kind != CF_IMPORT_CHANGED)
+			continue;
+		e = import_record(idx, plan, it, &s);
+		if (e == CF_OK)
+			e = entry_store(idx, it->kind == CF_IMPORT_NEW ? idx->n : students_entry_of_id(idx, it->student_id),
+			                &s, &rows[n]);
+		student_fini(&s);
+		n++;
+	}
+	free(rows);
 	if (e == CF_OK)
 		e = students_resort(idx);
 	if (e == CF_OK && written)

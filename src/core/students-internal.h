@@ -1,50 +1,55 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What the students*.c and contact.c files share: the index layout and its maintenance. */
+/* What students.c and students-edit.c share: the index layout and its maintenance. */
 #ifndef CAREFILE_STUDENTS_INTERNAL_H
 #define CAREFILE_STUDENTS_INTERNAL_H
 
 #include "carefile/crypto.h"
 #include "carefile/students.h"
 
-#define STUDENTS_TABLE "student"
-#define CONTACT_TABLE "contact"
-#define RECORD_COLUMN "data"
-
-/* One decrypted student with its precomputed sort and search keys (all in secure memory). */
+/* One decrypted student with its row metadata and sort keys (all in secure memory). */
 struct students_entry {
 	struct cf_student s;         /* strings in the index arena */
-	int64_t id;
+	int64_t id, version;
 	int64_t created, updated;
 	uint8_t uuid[CF_UUID_BYTES];
-	const char *name_key;        /* pinyin_sort_key(name) */
-	const char *initials;        /* pinyin_initials(name) */
-	const char *pinyin;          /* pinyin_full(name) */
-	const char *school_key;      /* pinyin_sort_key(school) */
-	const char *grade_class;     /* grade + class, for search */
+	const char *name_key;        /* pinyin_sort_key(name), in the arena */
+	const char *school_key;      /* pinyin_sort_key(school), shared by the entries of one school */
 	int grade_rank;
 	long class_num;
+	uint32_t key_off;            /* the entry's search keys in cf_students.keys, or STUDENTS_NO_KEYS */
 };
+#define STUDENTS_NO_KEYS UINT32_MAX
 
 struct cf_students {
 	struct cf_secure_arena *arena;
 	struct cf_str_alloc alloc;       /* strings from arena */
-	struct students_entry *e;        /* secure memory, insertion order */
+	struct students_entry *e;        /* secure memory, storage (insertion) order */
 	size_t n, cap;
-	size_t *order;                   /* positions -> entry index, list order (malloc: indices only) */
+	size_t *order;                   /* position -> entry index, list order (malloc: indices only) */
+	size_t *pos_of;                  /* entry index -> position */
 	size_t *by_number;               /* entry indices sorted by student number */
+	size_t *by_id;                   /* entry indices sorted by row id */
+	size_t n_sorted;                 /* entries the four arrays above cover (the last resort) */
+	/*
+	 * The search keys of every entry, back to back in storage order
+	 * (secure memory): u8 n, n little-endian u16 syllable ids, then three
+	 * u8-length-prefixed strings: the name, the student number, grade +
+	 * class, each lower-cased (ASCII) without spaces or apostrophes.
+	 */
+	uint8_t *keys;
+	size_t keys_len, keys_cap;
+	size_t damaged;                  /* rows that failed to open at load */
 	uint64_t generation;             /* +1 on every change */
+	char scratch[512];               /* students_name_initials()/_pinyin() results */
 };
 
-/*
- * Sets entry k (< idx->cap) from s (copied into the arena) and computes its keys.
- * Does not re-sort. CF_OK or CF_ERR_NOMEM.
- */
+/* Entry k's record is set from s (copied into the arena) and its keys computed. Does not re-sort. */
 enum cf_error students_entry_set(struct cf_students *idx, size_t k, const struct cf_student *s);
 
-/* Room for one more entry (idx->n < idx->cap afterwards). CF_OK or CF_ERR_NOMEM. */
+/* Room for `more` more entries (idx->n + more <= idx->cap afterwards). CF_OK or CF_ERR_NOMEM. */
 enum cf_error students_reserve(struct cf_students *idx, size_t more);
 
-/* Rebuilds order and by_number after entries changed; bumps generation. CF_OK or CF_ERR_NOMEM. */
+/* Rebuilds order, pos_of, by_number and by_id after entries changed; bumps generation. */
 enum cf_error students_resort(struct cf_students *idx);
 
 /* Entry index of student id, or (size_t)-1. */
@@ -56,15 +61,7 @@ size_t students_entry_of_number(const struct cf_students *idx, const char *numbe
 /* CF_OK when cf is unlocked and holds compartment c; CF_ERR_LOCKED / CF_ERR_PERMISSION otherwise. */
 enum cf_error students_need(struct cf_casefile *cf, enum cf_compartment c);
 
-/* Seals s for row uuid and writes it (insert when *id is 0, else update row *id) inside the caller's transaction. */
-enum cf_error students_write(struct cf_casefile *cf, const struct cf_student *s, const uint8_t *uuid,
-                             int64_t created, int64_t updated, int64_t *id);
-
-/* Seals and inserts contact c of the student (student_id, student_uuid) inside the caller's transaction. */
-enum cf_error contact_insert_in_txn(struct cf_casefile *cf, int64_t student_id, const uint8_t *student_uuid,
-                                   const struct cf_contact *c, int64_t *id);
-
-/* Current UTC time in seconds. */
-int64_t students_now(void);
+/* The row metadata of entry en, for casefile_record_put(). */
+void students_entry_row(const struct students_entry *en, struct cf_row *row);
 
 #endif

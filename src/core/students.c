@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The in-memory student index: decrypt at load into secure memory, list order, search, filters, privacy initials. */
+/* The in-memory student index: decrypted at load into secure arenas, list order, compact search keys, filters. */
+#define _GNU_SOURCE /* qsort_r(): sorting with a context, no file-static pointer */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "carefile/i18n.h"
-#include "carefile/pinyin.h"
 #include "carefile/io_csv.h"
+#include "carefile/pinyin.h"
 #include "students-internal.h"
 
 #define NONE ((size_t)-1)
-
-int64_t
-students_now(void)
-{
-	return (int64_t)time(NULL);
-}
+/* Syllables of a name kept for search (pinyin_match() looks at 64 characters). */
+#define KEY_SYLLABLES 64
 
 enum cf_error
 students_need(struct cf_casefile *cf, enum cf_compartment c)
@@ -27,6 +23,17 @@ students_need(struct cf_casefile *cf, enum cf_compartment c)
 	return CF_OK;
 }
 
+void
+students_entry_row(const struct students_entry *en, struct cf_row *row)
+{
+	memset(row, 0, sizeof *row);
+	row->id = en->id;
+	memcpy(row->uuid, en->uuid, CF_UUID_BYTES);
+	row->version = en->version;
+	row->created = en->created;
+	row->updated = en->updated;
+}
+
 /* ---- keys ---- */
 
 static void *
@@ -35,19 +42,19 @@ arena_alloc(void *ctx, size_t size)
 	return crypto_arena_alloc(ctx, size);
 }
 
-/* A pinyin function's result in the arena ("" for NULL input). */
+/* pinyin_sort_key(s) in the arena ("" for NULL input). */
 static const char *
-arena_key(struct cf_secure_arena *a, size_t (*fn)(const char *, char *, size_t), const char *s)
+sort_key(struct cf_secure_arena *a, const char *s)
 {
 	size_t n;
 	char *buf;
 
 	if (!s)
 		s = "";
-	n = fn(s, NULL, 0);
+	n = pinyin_sort_key(s, NULL, 0);
 	buf = crypto_arena_alloc(a, n + 1);
 	if (buf)
-		fn(s, buf, n + 1);
+		pinyin_sort_key(s, buf, n + 1);
 	return buf;
 }
 
@@ -170,36 +177,112 @@ grade_rank(const char *g)
 	return base + (int)n;
 }
 
+/* Lower-cased ASCII, spaces (ASCII and U+3000) and apostrophes dropped: how queries and keys are compared. */
+static size_t
+fold(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+		if (*p == ' ' || *p == '\'' || *p == '\t') {
+			p++;
+			continue;
+		}
+		if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+			p += 3;
+			continue;
+		}
+		if (n + 1 < size)
+			out[n] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		n++;
+		p++;
+	}
+	if (size)
+		out[n < size ? n : size - 1] = '\0';
+	return n;
+}
+
+/* Appends a u8-length-prefixed folded string (cut at 255 bytes on a character boundary). */
+static void
+key_str(uint8_t *p, size_t *len, const char *a, const char *b)
+{
+	char buf[520];
+	size_t n = fold(a, buf, 256);
+
+	if (b)
+		n += fold(b, buf + (n < 256 ? n : 255), 256);
+	if (n > 255)
+		n = 255;
+	buf[n] = '\0';
+	while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80)
+		n--; /* do not end inside a character */
+	p[(*len)++] = (uint8_t)n;
+	memcpy(p + *len, buf, n);
+	*len += n;
+	crypto_wipe(buf, sizeof buf);
+}
+
+/* Writes entry k's search keys at the end of idx->keys. CF_OK or CF_ERR_NOMEM. */
+static enum cf_error
+entry_search_keys(struct cf_students *idx, size_t k)
+{
+	struct students_entry *en = &idx->e[k];
+	uint16_t ids[KEY_SYLLABLES];
+	size_t nid = pinyin_ids(en->s.name, ids, KEY_SYLLABLES);
+	size_t need = 1 + 2 * nid + 3 * 256, len;
+
+	if (idx->keys_len + need > idx->keys_cap) {
+		size_t cap = idx->keys_cap ? idx->keys_cap : 64 * 1024;
+		uint8_t *nk;
+
+		while (cap < idx->keys_len + need)
+			cap *= 2;
+		nk = crypto_secure_alloc(cap);
+		if (!nk)
+			return CF_ERR_NOMEM;
+		if (idx->keys_len)
+			memcpy(nk, idx->keys, idx->keys_len);
+		crypto_secure_free(idx->keys);
+		idx->keys = nk;
+		idx->keys_cap = cap;
+	}
+	len = idx->keys_len;
+	en->key_off = (uint32_t)len;
+	idx->keys[len++] = (uint8_t)nid;
+	for (size_t i = 0; i < nid; i++) {
+		idx->keys[len++] = (uint8_t)ids[i];
+		idx->keys[len++] = (uint8_t)(ids[i] >> 8);
+	}
+	key_str(idx->keys, &len, en->s.name, NULL);
+	key_str(idx->keys, &len, en->s.student_number, NULL);
+	key_str(idx->keys, &len, en->s.grade, en->s.class_name);
+	idx->keys_len = len;
+	return CF_OK;
+}
+
 /* Computes the sort and search keys of entry k from its student. */
 static enum cf_error
 entry_keys(struct cf_students *idx, size_t k)
 {
 	struct students_entry *en = &idx->e[k];
 	const struct cf_student *s = &en->s;
-	size_t gl, cl;
-	char *gc;
 
-	en->name_key = arena_key(idx->arena, pinyin_sort_key, s->name);
-	en->initials = arena_key(idx->arena, pinyin_initials, s->name);
-	en->pinyin = arena_key(idx->arena, pinyin_full, s->name);
-	en->school_key = arena_key(idx->arena, pinyin_sort_key, s->school);
-	gl = s->grade ? strlen(s->grade) : 0;
-	cl = s->class_name ? strlen(s->class_name) : 0;
-	gc = crypto_arena_alloc(idx->arena, gl + cl + 1);
-	if (gc) {
-		if (gl)
-			memcpy(gc, s->grade, gl);
-		if (cl)
-			memcpy(gc + gl, s->class_name, cl);
-	}
-	en->grade_class = gc;
-	if (!en->name_key || !en->initials || !en->pinyin || !en->school_key || !gc)
+	en->name_key = sort_key(idx->arena, s->name);
+	/* students of one school are stored next to each other: reuse the neighbour's key */
+	en->school_key = NULL;
+	if (k > 0 && idx->e[k - 1].school_key && ((!s->school && !idx->e[k - 1].s.school) ||
+	                                          (s->school && idx->e[k - 1].s.school &&
+	                                           strcmp(s->school, idx->e[k - 1].s.school) == 0)))
+		en->school_key = idx->e[k - 1].school_key;
+	if (!en->school_key)
+		en->school_key = sort_key(idx->arena, s->school);
+	if (!en->name_key || !en->school_key)
 		return CF_ERR_NOMEM;
 	en->grade_rank = grade_rank(s->grade);
 	en->class_num = first_number(s->class_name);
 	if (en->class_num < 0)
 		en->class_num = 1L << 30;
-	return CF_OK;
+	return entry_search_keys(idx, k);
 }
 
 enum cf_error
@@ -214,6 +297,8 @@ students_entry_set(struct cf_students *idx, size_t k, const struct cf_student *s
 	student_fini(&en->s);
 	en->s = tmp;
 	crypto_wipe(&tmp, sizeof tmp);
+	if (en->key_off != STUDENTS_NO_KEYS)
+		crypto_wipe(idx->keys + en->key_off, 1); /* the old keys: this entry is found by its new ones */
 	return entry_keys(idx, k);
 }
 
@@ -225,17 +310,15 @@ strcmp0(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
-/* qsort has no context argument: the index being sorted (sorting is single-threaded). */
-static const struct cf_students *sort_idx;
-
 static int
-cmp_list(const void *pa, const void *pb)
+cmp_list(const void *pa, const void *pb, void *ctx)
 {
-	const struct students_entry *a = &sort_idx->e[*(const size_t *)pa];
-	const struct students_entry *b = &sort_idx->e[*(const size_t *)pb];
+	const struct cf_students *idx = ctx;
+	const struct students_entry *a = &idx->e[*(const size_t *)pa];
+	const struct students_entry *b = &idx->e[*(const size_t *)pb];
 	int c;
 
-	if ((c = strcmp(a->school_key, b->school_key)) != 0)
+	if (a->school_key != b->school_key && (c = strcmp(a->school_key, b->school_key)) != 0)
 		return c;
 	if (a->grade_rank != b->grade_rank)
 		return a->grade_rank < b->grade_rank ? -1 : 1;
@@ -253,38 +336,57 @@ cmp_list(const void *pa, const void *pb)
 }
 
 static int
-cmp_number(const void *pa, const void *pb)
+cmp_number(const void *pa, const void *pb, void *ctx)
 {
-	const struct students_entry *a = &sort_idx->e[*(const size_t *)pa];
-	const struct students_entry *b = &sort_idx->e[*(const size_t *)pb];
+	const struct cf_students *idx = ctx;
 
-	return student_number_cmp(a->s.student_number, b->s.student_number);
+	return student_number_cmp(idx->e[*(const size_t *)pa].s.student_number,
+	                          idx->e[*(const size_t *)pb].s.student_number);
+}
+
+static int
+cmp_id(const void *pa, const void *pb, void *ctx)
+{
+	const struct cf_students *idx = ctx;
+	int64_t a = idx->e[*(const size_t *)pa].id, b = idx->e[*(const size_t *)pb].id;
+
+	return a < b ? -1 : a > b;
 }
 
 enum cf_error
 students_resort(struct cf_students *idx)
 {
-	size_t *o = NULL, *bn = NULL;
+	size_t *o = NULL, *po = NULL, *bn = NULL, *bi = NULL;
 
 	if (idx->n) {
 		o = malloc(idx->n * sizeof *o);
+		po = malloc(idx->n * sizeof *po);
 		bn = malloc(idx->n * sizeof *bn);
-		if (!o || !bn) {
+		bi = malloc(idx->n * sizeof *bi);
+		if (!o || !po || !bn || !bi) {
 			free(o);
+			free(po);
 			free(bn);
+			free(bi);
 			return CF_ERR_NOMEM;
 		}
 		for (size_t i = 0; i < idx->n; i++)
-			o[i] = bn[i] = i;
-		sort_idx = idx;
-		qsort(o, idx->n, sizeof *o, cmp_list);
-		qsort(bn, idx->n, sizeof *bn, cmp_number);
-		sort_idx = NULL;
+			o[i] = bn[i] = bi[i] = i;
+		qsort_r(o, idx->n, sizeof *o, cmp_list, idx);
+		qsort_r(bn, idx->n, sizeof *bn, cmp_number, idx);
+		qsort_r(bi, idx->n, sizeof *bi, cmp_id, idx);
+		for (size_t i = 0; i < idx->n; i++)
+			po[o[i]] = i;
 	}
 	free(idx->order);
+	free(idx->pos_of);
 	free(idx->by_number);
+	free(idx->by_id);
 	idx->order = o;
+	idx->pos_of = po;
 	idx->by_number = bn;
+	idx->by_id = bi;
+	idx->n_sorted = idx->n;
 	idx->generation++;
 	return CF_OK;
 }
@@ -314,9 +416,22 @@ students_reserve(struct cf_students *idx, size_t more)
 size_t
 students_entry_of_id(const struct cf_students *idx, int64_t id)
 {
-	for (size_t k = 0; idx && k < idx->n; k++)
-		if (idx->e[k].id == id)
-			return k;
+	size_t lo = 0, hi;
+
+	if (!idx || !idx->by_id)
+		return NONE;
+	hi = idx->n_sorted;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t v = idx->e[idx->by_id[mid]].id;
+
+		if (v == id)
+			return idx->by_id[mid];
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NONE;
 }
 
@@ -327,7 +442,7 @@ students_entry_of_number(const struct cf_students *idx, const char *number)
 
 	if (!idx || !number || !idx->by_number)
 		return NONE;
-	hi = idx->n;
+	hi = idx->n_sorted;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = student_number_cmp(idx->e[idx->by_number[mid]].s.student_number, number);
@@ -347,12 +462,12 @@ students_entry_of_number(const struct cf_students *idx, const char *number)
 static struct cf_students *
 index_new(void)
 {
-	struct cf_students *idx = calloc(1, sizeof *idx);
+	struct cf_students *idx = crypto_secure_alloc(sizeof *idx);
 
 	if (!idx)
 		return NULL;
 	if (crypto_arena_new(0, &idx->arena) != CF_OK) {
-		free(idx);
+		crypto_secure_free(idx);
 		return NULL;
 	}
 	idx->alloc.alloc = arena_alloc;
@@ -361,56 +476,34 @@ index_new(void)
 	return idx;
 }
 
-struct load_ctx {
-	struct cf_casefile *cf;
-	struct cf_students *idx;
-};
-
 static enum cf_error
-load_row(const struct cf_store_record *r, void *p)
+load_row(const struct cf_row *row, void *rec, void *ctx)
 {
-	struct load_ctx *c = p;
-	struct cf_students *idx = c->idx;
-	struct cf_student s;
-	char *plain = NULL;
-	size_t len = 0;
-	enum cf_error e;
+	struct cf_students *idx = ctx;
+	struct students_entry *en;
+	enum cf_error e = students_reserve(idx, 1);
 
-	if (r->compartment != CF_COMPARTMENT_IDENTITY)
-		return CF_ERR_DAMAGED;
-	e = casefile_record_open(c->cf, CF_COMPARTMENT_IDENTITY, STUDENTS_TABLE, RECORD_COLUMN, r->uuid, r->data,
-	                         r->data_len, &plain, &len);
 	if (e != CF_OK)
 		return e;
-	e = students_reserve(idx, 1);
-	if (e == CF_OK) {
-		struct students_entry *en = &idx->e[idx->n];
-
-		memset(en, 0, sizeof *en);
-		/* decoded straight into the arena; the entry keeps this copy */
-		e = student_record_decode((const uint8_t *)plain, len, &idx->alloc, &s);
-		if (e == CF_OK && (int)s.status != r->status)
-			e = CF_ERR_DAMAGED; /* the plaintext status column must agree with the sealed one */
-		if (e == CF_OK) {
-			en->s = s;
-			en->id = r->id;
-			en->created = r->created;
-			en->updated = r->updated;
-			memcpy(en->uuid, r->uuid, CF_UUID_BYTES);
-			idx->n++;
-			e = entry_keys(idx, idx->n - 1);
-		}
-		crypto_wipe(&s, sizeof s);
-	}
-	crypto_secure_free(plain);
-	return e;
+	en = &idx->e[idx->n];
+	memset(en, 0, sizeof *en);
+	/* decoded straight into the index arena: the entry takes the struct as it is */
+	memcpy(&en->s, rec, sizeof en->s);
+	crypto_wipe(rec, sizeof en->s);
+	en->id = row->id;
+	en->version = row->version;
+	en->created = row->created;
+	en->updated = row->updated;
+	memcpy(en->uuid, row->uuid, CF_UUID_BYTES);
+	idx->n++;
+	return entry_keys(idx, idx->n - 1);
 }
 
 enum cf_error
 students_load(struct cf_casefile *cf, struct cf_students **out)
 {
 	struct cf_students *idx;
-	struct load_ctx c;
+	struct cf_student *tmp;
 	int64_t n = 0;
 	enum cf_error e;
 
@@ -419,15 +512,18 @@ students_load(struct cf_casefile *cf, struct cf_students **out)
 	if (e != CF_OK)
 		return e;
 	idx = index_new();
-	if (!idx)
+	tmp = crypto_secure_alloc(sizeof *tmp);
+	if (!idx || !tmp) {
+		students_free(&idx);
+		crypto_secure_free(tmp);
 		return CF_ERR_NOMEM;
-	e = store_record_count(casefile_store(cf), CF_TABLE_STUDENT, &n);
+	}
+	e = store_row_count(casefile_store(cf), &cf_table_student, NULL, &n);
 	if (e == CF_OK && n > 0)
 		e = students_reserve(idx, (size_t)n);
-	c.cf = cf;
-	c.idx = idx;
 	if (e == CF_OK)
-		e = store_record_foreach(casefile_store(cf), CF_TABLE_STUDENT, load_row, &c);
+		e = casefile_record_foreach(cf, &cf_table_student, NULL, &idx->alloc, tmp, load_row, idx, &idx->damaged);
+	crypto_secure_free(tmp);
 	if (e == CF_OK)
 		e = students_resort(idx);
 	if (e != CF_OK) {
@@ -448,11 +544,20 @@ students_free(struct cf_students **pidx)
 	idx = *pidx;
 	/* the strings are in the arena: freeing it wipes them all */
 	crypto_secure_free(idx->e);
+	crypto_secure_free(idx->keys);
 	crypto_arena_free(&idx->arena);
 	free(idx->order);
+	free(idx->pos_of);
 	free(idx->by_number);
-	free(idx);
+	free(idx->by_id);
+	crypto_secure_free(idx);
 	*pidx = NULL;
+}
+
+size_t
+students_damaged(const struct cf_students *idx)
+{
+	return idx ? idx->damaged : 0;
 }
 
 /* ---- accessors ---- */
@@ -519,30 +624,48 @@ students_updated(const struct cf_students *idx, size_t i)
 	return en ? en->updated : 0;
 }
 
+/* Initials or full pinyin of entry i's name from its syllable ids, into the index's scratch. */
+static const char *
+spell(const struct cf_students *idx, size_t i, bool initials)
+{
+	const struct students_entry *en = at(idx, i);
+	char *out = (char *)idx->scratch;
+	size_t n = 0;
+
+	if (!en)
+		return "";
+	{
+		const uint8_t *p = idx->keys + en->key_off;
+		size_t nid = p[0];
+
+		for (size_t k = 0; k < nid; k++) {
+			size_t len;
+			const char *t = pinyin_id_text((uint16_t)(p[1 + 2 * k] | p[2 + 2 * k] << 8), &len);
+
+			if (!t)
+				continue;
+			if (initials)
+				len = 1;
+			if (n + len + 1 > sizeof idx->scratch)
+				break;
+			memcpy(out + n, t, len);
+			n += len;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
 const char *
 students_name_initials(const struct cf_students *idx, size_t i)
 {
-	const struct students_entry *en = at(idx, i);
-
-	return en && en->initials ? en->initials : "";
+	return spell(idx, i, true);
 }
 
 const char *
 students_name_pinyin(const struct cf_students *idx, size_t i)
 {
-	const struct students_entry *en = at(idx, i);
-
-	return en && en->pinyin ? en->pinyin : "";
-}
-
-/* Position in list order of entry k. */
-static size_t
-position_of(const struct cf_students *idx, size_t k)
-{
-	for (size_t i = 0; i < idx->n; i++)
-		if (idx->order[i] == k)
-			return i;
-	return NONE;
+	return spell(idx, i, false);
 }
 
 enum cf_error
@@ -552,7 +675,7 @@ students_find_id(const struct cf_students *idx, int64_t id, size_t *pos)
 
 	if (k == NONE)
 		return CF_ERR_NOT_FOUND;
-	*pos = position_of(idx, k);
+	*pos = idx->pos_of[k];
 	return CF_OK;
 }
 
@@ -563,7 +686,7 @@ students_find_number(const struct cf_students *idx, const char *number, size_t *
 
 	if (k == NONE)
 		return CF_ERR_NOT_FOUND;
-	*pos = position_of(idx, k);
+	*pos = idx->pos_of[k];
 	return CF_OK;
 }
 
@@ -572,33 +695,10 @@ students_secure_bytes(const struct cf_students *idx)
 {
 	if (!idx)
 		return 0;
-	return crypto_arena_used(idx->arena) + idx->cap * sizeof *idx->e;
+	return crypto_arena_used(idx->arena) + idx->cap * sizeof *idx->e + idx->keys_cap;
 }
 
 /* ---- search ---- */
-
-static char
-lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Case-insensitive (ASCII) substring test of needle (nlen bytes) in hay. */
-static int
-contains_ci(const char *hay, const char *needle, size_t nlen)
-{
-	if (!hay)
-		return 0;
-	for (; *hay; hay++) {
-		size_t i = 0;
-
-		while (i < nlen && hay[i] && lower(hay[i]) == lower(needle[i]))
-			i++;
-		if (i == nlen)
-			return 1;
-	}
-	return 0;
-}
 
 static int
 passes_filter(const struct students_entry *en, const struct cf_students_filter *f)
@@ -622,32 +722,196 @@ passes_filter(const struct students_entry *en, const struct cf_students_filter *
 	return 1;
 }
 
+/* Substring test of q (qlen bytes) in the u8-length-prefixed key string at p. */
+static bool
+key_contains(const uint8_t *p, const char *q, size_t qlen)
+{
+	size_t n = p[0];
+	const uint8_t *h = p + 1;
+
+	if (qlen > n)
+		return false;
+	for (size_t i = 0; i + qlen <= n; i++)
+		if (h[i] == (uint8_t)q[0] && memcmp(h + i, q, qlen) == 0)
+			return true;
+	return false;
+}
+
+/* Does entry k match the folded query q (qlen bytes, ascii: only ASCII)? */
+static bool
+entry_matches(const struct cf_students *idx, size_t k, const char *q, size_t qlen, bool ascii)
+{
+	const uint8_t *p = idx->keys + idx->e[k].key_off;
+	size_t nid = p[0];
+	const uint8_t *name = p + 1 + 2 * nid, *number = name + 1 + name[0], *gc = number + 1 + number[0];
+
+	if (key_contains(name, q, qlen) || key_contains(number, q, qlen) || key_contains(gc, q, qlen))
+		return true;
+	if (!ascii || nid == 0)
+		return false;
+	{
+		uint16_t ids[KEY_SYLLABLES];
+
+		for (size_t i = 0; i < nid; i++)
+			ids[i] = (uint16_t)(p[1 + 2 * i] | p[2 + 2 * i] << 8);
+		return pinyin_match_ids(ids, nid, q, qlen);
+	}
+}
+
+struct cf_students_search {
+	const struct cf_students *idx;
+	uint64_t generation;
+	struct cf_students_filter filter;
+	char fstr[3][256];          /* the filter's strings, copied */
+	char q[256];                /* the last folded query */
+	size_t qlen;
+	bool valid;
+	size_t *cand;               /* entries that matched the last query, storage order */
+	size_t ncand, cap;
+	uint8_t *bits;              /* positions that match, for the output in list order */
+	size_t bits_len;
+};
+
+enum cf_error
+students_search_new(struct cf_students_search **out)
+{
+	*out = crypto_secure_alloc(sizeof **out);
+	return *out ? CF_OK : CF_ERR_NOMEM;
+}
+
+void
+students_search_free(struct cf_students_search **s)
+{
+	if (!s || !*s)
+		return;
+	free((*s)->cand);
+	free((*s)->bits);
+	crypto_secure_free(*s);
+	*s = NULL;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool
+same_filter(const struct cf_students_filter *a, const struct cf_students_filter *b)
+{
+	if (!a || !b)
+		return a == b;
+	return same_str(a->school, b->school) && same_str(a->grade, b->grade) &&
+	       same_str(a->class_name, b->class_name) && a->flags == b->flags && a->status_mask == b->status_mask;
+}
+
+/* Keeps a copy of f in s (strings too) for the next comparison. */
+static void
+remember_filter(struct cf_students_search *s, const struct cf_students_filter *f)
+{
+	const char *src[3] = { f ? f->school : NULL, f ? f->grade : NULL, f ? f->class_name : NULL };
+	const char **dst[3] = { &s->filter.school, &s->filter.grade, &s->filter.class_name };
+
+	memset(&s->filter, 0, sizeof s->filter);
+	for (int i = 0; i < 3; i++) {
+		*dst[i] = NULL;
+		if (src[i] && strlen(src[i]) < sizeof s->fstr[i]) {
+			strcpy(s->fstr[i], src[i]);
+			*dst[i] = s->fstr[i];
+		} else if (src[i]) {
+			s->valid = false; /* too long to remember: no narrowing next time */
+		}
+	}
+	s->filter.flags = f ? f->flags : 0;
+	s->filter.status_mask = f ? f->status_mask : 0;
+}
+
+enum cf_error
+students_search_run(struct cf_students_search *s, const struct cf_students *idx, const char *query,
+                    const struct cf_students_filter *filter, size_t *out, size_t *n)
+{
+	char q[256];
+	size_t qlen, m = 0;
+	bool ascii = true, narrow;
+	const struct cf_students_filter *last = s && s->valid ? &s->filter : NULL;
+
+	if (!s || !idx || !out || !n)
+		return CF_ERR_INVALID;
+	qlen = fold(query, q, sizeof q);
+	if (qlen >= sizeof q)
+		qlen = sizeof q - 1;
+	for (size_t i = 0; i < qlen; i++)
+		if ((unsigned char)q[i] >= 0x80)
+			ascii = false;
+	narrow = s->valid && s->idx == idx && s->generation == idx->generation &&
+	         same_filter(last, filter ? filter : &(struct cf_students_filter){ 0 }) && qlen >= s->qlen &&
+	         memcmp(q, s->q, s->qlen) == 0;
+	if (s->cap < idx->n) {
+		size_t *c = realloc(s->cand, idx->n * sizeof *c);
+
+		if (!c)
+			return CF_ERR_NOMEM;
+		s->cand = c;
+		s->cap = idx->n;
+	}
+	if (s->bits_len < idx->n / 8 + 1) {
+		uint8_t *b = realloc(s->bits, idx->n / 8 + 1);
+
+		if (!b)
+			return CF_ERR_NOMEM;
+		s->bits = b;
+		s->bits_len = idx->n / 8 + 1;
+	}
+	if (narrow) {
+		/* only the last matches can match a longer query */
+		for (size_t i = 0; i < s->ncand; i++) {
+			size_t k = s->cand[i];
+
+			if (qlen == 0 || entry_matches(idx, k, q, qlen, ascii))
+				s->cand[m++] = k;
+		}
+	} else {
+		/* every entry, in storage order: the keys are read front to back */
+		for (size_t k = 0; k < idx->n; k++)
+			if (passes_filter(&idx->e[k], filter) && (qlen == 0 || entry_matches(idx, k, q, qlen, ascii)))
+				s->cand[m++] = k;
+	}
+	s->ncand = m;
+	/* the matches in list order: mark their positions, then read the marks in order */
+	memset(s->bits, 0, idx->n / 8 + 1);
+	for (size_t i = 0; i < m; i++) {
+		size_t p = idx->pos_of[s->cand[i]];
+
+		s->bits[p / 8] |= (uint8_t)(1u << (p % 8));
+	}
+	*n = 0;
+	for (size_t p = 0; p < idx->n; p++)
+		if (s->bits[p / 8] & (1u << (p % 8)))
+			out[(*n)++] = p;
+	s->idx = idx;
+	s->generation = idx->generation;
+	memcpy(s->q, q, qlen + 1);
+	s->qlen = qlen;
+	s->valid = true;
+	remember_filter(s, filter);
+	crypto_wipe(q, sizeof q);
+	return CF_OK;
+}
+
 enum cf_error
 students_filter(const struct cf_students *idx, const char *query, const struct cf_students_filter *filter,
                 size_t *out, size_t *n)
 {
-	const char *q = query ? query : "";
-	size_t qlen, m = 0;
+	struct cf_students_search *s = NULL;
+	enum cf_error e;
 
 	if (!idx || !out || !n)
 		return CF_ERR_INVALID;
-	while (*q == ' ')
-		q++;
-	qlen = strlen(q);
-	while (qlen && q[qlen - 1] == ' ')
-		qlen--;
-	for (size_t i = 0; i < idx->n; i++) {
-		const struct students_entry *en = &idx->e[idx->order[i]];
-
-		if (!passes_filter(en, filter))
-			continue;
-		if (qlen && !contains_ci(en->s.student_number, q, qlen) && !contains_ci(en->grade_class, q, qlen) &&
-		    !pinyin_match(en->s.name ? en->s.name : "", q))
-			continue;
-		out[m++] = i;
-	}
-	*n = m;
-	return CF_OK;
+	if ((e = students_search_new(&s)) != CF_OK)
+		return e;
+	e = students_search_run(s, idx, query, filter, out, n);
+	students_search_free(&s);
+	return e;
 }
 
 enum cf_error
@@ -733,12 +997,6 @@ sb_put(struct sbuf *b, const char *s, size_t n)
 		b->buf[b->len < b->size ? b->len : b->size - 1] = '\0';
 }
 
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	if (s)
-		sb_put(b, s, strlen(s));
-}
 
 static void
 sb_initial(struct sbuf *b, char c)
@@ -807,64 +1065,37 @@ students_display_initials(const char *name, char *buf, size_t size)
 	return b.len;
 }
 
-static void
-sb_flags(struct sbuf *b, uint32_t flags)
-{
-	int first = 1;
-
-	for (int i = 0; i < CF_STUDENT_FLAG_COUNT; i++) {
-		if (!(flags & (1u << i)))
-			continue;
-		if (!first)
-			sb_str(b, ", ");
-		sb_str(b, student_flag_label((enum cf_student_flag)(1u << i)));
-		first = 0;
-	}
-}
-
 size_t
 students_field_format(const struct cf_student *s, enum cf_student_field field, uint32_t flag_mask, char *buf,
                       size_t size)
 {
-	struct sbuf b = { buf, size, 0 };
+	const struct cf_field *f = NULL;
+	struct cf_student masked;
 
 	if (size)
 		buf[0] = '\0';
 	if (!s)
 		return 0;
-	switch (field) {
-	case CF_FIELD_STUDENT_NUMBER: sb_str(&b, s->student_number); break;
-	case CF_FIELD_NAME: sb_str(&b, s->name); break;
-	case CF_FIELD_SEX: sb_str(&b, s->sex == CF_SEX_UNKNOWN ? "" : student_sex_label(s->sex)); break;
-	case CF_FIELD_BIRTH_DATE: sb_str(&b, s->birth_date); break;
-	case CF_FIELD_ETHNICITY: sb_str(&b, s->ethnicity); break;
-	case CF_FIELD_SCHOOL: sb_str(&b, s->school); break;
-	case CF_FIELD_GRADE: sb_str(&b, s->grade); break;
-	case CF_FIELD_CLASS: sb_str(&b, s->class_name); break;
-	case CF_FIELD_ADDRESS: sb_str(&b, s->address); break;
-	case CF_FIELD_REMARKS: sb_str(&b, s->remarks); break;
-	case CF_FIELD_STATUS: sb_str(&b, student_status_label(s->status)); break;
-	case CF_FIELD_FLAGS: sb_flags(&b, s->flags & flag_mask); break;
-	case CF_FIELD_GUARDIANS:
-		for (size_t g = 0; g < s->n_guardians; g++) {
-			const struct cf_guardian *gd = &s->guardians[g];
-
-			if (g)
-				sb_str(&b, "; ");
-			sb_str(&b, gd->name);
-			if (gd->relation) {
-				sb_str(&b, " (");
-				sb_str(&b, gd->relation);
-				sb_str(&b, ")");
-			}
-			for (size_t p = 0; p < gd->n_phones; p++) {
-				sb_str(&b, p ? "/" : " ");
-				sb_str(&b, gd->phones[p]);
-			}
-		}
-		break;
+	for (size_t i = 0; i < cf_student_type.n_fields; i++)
+		if ((uint32_t)field == 1u << i)
+			f = &cf_student_type.fields[i];
+	if (!f)
+		return 0;
+	if (field == CF_FIELD_SEX && s->sex == CF_SEX_UNKNOWN)
+		return 0;
+	if (field == CF_FIELD_FLAGS) {
+		/* only the flags the caller asks about (an import's columns) */
+		memcpy(&masked, s, sizeof masked);
+		masked.flags &= flag_mask;
+		s = &masked;
 	}
-	return b.len;
+	{
+		size_t n = record_field_format(&cf_student_type, f, s, buf, size);
+
+		if (s == &masked)
+			crypto_wipe(&masked, sizeof masked);
+		return n;
+	}
 }
 
 /* ---- export ---- */

@@ -394,3 +394,143 @@ pinyin_match(const char *name, const char *query)
 			return true;
 	return false;
 }
+
+/* ---- precomputed syllable ids, for matching many names per keystroke ---- */
+
+/* One-letter "syllables" of ASCII letters and digits, indexed by the character. */
+static const char ascii_units[128][2] = {
+	['0'] = "0", ['1'] = "1", ['2'] = "2", ['3'] = "3", ['4'] = "4", ['5'] = "5", ['6'] = "6", ['7'] = "7",
+	['8'] = "8", ['9'] = "9", ['a'] = "a", ['b'] = "b", ['c'] = "c", ['d'] = "d", ['e'] = "e", ['f'] = "f",
+	['g'] = "g", ['h'] = "h", ['i'] = "i", ['j'] = "j", ['k'] = "k", ['l'] = "l", ['m'] = "m", ['n'] = "n",
+	['o'] = "o", ['p'] = "p", ['q'] = "q", ['r'] = "r", ['s'] = "s", ['t'] = "t", ['u'] = "u", ['v'] = "v",
+	['w'] = "w", ['x'] = "x", ['y'] = "y", ['z'] = "z",
+};
+
+/* Id of a syllable of the table (binary search: the table is sorted), or 0. */
+static uint16_t
+syllable_id(const char *syl, size_t len)
+{
+	size_t lo = 1, hi = pinyin_syllable_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(pinyin_syllables[mid], syl, len);
+
+		if (c == 0 && pinyin_syllables[mid][len] != '\0')
+			c = 1;
+		if (c == 0)
+			return (uint16_t)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+size_t
+pinyin_ids(const char *name, uint16_t *ids, size_t max)
+{
+	struct name_iter it;
+	struct unit u;
+	size_t n = 0;
+
+	iter_init(&it, name ? name : "");
+	while (n < max && iter_next(&it, &u)) {
+		uint16_t id;
+
+		if (!u.syl)
+			continue;
+		if (u.syl == u.letter)
+			id = (uint16_t)(PINYIN_ID_ASCII | (unsigned char)u.letter[0]);
+		else
+			id = syllable_id(u.syl, u.len);
+		if (id)
+			ids[n++] = id;
+	}
+	return n;
+}
+
+const char *
+pinyin_id_text(uint16_t id, size_t *len)
+{
+	const char *t = NULL;
+
+	if (id & PINYIN_ID_ASCII) {
+		unsigned c = id & 0x7F;
+
+		t = ascii_units[c][0] ? ascii_units[c] : NULL;
+	} else if (id > 0 && id < pinyin_syllable_count) {
+		t = pinyin_syllables[id];
+	}
+	if (len)
+		*len = t ? strlen(t) : 0;
+	return t;
+}
+
+struct id_matcher {
+	const uint16_t *ids;
+	size_t n;
+	const char *q;
+	size_t qlen;
+	uint64_t failed[MATCH_MAX + 1];
+};
+
+static bool
+dfs_ids(struct id_matcher *m, size_t i, size_t qpos)
+{
+	const char *s;
+	size_t sl, maxl;
+
+	if (qpos == m->qlen)
+		return true;
+	if (i >= m->n || qpos >= 64)
+		return false;
+	if (m->failed[i] & ((uint64_t)1 << qpos))
+		return false;
+	s = pinyin_id_text(m->ids[i], &sl);
+	if (s) {
+		maxl = sl < m->qlen - qpos ? sl : m->qlen - qpos;
+		/* each following character consumes its whole syllable or a non-empty prefix of it */
+		for (size_t l = maxl; l >= 1; l--) {
+			if (memcmp(s, m->q + qpos, l) != 0)
+				continue;
+			if (qpos + l == m->qlen || dfs_ids(m, i + 1, qpos + l))
+				return true;
+		}
+	}
+	m->failed[i] |= (uint64_t)1 << qpos;
+	return false;
+}
+
+bool
+pinyin_match_ids(const uint16_t *ids, size_t n, const char *q, size_t qlen)
+{
+	struct id_matcher m;
+
+	if (qlen == 0)
+		return true;
+	if (n > MATCH_MAX)
+		n = MATCH_MAX;
+	/* a cheap pre-test: the query's first letter must begin some syllable */
+	{
+		bool any = false;
+
+		for (size_t i = 0; i < n && !any; i++) {
+			const char *s = pinyin_id_text(ids[i], NULL);
+
+			any = s && s[0] == q[0];
+		}
+		if (!any)
+			return false;
+	}
+	m.ids = ids;
+	m.n = n;
+	m.q = q;
+	m.qlen = qlen > MATCH_MAX ? MATCH_MAX : qlen;
+	memset(m.failed, 0, (n + 1) * sizeof m.failed[0]);
+	for (size_t i = 0; i < n; i++)
+		if (dfs_ids(&m, i, 0))
+			return true;
+	return false;
+}

@@ -55,8 +55,10 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	rc = sqlite3_prepare_v2(st->db,
-	                        "SELECT format_version, file_id, created, header_sum, header_mac FROM meta WHERE id = 1",
+	rc = sqlite3_prepare_v2(st->db, st->user_version >= 3
+	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records "
+	                          "FROM meta WHERE id = 1"
+	                        : "SELECT format_version, file_id, created, header_sum, header_mac, 0 FROM meta WHERE id = 1",
 	                        -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc_err(rc) == CF_ERR_FAIL ? CF_ERR_DAMAGED : rc_err(rc);
@@ -64,6 +66,7 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 	if (rc == SQLITE_ROW) {
 		m->format_version = sqlite3_column_int(s, 0);
 		m->created = sqlite3_column_int64(s, 2);
+		m->legacy_records = (uint32_t)sqlite3_column_int64(s, 5);
 		e = fixed_blob(s, 1, m->file_id, sizeof m->file_id);
 		if (e == CF_OK)
 			e = dup_blob(s, 3, &m->sum, &m->sum_len);
@@ -117,6 +120,25 @@ enum cf_error
 store_meta_set_sum(struct cf_store *st, const uint8_t *sum, size_t sum_len)
 {
 	return meta_set(st, "UPDATE meta SET header_sum = ? WHERE id = 1", sum, sum_len);
+}
+
+enum cf_error
+store_meta_set_legacy(struct cf_store *st, uint32_t legacy)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 3)
+		return CF_ERR_FAIL;
+	rc = sqlite3_prepare_v2(st->db, "UPDATE meta SET legacy_records = ? WHERE id = 1", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, legacy);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CORRUPT;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
 }
 
 /* ---- users ---- */
@@ -589,173 +611,6 @@ store_grant_remove(struct cf_store *st, int64_t id)
 		return rc_err(rc);
 	sqlite3_bind_int64(s, 1, id);
 	e = exec_one_change(st, s);
-	sqlite3_finalize(s);
-	return e;
-}
-
-/* ---- records ---- */
-
-static const char *const table_names[CF_TABLE__COUNT] = {
-	[CF_TABLE_STUDENT] = "student",
-	[CF_TABLE_CONTACT] = "contact",
-};
-
-const char *
-store_table_name(int table)
-{
-	if (table < 0 || table >= CF_TABLE__COUNT)
-		return NULL;
-	return table_names[table];
-}
-
-void
-store_record_fini(struct cf_store_record *r)
-{
-	if (!r)
-		return;
-	free(r->data);
-	memset(r, 0, sizeof *r);
-}
-
-#define REC_COLS "id, uuid, compartment, status, created, updated, data"
-
-static enum cf_error
-record_from_row(sqlite3_stmt *s, struct cf_store_record *r)
-{
-	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(s, 0);
-	if (fixed_blob(s, 1, r->uuid, sizeof r->uuid) != CF_OK)
-		return CF_ERR_DAMAGED;
-	r->compartment = sqlite3_column_int(s, 2);
-	r->status = sqlite3_column_int(s, 3);
-	r->created = sqlite3_column_int64(s, 4);
-	r->updated = sqlite3_column_int64(s, 5);
-	return dup_blob(s, 6, &r->data, &r->data_len);
-}
-
-/* Prepares before + table name + after; the name comes from our fixed list only. */
-static int
-prepare_table(struct cf_store *st, int table, const char *before, const char *after, sqlite3_stmt **s)
-{
-	char sql[320];
-	const char *name = store_table_name(table);
-
-	*s = NULL;
-	if (!name)
-		return SQLITE_MISUSE;
-	snprintf(sql, sizeof sql, "%s%s%s", before, name, after);
-	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
-}
-
-enum cf_error
-store_record_insert(struct cf_store *st, int table, const struct cf_store_record *r, int64_t *id)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = prepare_table(st, table,
-	                       "INSERT INTO ", "(uuid, compartment, status, created, updated, data) "
-	                       "VALUES (?, ?, ?, ?, ?, ?)", &s);
-
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_blob(s, 1, r->uuid, CF_STORE_UUID_BYTES, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, r->compartment);
-		sqlite3_bind_int(s, 3, r->status);
-		sqlite3_bind_int64(s, 4, r->created);
-		sqlite3_bind_int64(s, 5, r->updated);
-		sqlite3_bind_blob(s, 6, r->data, (int)r->data_len, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
-		return CF_ERR_EXISTS;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return CF_ERR_INVALID;
-	if (rc != SQLITE_DONE)
-		return rc_err(rc);
-	if (id)
-		*id = sqlite3_last_insert_rowid(st->db);
-	return CF_OK;
-}
-
-enum cf_error
-store_record_update(struct cf_store *st, int table, const struct cf_store_record *r)
-{
-	sqlite3_stmt *s = NULL;
-	enum cf_error e;
-	int rc = prepare_table(st, table, "UPDATE ", " SET status = ?, updated = ?, data = ? WHERE id = ?", &s);
-
-	if (rc != SQLITE_OK)
-		return rc_err(rc);
-	sqlite3_bind_int(s, 1, r->status);
-	sqlite3_bind_int64(s, 2, r->updated);
-	sqlite3_bind_blob(s, 3, r->data, (int)r->data_len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, r->id);
-	e = exec_one_change(st, s);
-	sqlite3_finalize(s);
-	return e;
-}
-
-enum cf_error
-store_record_get(struct cf_store *st, int table, int64_t id, struct cf_store_record *r)
-{
-	sqlite3_stmt *s = NULL;
-	enum cf_error e = CF_ERR_NOT_FOUND;
-	int rc = prepare_table(st, table, "SELECT " REC_COLS " FROM ", " WHERE id = ?", &s);
-
-	memset(r, 0, sizeof *r);
-	if (rc != SQLITE_OK)
-		return rc_err(rc);
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		e = record_from_row(s, r);
-	else if (rc != SQLITE_DONE)
-		e = rc_err(rc);
-	sqlite3_finalize(s);
-	if (e != CF_OK)
-		store_record_fini(r);
-	return e;
-}
-
-enum cf_error
-store_record_count(struct cf_store *st, int table, int64_t *n)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = prepare_table(st, table, "SELECT count(*) FROM ", "", &s);
-
-	*n = 0;
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*n = sqlite3_column_int64(s, 0);
-			rc = SQLITE_DONE;
-		}
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
-}
-
-enum cf_error
-store_record_foreach(struct cf_store *st, int table,
-                     enum cf_error (*fn)(const struct cf_store_record *r, void *ctx), void *ctx)
-{
-	sqlite3_stmt *s = NULL;
-	enum cf_error e = CF_OK;
-	int rc = prepare_table(st, table, "SELECT " REC_COLS " FROM ", " ORDER BY id", &s);
-
-	if (rc != SQLITE_OK)
-		return rc_err(rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct cf_store_record r;
-
-		e = record_from_row(s, &r);
-		if (e == CF_OK)
-			e = fn(&r, ctx);
-		store_record_fini(&r);
-		if (e != CF_OK)
-			break;
-	}
-	if (e == CF_OK && rc != SQLITE_DONE)
-		e = rc_err(rc);
 	sqlite3_finalize(s);
 	return e;
 }

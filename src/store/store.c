@@ -315,6 +315,7 @@ store_free(struct cf_store *st, int no_checkpoint)
 {
 	if (!st)
 		return;
+	store_stmt_cache_clear(st);
 	if (st->db) {
 		if (no_checkpoint)
 			sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
@@ -592,19 +593,7 @@ store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason
 		set_reason(reason, e == CF_ERR_DAMAGED ? CF_STORE_REASON_BAD_VERSION : reason_of(e));
 		goto fail;
 	}
-	/* An older schema is migrated in one transaction (all or nothing). */
-	if (st->user_version < CF_STORE_SCHEMA_VERSION) {
-		e = store_begin(st);
-		if (e == CF_OK)
-			e = run_migrations(st, st->user_version);
-		if (e == CF_OK)
-			e = store_commit(st);
-		if (e != CF_OK) {
-			store_rollback(st);
-			set_reason(reason, reason_of(e));
-			goto fail;
-		}
-	}
+	/* An older schema is migrated after authentication (store_migrate), never here. */
 	*out = st;
 	return CF_OK;
 
@@ -616,6 +605,18 @@ fail:
 	 */
 	store_free(st, had_wal);
 	return e == CF_OK ? CF_ERR_FAIL : e;
+}
+
+enum cf_error
+store_migrate(struct cf_store *st)
+{
+	if (!st->in_txn)
+		return CF_ERR_FAIL;
+	if (st->user_version >= CF_STORE_SCHEMA_VERSION)
+		return CF_OK;
+	/* statements prepared against the old schema are dropped with it */
+	store_stmt_cache_clear(st);
+	return run_migrations(st, st->user_version);
 }
 
 enum cf_error
@@ -656,6 +657,21 @@ store_rollback(struct cf_store *st)
 	if (!sqlite3_get_autocommit(st->db))
 		(void)exec(st->db, "ROLLBACK");
 	st->in_txn = 0;
+	/* a migration inside the transaction is undone too */
+	{
+		long long v;
+
+		if (pragma_int(st->db, "PRAGMA user_version", &v) == SQLITE_OK && v != st->user_version) {
+			store_stmt_cache_clear(st);
+			st->user_version = (int)v;
+		}
+	}
+}
+
+int
+store_in_transaction(const struct cf_store *st)
+{
+	return st && st->in_txn;
 }
 
 enum cf_error

@@ -158,6 +158,7 @@ save(struct cf_screen *s, struct contact *c)
 {
 	struct cf_casefile *cf = tui_casefile(s->tui);
 	struct cf_contact entry;
+	struct cf_row row;
 	char *date, *other = NULL, *summary;
 	int err = CF_OK, e2 = CF_OK;
 	bool bad = false;
@@ -166,7 +167,8 @@ save(struct cf_screen *s, struct contact *c)
 		tui_status(s->tui, cf_strerror(CF_ERR_LOCKED), true);
 		return TUI_KEY_HANDLED;
 	}
-	memset(&entry, 0, sizeof entry);
+	memset(&row, 0, sizeof row);
+	record_init(&cf_contact_type, &entry, NULL);
 	tui_form_clear_errors(&c->form);
 	date = tui_form_text(&c->fields[C_DATE], &err);
 	summary = tui_form_text(&c->fields[C_SUMMARY], &e2);
@@ -191,11 +193,10 @@ save(struct cf_screen *s, struct contact *c)
 		err = CF_ERR_INVALID;
 		goto out;
 	}
-	entry.student_id = c->student_id;
 	entry.channel = (enum cf_contact_channel)c->fields[C_CHANNEL].choice;
 	entry.guardian = c->fields[C_WHO].choice < c->n_who ? c->who_name[c->fields[C_WHO].choice] : other;
 	entry.summary = summary;
-	err = contact_add(cf, c->st->idx, c->student_id, &entry, NULL);
+	err = casefile_record_put_child(cf, &cf_table_contact, &cf_table_student, c->student_id, &row, &entry, NULL);
 	if (err == CF_ERR_INVALID)
 		snprintf(c->fields[C_SUMMARY].error, sizeof c->fields[C_SUMMARY].error, "%s",
 		         _("The entry was refused: check the date and the summary."));

@@ -135,8 +135,9 @@ unload(struct detail *d)
 static int
 add_contacts(struct detail *d, struct cf_casefile *cf)
 {
-	struct cf_contact_list list = { 0 };
-	int err = contact_list(cf, d->st->idx, d->id, &list);
+	struct cf_record_list list;
+	int err = casefile_record_children(cf, &cf_table_contact, &cf_table_student, d->id, CF_CONTACT_F_DATE, true,
+	                                   &list);
 
 	if (err == CF_ERR_PERMISSION)
 		return add_item(d, ITEM_EMPTY, _("Your role cannot read the contact log."), NULL);
@@ -145,7 +146,7 @@ add_contacts(struct detail *d, struct cf_casefile *cf)
 	if (list.n == 0)
 		err = add_item(d, ITEM_EMPTY, _("No contacts yet: press c to add one."), NULL);
 	for (size_t i = 0; i < list.n && err == CF_OK; i++) {
-		const struct cf_contact *c = &list.items[i];
+		const struct cf_contact *c = casefile_record_list_at(&list, i);
 		char head[512];
 		const char *h;
 
@@ -158,7 +159,7 @@ add_contacts(struct detail *d, struct cf_casefile *cf)
 		if (err == CF_OK)
 			err = add_item(d, ITEM_TEXT, NULL, keep(d, c->summary, &err));
 	}
-	contact_list_fini(&list);
+	casefile_record_list_fini(&list);
 	return err;
 }
 

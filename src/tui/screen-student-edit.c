@@ -474,7 +474,7 @@ save(struct cf_screen *s, struct edit *e)
 	}
 	err = form_student(e, &st);
 	if (err == CF_OK)
-		err = e->id ? students_update(cf, e->st->idx, e->id, &st) : students_add(cf, e->st->idx, &st, &id);
+		err = e->id ? students_update(cf, e->st->idx, e->id, &st, NULL) : students_add(cf, e->st->idx, &st, &id, NULL);
 	student_fini(&st);
 	if (err == CF_ERR_EXISTS) {
 		snprintf(e->fields[F_NUMBER].error, sizeof e->fields[F_NUMBER].error, "%s",

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Case file: roles as keys, canaries, moved ciphertexts, bit flips, kill during passphrase change, lock. */
+/* Case file: roles as keys, canaries, moved, replayed and edited rows, bit flips, kill during passphrase change, lock. */
 #define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +23,11 @@
 #include "carefile/config.h"
 #include "carefile/crypto.h"
 #include "carefile/crypto_testing.h"
+#include "carefile/contact.h"
+#include "carefile/record.h"
 #include "carefile/store.h"
+#include "carefile/student.h"
+#include "carefile/students.h"
 #include "carefile/user.h"
 #include "casefile-internal.h"
 
@@ -57,6 +61,37 @@ static const char *const canary[CF_COMPARTMENT__COUNT] = {
 	"CANARY-directory-staff-phone-5c4d90",
 };
 
+/*
+ * Test-only record type and tables: one text field, one table per
+ * compartment (the product's tables each belong to one compartment; these
+ * let every role be tried against every key). The fixture creates them with
+ * the standard columns of carefile/record.h.
+ */
+struct canary {
+	char *text;
+	const struct cf_str_alloc *alloc;
+};
+
+static const struct cf_field canary_fields[] = {
+	{ .tag = 1, .name = "text", .label = "Text", .kind = CF_KIND_TEXT, CF_MEMBER(struct canary, text),
+	  .max_chars = 200 },
+};
+
+static const struct cf_record_type canary_type = {
+	.name = "canary",
+	.size = sizeof(struct canary),
+	.alloc_offset = offsetof(struct canary, alloc),
+	.fields = canary_fields,
+	.n_fields = 1,
+};
+
+static const struct cf_table canary_tables[CF_COMPARTMENT__COUNT] = {
+	{ .name = "canary_identity", .compartment = CF_COMPARTMENT_IDENTITY, .type = &canary_type },
+	{ .name = "canary_clinical", .compartment = CF_COMPARTMENT_CLINICAL, .type = &canary_type },
+	{ .name = "canary_hotline", .compartment = CF_COMPARTMENT_HOTLINE, .type = &canary_type },
+	{ .name = "canary_directory", .compartment = CF_COMPARTMENT_DIRECTORY, .type = &canary_type },
+};
+
 static char *
 secret(const char *s)
 {
@@ -88,23 +123,73 @@ open_ok(const char *p)
 	return cf;
 }
 
-static void
-add_student(struct cf_casefile *cf, enum cf_compartment c, const char *text)
+static int64_t
+add_canary(struct cf_casefile *cf, enum cf_compartment c, const char *text)
 {
-	struct cf_store_record r;
-	uint8_t *blob = NULL;
-	size_t blob_len = 0;
+	struct canary r;
+	struct cf_row row;
 
-	memset(&r, 0, sizeof r);
-	crypto_random_uuid(r.uuid);
-	r.compartment = (int)c;
-	r.created = r.updated = 1700000000;
-	assert_int_equal(casefile_record_seal(cf, c, "student", "data", r.uuid, text, strlen(text), &blob, &blob_len),
-	                 CF_OK);
-	r.data = blob;
-	r.data_len = blob_len;
-	assert_int_equal(store_record_insert(casefile_store(cf), CF_TABLE_STUDENT, &r, NULL), CF_OK);
-	free(blob);
+	memset(&row, 0, sizeof row);
+	record_init(&canary_type, &r, NULL);
+	assert_int_equal(record_set_text(&canary_type, &r, &r.text, text, strlen(text)), CF_OK);
+	assert_int_equal(casefile_record_put(cf, &canary_tables[c], &row, &r, NULL), CF_OK);
+	record_fini(&canary_type, &r);
+	return row.id;
+}
+
+/* A student (and, with a contact text, one contact entry of it) through the product's write path. */
+static int64_t
+add_student(struct cf_casefile *cf, const char *number, const char *name, const char *contact_text)
+{
+	struct cf_student s;
+	struct cf_row row;
+
+	memset(&row, 0, sizeof row);
+	student_init(&s, NULL);
+	assert_int_equal(student_set_str(&s, &s.student_number, number, strlen(number)), CF_OK);
+	assert_int_equal(student_set_str(&s, &s.name, name, strlen(name)), CF_OK);
+	assert_int_equal(casefile_record_put(cf, &cf_table_student, &row, &s, NULL), CF_OK);
+	student_fini(&s);
+	if (contact_text) {
+		struct cf_contact c;
+		struct cf_row crow;
+
+		memset(&crow, 0, sizeof crow);
+		record_init(&cf_contact_type, &c, NULL);
+		memcpy(c.date, "2026-03-01", 11);
+		assert_int_equal(record_set_text(&cf_contact_type, &c, &c.summary, contact_text, strlen(contact_text)),
+		                 CF_OK);
+		assert_int_equal(casefile_record_put_child(cf, &cf_table_contact, &cf_table_student, row.id, &crow, &c,
+		                                           NULL), CF_OK);
+		record_fini(&cf_contact_type, &c);
+	}
+	return row.id;
+}
+
+/* Runs SQL on the closed file p (tests play an insider with write access). */
+static void
+sql_on(const char *p, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void
+create_canary_tables(const char *p)
+{
+	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++) {
+		char sql[400];
+
+		snprintf(sql, sizeof sql,
+		         "PRAGMA locking_mode=EXCLUSIVE; CREATE TABLE %s (id INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE, "
+		         "compartment INTEGER NOT NULL, version INTEGER NOT NULL, created INTEGER NOT NULL, "
+		         "updated INTEGER NOT NULL, data BLOB NOT NULL)", canary_tables[c].name);
+		sql_on(p, sql);
+	}
 }
 
 static int
@@ -124,6 +209,10 @@ group_setup(void **state)
 	if (casefile_create(path, people[0].name, p, strlen(p), 1, &floor_params, NULL, &cf, &why) != CF_OK)
 		return -1;
 	crypto_secure_free(p);
+	casefile_close(&cf);
+	create_canary_tables(path);
+	if (casefile_open(path, &cf, &why) != CF_OK || unlock_as(cf, people[0].name, people[0].pass) != CF_OK)
+		return -1;
 	for (size_t i = 1; i < N_PEOPLE; i++) {
 		p = secret(people[i].pass);
 		if (casefile_user_add(cf, people[i].name, people[i].roles, p, strlen(p), 1, &floor_params) != CF_OK)
@@ -131,7 +220,10 @@ group_setup(void **state)
 		crypto_secure_free(p);
 	}
 	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
-		add_student(cf, (enum cf_compartment)c, canary[c]);
+		add_canary(cf, (enum cf_compartment)c, canary[c]);
+	/* two students (rows 1 and 2) and a contact of the first, through the product's tables */
+	add_student(cf, "T001", "测试甲", "CANARY-contact-summary-41c0de");
+	add_student(cf, "T002", "测试乙", NULL);
 	{
 		struct cf_store_user u;
 		struct cf_store_keyslot k;
@@ -210,37 +302,39 @@ test_passphrase_policy(void **state)
 
 /* ---- roles are keys ---- */
 
-struct decrypt_ctx {
-	struct cf_casefile *cf;
-	int opened[CF_COMPARTMENT__COUNT];
-	int refused;
+struct seen_text {
+	char text[128];
 	int rows;
 };
 
 static enum cf_error
-try_every_compartment(const struct cf_store_record *r, void *p)
+take_text(const struct cf_row *row, void *rec, void *ctx)
 {
-	struct decrypt_ctx *d = p;
+	struct seen_text *t = ctx;
+	const struct canary *c = rec;
 
-	d->rows++;
-	/* a raw attempt with every compartment key the keyring might hold, whatever the row claims */
-	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++) {
-		char *plain = NULL;
-		size_t len = 0;
-		enum cf_error e = casefile_record_open(d->cf, (enum cf_compartment)c, "student", "data", r->uuid,
-		                                       r->data, r->data_len, &plain, &len);
-
-		if (e == CF_OK) {
-			assert_int_equal(c, r->compartment);
-			assert_string_equal(plain, canary[c]);
-			d->opened[c]++;
-		} else {
-			assert_true(e == CF_ERR_PERMISSION || e == CF_ERR_DAMAGED);
-			d->refused++;
-		}
-		crypto_secure_free(plain);
-	}
+	(void)row;
+	snprintf(t->text, sizeof t->text, "%s", c->text ? c->text : "");
+	t->rows++;
 	return CF_OK;
+}
+
+/* Reads the one row of canary table c with the keys cf holds. */
+static enum cf_error
+read_canary(struct cf_casefile *cf, const struct cf_table *t, struct seen_text *got)
+{
+	struct canary *rec = crypto_secure_alloc(sizeof *rec);
+	size_t damaged = 0;
+	enum cf_error e;
+
+	assert_non_null(rec);
+	memset(got, 0, sizeof *got);
+	e = casefile_record_foreach(cf, t, NULL, NULL, rec, take_text, got, &damaged);
+	if (e == CF_OK && damaged)
+		e = CF_ERR_DAMAGED;
+	record_fini(&canary_type, rec);
+	crypto_secure_free(rec);
+	return e;
 }
 
 static void
@@ -248,18 +342,23 @@ test_each_role_decrypts_only_its_compartments(void **state)
 {
 	for (size_t i = 0; i < N_PEOPLE; i++) {
 		struct cf_casefile *cf = open_ok(path);
-		struct decrypt_ctx d;
 		uint32_t want = user_roles_compartments(people[i].roles);
 
-		memset(&d, 0, sizeof d);
-		d.cf = cf;
 		assert_int_equal(unlock_as(cf, people[i].name, people[i].pass), CF_OK);
 		assert_int_equal(casefile_compartments(cf), want);
-		assert_int_equal(store_record_foreach(casefile_store(cf), CF_TABLE_STUDENT, try_every_compartment, &d),
-		                 CF_OK);
-		assert_int_equal(d.rows, CF_COMPARTMENT__COUNT);
-		for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
-			assert_int_equal(d.opened[c], (want & CF_COMPARTMENT_BIT(c)) ? 1 : 0);
+		for (int c = 0; c < CF_COMPARTMENT__COUNT; c++) {
+			struct seen_text got;
+			enum cf_error e = read_canary(cf, &canary_tables[c], &got);
+
+			if (want & CF_COMPARTMENT_BIT(c)) {
+				assert_int_equal(e, CF_OK);
+				assert_int_equal(got.rows, 1);
+				assert_string_equal(got.text, canary[c]);
+			} else {
+				assert_int_equal(e, CF_ERR_PERMISSION);
+				assert_int_equal(got.rows, 0);
+			}
+		}
 		casefile_close(&cf);
 	}
 }
@@ -331,6 +430,8 @@ assert_no_canary_in_dir(const char *extra)
 		files++;
 		for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
 			assert_false(file_contains(p, canary[c]));
+		assert_false(file_contains(p, "CANARY-contact-summary-41c0de"));
+		assert_false(file_contains(p, "测试甲"));
 		if (extra)
 			assert_false(file_contains(p, extra));
 		/* the fixture's passphrases never reach a file either */
@@ -350,7 +451,7 @@ test_canaries_absent_from_every_file(void **state)
 	struct stat sb;
 
 	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
-	add_student(cf, CF_COMPARTMENT_CLINICAL, fresh);
+	add_canary(cf, CF_COMPARTMENT_CLINICAL, fresh);
 	/* while open, the new row is in the -wal: check it there */
 	snprintf(wal, sizeof wal, "%s-wal", path);
 	assert_int_equal(stat(wal, &sb), 0);
@@ -362,85 +463,133 @@ test_canaries_absent_from_every_file(void **state)
 	cf = open_ok(path);
 	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
 	{
-		struct cf_check_report r;
+		struct cf_record_list l;
 
-		assert_int_equal(casefile_check(cf, &r), CF_OK);
-		assert_int_equal(r.tables[CF_TABLE_STUDENT].rows, CF_COMPARTMENT__COUNT + 1);
-		/* counselor: identity + clinical (2 fixture rows + the new one) */
-		assert_int_equal(r.tables[CF_TABLE_STUDENT].authenticated, 3);
-		assert_int_equal(r.tables[CF_TABLE_STUDENT].skipped, 2);
-		casefile_check_report_fini(&r);
+		assert_int_equal(casefile_record_list(cf, &canary_tables[CF_COMPARTMENT_CLINICAL], NULL, &l), CF_OK);
+		assert_int_equal(l.n, 2);
+		assert_string_equal(((struct canary *)casefile_record_list_at(&l, 1))->text, fresh);
+		casefile_record_list_fini(&l);
 	}
 	/* remove it again so the other tests see the fixture as made */
-	{
-		sqlite3 *db = NULL;
-
-		casefile_close(&cf);
-		assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA secure_delete=ON;"
-		                              "DELETE FROM student WHERE id = (SELECT max(id) FROM student)",
-		                              NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_close(db);
-	}
+	casefile_close(&cf);
+	sql_on(path, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA secure_delete=ON;"
+	             "DELETE FROM canary_clinical WHERE id = (SELECT max(id) FROM canary_clinical)");
 }
 
-/* ---- moved ciphertexts ---- */
+/* ---- moved, replayed and edited rows ---- */
 
-static void
-test_moved_ciphertext_is_rejected(void **state)
+/* check as boss: CF_OK, or the one failing row (table and id) in *table / *row. */
+static enum cf_error
+check_as_boss(const char *p, const char **table, int64_t *row)
 {
-	struct cf_casefile *cf = open_ok(path), *other = NULL;
-	struct cf_store_record a, b;
-	char *plain = NULL, *p;
-	size_t len;
-	char opath[400];
-	enum cf_store_reason why;
+	struct cf_casefile *cf = open_ok(p);
+	struct cf_check_report r;
+	enum cf_error e;
 
 	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
-	assert_int_equal(store_record_get(casefile_store(cf), CF_TABLE_STUDENT, 1, &a), CF_OK);
-	assert_int_equal(store_record_get(casefile_store(cf), CF_TABLE_STUDENT, 2, &b), CF_OK);
-	/* in place it opens */
-	assert_int_equal(casefile_record_open(cf, (enum cf_compartment)a.compartment, "student", "data", a.uuid,
-	                                      a.data, a.data_len, &plain, &len), CF_OK);
-	crypto_secure_free(plain);
-	plain = NULL;
-	/* another row (b's uuid), column, table */
-	assert_int_equal(casefile_record_open(cf, (enum cf_compartment)a.compartment, "student", "data", b.uuid,
-	                                      a.data, a.data_len, &plain, &len), CF_ERR_DAMAGED);
-	assert_int_equal(casefile_record_open(cf, (enum cf_compartment)a.compartment, "student", "note", a.uuid,
-	                                      a.data, a.data_len, &plain, &len), CF_ERR_DAMAGED);
-	assert_int_equal(casefile_record_open(cf, (enum cf_compartment)a.compartment, "session", "data", a.uuid,
-	                                      a.data, a.data_len, &plain, &len), CF_ERR_DAMAGED);
-	assert_null(plain);
-	/* copied onto row 2 in the file: check reports exactly that row */
-	{
-		struct cf_store_record moved = b;
-		struct cf_check_report r;
-
-		moved.data = a.data;
-		moved.data_len = a.data_len;
-		assert_int_equal(store_record_update(casefile_store(cf), CF_TABLE_STUDENT, &moved), CF_OK);
-		assert_int_equal(casefile_check(cf, &r), CF_ERR_DAMAGED);
-		assert_int_equal(r.n_failures, 1);
-		assert_int_equal(r.failures[0].row_id, 2);
-		assert_string_equal(r.failures[0].table, "student");
-		casefile_check_report_fini(&r);
-		assert_int_equal(store_record_update(casefile_store(cf), CF_TABLE_STUDENT, &b), CF_OK);
-		assert_int_equal(casefile_check(cf, &r), CF_OK);
-		casefile_check_report_fini(&r);
+	e = casefile_check(cf, &r);
+	*table = NULL;
+	*row = 0;
+	if (r.n_failures == 1) {
+		*table = r.failures[0].table;
+		*row = r.failures[0].row_id;
 	}
-	/* another case file: same uuid, table and column, other file id and keys */
+	if (e == CF_ERR_DAMAGED)
+		assert_int_equal(r.n_failures, 1);
+	casefile_check_report_fini(&r);
+	casefile_close(&cf);
+	return e;
+}
+
+/* Each edit of a plaintext column (then undone) makes exactly that row fail. */
+static void
+expect_caught(const char *p, const char *edit, const char *undo, const char *want_table, int64_t want_row)
+{
+	const char *table;
+	int64_t row;
+
+	sql_on(p, edit);
+	if (check_as_boss(p, &table, &row) != CF_ERR_DAMAGED)
+		fprintf(stderr, "not caught: %s\n", edit);
+	assert_int_equal(check_as_boss(p, &table, &row), CF_ERR_DAMAGED);
+	assert_string_equal(table, want_table);
+	assert_int_equal(row, want_row);
+	sql_on(p, undo);
+	assert_int_equal(check_as_boss(p, &table, &row), CF_OK);
+}
+
+static void
+test_moved_replayed_or_edited_rows_fail(void **state)
+{
+	struct cf_casefile *cf = NULL;
+	struct cf_students *idx = NULL;
+	struct cf_student s;
+	enum cf_store_reason why;
+	const char *table;
+	int64_t row;
+	char opath[400], mpath[400], sql[1200], *p;
+	size_t pos;
+
+	(void)state;
+	/* work on a copy: the fixture stays as it was */
+	snprintf(mpath, sizeof mpath, "%s/moved.carefile", dir);
+	snprintf(sql, sizeof sql, "cp '%s' '%s'", path, mpath);
+	assert_int_equal(system(sql), 0);
+	assert_int_equal(check_as_boss(mpath, &table, &row), CF_OK);
+
+	/* a ciphertext copied onto another row */
+	expect_caught(mpath,
+	              "CREATE TABLE keep AS SELECT * FROM student WHERE id = 2;"
+	              "UPDATE student SET data = (SELECT data FROM student WHERE id = 1) WHERE id = 2",
+	              "UPDATE student SET data = (SELECT data FROM keep) WHERE id = 2; DROP TABLE keep", "student", 2);
+	/* every plaintext column is bound: status, version, created, updated */
+	expect_caught(mpath, "UPDATE student SET status = 3 WHERE id = 1", "UPDATE student SET status = 0 WHERE id = 1",
+	              "student", 1);
+	expect_caught(mpath, "UPDATE student SET version = version + 1 WHERE id = 1",
+	              "UPDATE student SET version = version - 1 WHERE id = 1", "student", 1);
+	expect_caught(mpath, "UPDATE student SET created = created - 86400 WHERE id = 2",
+	              "UPDATE student SET created = created + 86400 WHERE id = 2", "student", 2);
+	expect_caught(mpath, "UPDATE student SET updated = updated + 1 WHERE id = 2",
+	              "UPDATE student SET updated = updated - 1 WHERE id = 2", "student", 2);
+	/* a contact moved to another student: its link is bound as the student's uuid */
+	expect_caught(mpath, "UPDATE contact SET student_id = 2 WHERE student_id = 1",
+	              "UPDATE contact SET student_id = 1 WHERE student_id = 2", "contact", 1);
+	/* a uuid swapped: the ciphertext names its own row */
+	expect_caught(mpath, "CREATE TABLE u AS SELECT uuid FROM student WHERE id = 2;"
+	                     "UPDATE student SET uuid = randomblob(16) WHERE id = 2",
+	              "UPDATE student SET uuid = (SELECT uuid FROM u) WHERE id = 2; DROP TABLE u", "student", 2);
+
+	/* an older ciphertext of the same row put back: the row's version moved on */
+	sql_on(mpath, "CREATE TABLE old AS SELECT data, version FROM student WHERE id = 1");
+	cf = open_ok(mpath);
+	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+	assert_int_equal(students_load(cf, &idx), CF_OK);
+	assert_int_equal(students_find_number(idx, "T001", &pos), CF_OK);
+	assert_int_equal(student_copy(&s, students_get(idx, pos), NULL), CF_OK);
+	assert_int_equal(student_set_str(&s, &s.name, "改名", strlen("改名")), CF_OK);
+	assert_int_equal(students_update(cf, idx, students_id(idx, pos), &s, NULL), CF_OK);
+	student_fini(&s);
+	students_free(&idx);
+	casefile_close(&cf);
+	expect_caught(mpath, "CREATE TABLE cur AS SELECT data FROM student WHERE id = 1;"
+	                     "UPDATE student SET data = (SELECT data FROM old) WHERE id = 1",
+	              "UPDATE student SET data = (SELECT data FROM cur) WHERE id = 1; DROP TABLE cur", "student", 1);
+
+	/* another case file: the same row copied in (its uuid too) fails there */
 	snprintf(opath, sizeof opath, "%s/other.carefile", dir);
 	p = secret(people[0].pass);
-	assert_int_equal(casefile_create(opath, "boss", p, strlen(p), 1, &floor_params, NULL, &other, &why), CF_OK);
+	assert_int_equal(casefile_create(opath, "boss", p, strlen(p), 1, &floor_params, NULL, &cf, &why), CF_OK);
 	crypto_secure_free(p);
-	assert_int_equal(casefile_record_open(other, (enum cf_compartment)a.compartment, "student", "data", a.uuid,
-	                                      a.data, a.data_len, &plain, &len), CF_ERR_DAMAGED);
-	casefile_close(&other);
-	unlink(opath);
-	store_record_fini(&a);
-	store_record_fini(&b);
 	casefile_close(&cf);
+	snprintf(sql, sizeof sql,
+	         "ATTACH '%s' AS m; INSERT INTO student(uuid, compartment, version, created, updated, data, status) "
+	         "SELECT uuid, compartment, version, created, updated, data, status FROM m.student WHERE id = 2",
+	         mpath);
+	sql_on(opath, sql);
+	assert_int_equal(check_as_boss(opath, &table, &row), CF_ERR_DAMAGED);
+	assert_string_equal(table, "student");
+	unlink(opath);
+	unlink(mpath);
 }
 
 /* ---- bit flips ---- */
@@ -631,6 +780,8 @@ test_every_bit_flip_of_header_and_keyslots_is_detected(void **state)
 	flip_every_bit(fpath, img, len, m.mac, m.mac_len, &k, &tried);
 	flip_int_column(fpath, "meta", "format_version", 1, 8, &k, &tried);
 	flip_int_column(fpath, "meta", "created", 1, 40, &k, &tried);
+	/* which compartments may still hold rows of the old sealing: a forger clearing or setting it is caught */
+	flip_int_column(fpath, "meta", "legacy_records", 1, 4, &k, &tried);
 	/* every keyslot: uuid, the whole sealed blob; compartments and created through SQL */
 	for (size_t i = 0; i < ns; i++) {
 		flip_every_bit(fpath, img, len, slots[i].uuid, sizeof slots[i].uuid, &k, &tried);
@@ -653,29 +804,49 @@ test_every_bit_flip_of_header_and_keyslots_is_detected(void **state)
 	unlink(fpath);
 }
 
+struct one_row {
+	uint8_t data[4096];
+	size_t len;
+};
+
+static enum cf_error
+keep_data(const struct cf_row *r, void *p)
+{
+	struct one_row *o = p;
+
+	assert_true(r->data_len <= sizeof o->data);
+	memcpy(o->data, r->data, r->data_len);
+	o->len = r->data_len;
+	return CF_OK;
+}
+
 static void
 test_sample_of_record_bit_flips_is_detected(void **state)
 {
+	static const struct {
+		const struct cf_table *t;
+		int64_t id;
+	} rows[] = { { &cf_table_student, 1 }, { &cf_table_student, 2 }, { &cf_table_contact, 1 } };
 	struct kek_ctx k = { boss_kek };
 	int fd = open(path, O_RDWR);
 	int samples = 0;
 
 	assert_true(fd >= 0);
 	srand(7);
-	for (int64_t id = 1; id <= CF_COMPARTMENT__COUNT; id++) {
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		struct cf_casefile *cf = open_ok(path);
-		struct cf_store_record r;
+		struct one_row r;
 		uint8_t *img;
 		size_t len, off;
 
-		assert_int_equal(store_record_get(casefile_store(cf), CF_TABLE_STUDENT, id, &r), CF_OK);
+		assert_int_equal(store_row_get(casefile_store(cf), rows[i].t, rows[i].id, keep_data, &r), CF_OK);
 		casefile_close(&cf);
 		img = slurp(path, &len);
-		off = find_unique(img, len, r.data, r.data_len);
+		off = find_unique(img, len, r.data, r.len);
 		free(img);
 		/* every bit of the envelope header (version, compartment, key id, nonce), then random bits */
 		for (size_t bit = 0; bit < CF_RECORD_HEADER_BYTES * 8 + 64; bit++) {
-			size_t at = bit < CF_RECORD_HEADER_BYTES * 8 ? bit / 8 : (size_t)rand() % r.data_len;
+			size_t at = bit < CF_RECORD_HEADER_BYTES * 8 ? bit / 8 : (size_t)rand() % r.len;
 			uint8_t mask = (uint8_t)(1u << (bit < CF_RECORD_HEADER_BYTES * 8 ? bit % 8 : (size_t)rand() % 8));
 			struct cf_check_report rep;
 
@@ -684,16 +855,16 @@ test_sample_of_record_bit_flips_is_detected(void **state)
 			assert_int_equal(casefile_unlock_with(cf, "boss", open_with_kek, &k, NULL, 0), CF_OK);
 			assert_int_equal(casefile_check(cf, &rep), CF_ERR_DAMAGED);
 			assert_int_equal(rep.n_failures, 1);
-			assert_int_equal(rep.failures[0].row_id, id);
+			assert_int_equal(rep.failures[0].row_id, rows[i].id);
+			assert_string_equal(rep.failures[0].table, rows[i].t->name);
 			casefile_check_report_fini(&rep);
 			casefile_close(&cf);
 			flip_byte(fd, off + at, mask);
 			samples++;
 		}
-		store_record_fini(&r);
 	}
 	close(fd);
-	assert_int_equal(samples, CF_COMPARTMENT__COUNT * (CF_RECORD_HEADER_BYTES * 8 + 64));
+	assert_int_equal(samples, 3 * (CF_RECORD_HEADER_BYTES * 8 + 64));
 }
 
 /* ---- lock ---- */
@@ -708,32 +879,26 @@ static void
 test_lock_wipes_and_returns_to_same_user(void **state)
 {
 	struct cf_casefile *cf = open_ok(path);
-	struct cf_store_record r;
-	char *plain = NULL;
-	size_t len;
+	struct seen_text got;
 	int locks = 0;
 
 	assert_int_equal(casefile_on_lock(cf, count_lock, &locks), CF_OK);
 	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
-	assert_int_equal(store_record_get(casefile_store(cf), CF_TABLE_STUDENT, 1, &r), CF_OK);
+	assert_int_equal(read_canary(cf, &canary_tables[CF_COMPARTMENT_IDENTITY], &got), CF_OK);
 	casefile_lock(cf);
 	assert_int_equal(locks, 1);
 	casefile_lock(cf); /* already locked: nothing to wipe again */
 	assert_int_equal(locks, 1);
 	assert_false(casefile_is_unlocked(cf));
 	assert_int_equal(casefile_compartments(cf), 0);
-	assert_int_equal(casefile_record_open(cf, CF_COMPARTMENT_IDENTITY, "student", "data", r.uuid, r.data,
-	                                      r.data_len, &plain, &len), CF_ERR_LOCKED);
+	assert_int_equal(read_canary(cf, &canary_tables[CF_COMPARTMENT_IDENTITY], &got), CF_ERR_LOCKED);
 	assert_string_equal(casefile_user(cf), "coun");
 	/* someone else cannot take over the locked session */
 	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_ERR_AUTH);
 	assert_int_equal(unlock_as(cf, "coun", "wrong passphrase entirely"), CF_ERR_AUTH);
 	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
-	assert_int_equal(casefile_record_open(cf, CF_COMPARTMENT_IDENTITY, "student", "data", r.uuid, r.data,
-	                                      r.data_len, &plain, &len), CF_OK);
-	assert_string_equal(plain, canary[0]);
-	crypto_secure_free(plain);
-	store_record_fini(&r);
+	assert_int_equal(read_canary(cf, &canary_tables[CF_COMPARTMENT_IDENTITY], &got), CF_OK);
+	assert_string_equal(got.text, canary[0]);
 	casefile_close(&cf);
 	assert_null(cf);
 	assert_int_equal(locks, 2); /* close locks first */
@@ -963,7 +1128,7 @@ main(void)
 		cmocka_unit_test(test_each_role_decrypts_only_its_compartments),
 		cmocka_unit_test(test_granting_requires_holding),
 		cmocka_unit_test(test_canaries_absent_from_every_file),
-		cmocka_unit_test(test_moved_ciphertext_is_rejected),
+		cmocka_unit_test(test_moved_replayed_or_edited_rows_fail),
 		cmocka_unit_test(test_every_bit_flip_of_header_and_keyslots_is_detected),
 		cmocka_unit_test(test_sample_of_record_bit_flips_is_detected),
 		cmocka_unit_test(test_lock_wipes_and_returns_to_same_user),

@@ -424,10 +424,14 @@ test_header_mac(void **state)
 
 /* ------------------------------------------------------------ records */
 
+/* The plaintext columns a record binds (record_bound() serialises a row's; any bytes do for the crypto layer). */
+static const uint8_t bound_a[] = "cf cols v1 version=1 status=0";
+static const uint8_t bound_b[] = "cf cols v1 version=2 status=0";
+
 static struct cf_record_ad
 ad_for(const uint8_t *fid, const char *table, const char *column, const uint8_t *row)
 {
-	struct cf_record_ad ad = { 1, fid, table, column, row };
+	struct cf_record_ad ad = { 1, fid, table, column, row, bound_a, sizeof bound_a, false };
 
 	return ad;
 }
@@ -448,7 +452,7 @@ test_record_roundtrip(void **state)
 	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
 	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, note, strlen(note), &b1, &l1), CF_OK);
 	assert_int_equal(l1, strlen(note) + CF_RECORD_OVERHEAD);
-	assert_int_equal(b1[0], 1);
+	assert_int_equal(b1[0], CF_RECORD_BLOB_VERSION);
 	assert_int_equal(b1[1], CF_COMPARTMENT_CLINICAL);
 	assert_false(contains(b1, l1, "exams"));
 	assert_int_equal(crypto_record_info(b1, l1, &c, &kid), CF_OK);
@@ -514,6 +518,27 @@ test_record_moved(void **state)
 		assert_null(plain);
 	}
 	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &newer, b, l, &plain, &plen), CF_ERR_DAMAGED);
+	/* Other plaintext columns (a status edited, an older version put back) */
+	{
+		struct cf_record_ad cols = ad;
+
+		cols.bound = bound_b;
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &cols, b, l, &plain, &plen), CF_ERR_DAMAGED);
+		cols.bound_len = sizeof bound_a - 1;
+		cols.bound = bound_a;
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &cols, b, l, &plain, &plen), CF_ERR_DAMAGED);
+		/* without its columns a record cannot be sealed or opened */
+		cols.bound = NULL;
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &cols, b, l, &plain, &plen), CF_ERR_INVALID);
+		/* a version-2 blob relabelled as version 1 opens with neither AD, accepted or not */
+		cols = ad;
+		cols.accept_v1 = true;
+		b[0] = CF_RECORD_BLOB_VERSION_1;
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &cols, b, l, &plain, &plen), CF_ERR_DAMAGED);
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_ERR_DAMAGED);
+		b[0] = CF_RECORD_BLOB_VERSION;
+		assert_null(plain);
+	}
 	/* Another compartment, another file's keys. */
 	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, b, l, &plain, &plen), CF_ERR_DAMAGED);
 	assert_int_equal(crypto_record_open(other, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_ERR_DAMAGED);

@@ -104,7 +104,8 @@ static void
 assert_same_keys(const struct cf_keyring *a, const struct cf_keyring *b)
 {
 	static const uint8_t row[CF_UUID_BYTES] = "row-uuid-0000001";
-	struct cf_record_ad rad = { 1, file_id, "student", "name", row };
+	static const uint8_t bound[] = "bound columns";
+	struct cf_record_ad rad = { 1, file_id, "student", "name", row, bound, sizeof bound, false };
 	uint8_t *blob = NULL, pa[32], pb[32], ma[32], mb[32];
 	size_t len = 0, plen;
 	char *plain = NULL;

@@ -18,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "carefile/contact.h"
 #include "carefile/store.h"
+#include "carefile/student.h"
 
 static char dir[256];
 
@@ -361,6 +363,28 @@ test_second_process_gets_in_use(void **state)
 	store_close(&st);
 }
 
+/* What a row walk saw (the first 8 rows). */
+struct seen {
+	struct cf_row rows[8];
+	size_t data_len[8];
+	size_t n;
+	size_t stop_after; /* 0: never */
+};
+
+static enum cf_error
+see_row(const struct cf_row *r, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 8) {
+		s->rows[s->n] = *r;
+		s->rows[s->n].data = NULL;
+		s->data_len[s->n] = r->data_len;
+	}
+	s->n++;
+	return s->stop_after && s->n >= s->stop_after ? CF_ERR_CANCELLED : CF_OK;
+}
+
 static void
 test_rows(void **state)
 {
@@ -373,7 +397,8 @@ test_rows(void **state)
 	struct cf_store_keyslot k, *slots = NULL;
 	struct cf_store_user *users = NULL;
 	size_t nu = 0, ns = 0;
-	struct cf_store_record r, got;
+	struct cf_row r;
+	struct seen got;
 
 	path_in_dir(p, sizeof p, "rows.carefile");
 	assert_int_equal(store_create(p, file_id, 5, &st, &why), CF_OK);
@@ -423,25 +448,95 @@ test_rows(void **state)
 	assert_int_equal(k.user_id, 0);
 	store_keyslot_fini(&k);
 
+	/* rows of typed tables: SQL from the declarations */
 	memset(&r, 0, sizeof r);
 	memcpy(r.uuid, uuid, 16);
 	r.compartment = 0;
+	r.version = 1;
 	r.created = r.updated = 1000;
+	r.col[0] = 1; /* status */
 	r.data = blob;
 	r.data_len = sizeof blob;
-	assert_int_equal(store_record_insert(st, CF_TABLE_STUDENT, &r, &r.id), CF_OK);
-	assert_int_equal(store_record_insert(st, CF_TABLE_STUDENT, &r, NULL), CF_ERR_EXISTS);
-	assert_int_equal(store_record_count(st, CF_TABLE_STUDENT, &n), CF_OK);
+	assert_int_equal(store_row_insert(st, &cf_table_student, &r), CF_OK);
+	assert_true(r.id > 0);
+	assert_int_equal(store_row_insert(st, &cf_table_student, &r), CF_ERR_EXISTS);
+	assert_int_equal(store_row_count(st, &cf_table_student, NULL, &n), CF_OK);
 	assert_int_equal(n, 1);
-	r.status = 2;
+	r.col[0] = 2;
 	r.updated = 2000;
-	assert_int_equal(store_record_update(st, CF_TABLE_STUDENT, &r), CF_OK);
-	assert_int_equal(store_record_get(st, CF_TABLE_STUDENT, r.id, &got), CF_OK);
-	assert_int_equal(got.status, 2);
-	assert_int_equal(got.updated, 2000);
-	assert_memory_equal(got.data, blob, sizeof blob);
-	store_record_fini(&got);
-	assert_null(store_table_name(CF_TABLE__COUNT));
+	r.version = 2;
+	/* the stored version must be the one the writer read */
+	assert_int_equal(store_row_update(st, &cf_table_student, &r, 5), CF_ERR_NOT_FOUND);
+	assert_int_equal(store_row_update(st, &cf_table_student, &r, 1), CF_OK);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_row_get(st, &cf_table_student, r.id, see_row, &got), CF_OK);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.rows[0].col[0], 2);
+	assert_int_equal(got.rows[0].version, 2);
+	assert_int_equal(got.rows[0].updated, 2000);
+	assert_int_equal(got.rows[0].created, 1000);
+	assert_int_equal(got.data_len[0], sizeof blob);
+	assert_int_equal(store_row_get(st, &cf_table_student, r.id + 99, see_row, &got), CF_ERR_NOT_FOUND);
+
+	/* children: the link column, the parent's uuid by a join, ordered and paged */
+	{
+		struct cf_row c;
+		struct cf_row_query q;
+		int64_t parent = r.id;
+
+		for (int i = 0; i < 5; i++) {
+			memset(&c, 0, sizeof c);
+			memset(c.uuid, 0x10 + i, 16);
+			c.compartment = 1;
+			c.version = 1;
+			c.created = c.updated = 500 - i; /* inserted newest first */
+			c.col[0] = parent;
+			c.data = blob;
+			c.data_len = 10;
+			assert_int_equal(store_row_insert(st, &cf_table_contact, &c), CF_OK);
+		}
+		/* a link to a row that does not exist is refused (foreign key) */
+		memset(c.uuid, 0x77, 16);
+		c.col[0] = parent + 1000;
+		assert_int_equal(store_row_insert(st, &cf_table_contact, &c), CF_ERR_INVALID);
+
+		store_query_init(&q);
+		q.link = 0;
+		q.link_id = parent;
+		q.order = CF_QUERY_CREATED;
+		memset(&got, 0, sizeof got);
+		assert_int_equal(store_row_foreach(st, &cf_table_contact, &q, see_row, &got), CF_OK);
+		assert_int_equal(got.n, 5);
+		assert_int_equal(got.rows[0].created, 496);
+		assert_int_equal(got.rows[4].created, 500);
+		assert_memory_equal(got.rows[2].link_uuid[0], uuid, 16);
+		q.desc = 1;
+		q.limit = 2;
+		q.offset = 1;
+		memset(&got, 0, sizeof got);
+		assert_int_equal(store_row_foreach(st, &cf_table_contact, &q, see_row, &got), CF_OK);
+		assert_int_equal(got.n, 2);
+		assert_int_equal(got.rows[0].created, 499);
+		assert_int_equal(got.rows[1].created, 498);
+		store_query_init(&q);
+		q.range = CF_QUERY_CREATED;
+		q.from = 497;
+		q.to = 499;
+		assert_int_equal(store_row_count(st, &cf_table_contact, &q, &n), CF_OK);
+		assert_int_equal(n, 2);
+		q.link = 0;
+		q.link_id = parent + 1;
+		assert_int_equal(store_row_count(st, &cf_table_contact, &q, &n), CF_OK);
+		assert_int_equal(n, 0);
+		/* a walk that stops early hands its statement back: the next query of the same shape works */
+		memset(&got, 0, sizeof got);
+		got.stop_after = 1;
+		assert_int_equal(store_row_foreach(st, &cf_table_contact, NULL, see_row, &got), CF_ERR_CANCELLED);
+		got.stop_after = 0;
+		got.n = 0;
+		assert_int_equal(store_row_foreach(st, &cf_table_contact, NULL, see_row, &got), CF_OK);
+		assert_int_equal(got.n, 5);
+	}
 
 	/* removing a user cascades to its keyslot */
 	assert_int_equal(store_user_remove(st, uid), CF_OK);

@@ -1,0 +1,862 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Records of every type: the one write path, the readers into secure arenas, the upgrade at unlock, and check. */
+#define _GNU_SOURCE /* qsort_r(): sorting with a context, no file-static pointer */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "carefile/casefile.h"
+#include "carefile/crypto.h"
+#include "casefile-internal.h"
+#include "record-internal.h"
+
+/* ---- helpers ---- */
+
+static enum cf_error
+need(const struct cf_casefile *cf, const struct cf_table *t)
+{
+	if (!cf || !cf->kr)
+		return CF_ERR_LOCKED;
+	if (!t || !t->type)
+		return CF_ERR_INVALID;
+	if (!crypto_keyring_has(cf->kr, t->compartment))
+		return CF_ERR_PERMISSION;
+	return CF_OK;
+}
+
+void
+casefile_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		memcpy(out, "2000-01-01", 11);
+}
+
+/* Grows a secure buffer to at least n bytes (contents not kept). */
+static enum cf_error
+grow_secure(uint8_t **buf, size_t *cap, size_t n)
+{
+	uint8_t *p;
+	size_t c;
+
+	if (*cap >= n)
+		return CF_OK;
+	c = *cap ? *cap : 4096;
+	while (c < n)
+		c *= 2;
+	p = crypto_secure_alloc(c);
+	if (!p)
+		return CF_ERR_NOMEM;
+	crypto_secure_free(*buf);
+	*buf = p;
+	*cap = c;
+	return CF_OK;
+}
+
+static enum cf_error
+grow_heap(uint8_t **buf, size_t *cap, size_t n)
+{
+	uint8_t *p;
+	size_t c;
+
+	if (*cap >= n)
+		return CF_OK;
+	c = *cap ? *cap : 4096;
+	while (c < n)
+		c *= 2;
+	p = realloc(*buf, c);
+	if (!p)
+		return CF_ERR_NOMEM;
+	*buf = p;
+	*cap = c;
+	return CF_OK;
+}
+
+void
+casefile_buffers_free(struct cf_casefile *cf)
+{
+	crypto_secure_free(cf->plain_buf);
+	crypto_secure_free(cf->read_buf);
+	free(cf->blob_buf);
+	cf->plain_buf = cf->read_buf = cf->blob_buf = NULL;
+	cf->plain_cap = cf->read_cap = cf->blob_cap = 0;
+}
+
+/* The AD of row (its place, key id is the crypto layer's, and its bound plaintext columns). */
+static void
+row_ad(const struct cf_casefile *cf, const struct cf_table *t, const struct cf_row *row, uint8_t *bound,
+       struct cf_record_ad *ad)
+{
+	ad->format_version = (uint32_t)cf->format_version;
+	ad->file_id = cf->file_id;
+	ad->table = t->name;
+	ad->column = CF_RECORD_COLUMN;
+	ad->row_uuid = row->uuid;
+	ad->bound = bound;
+	ad->bound_len = record_bound(t, row, bound, CF_RECORD_BOUND_MAX);
+	/* a row not yet upgraded, in a compartment the header says may still hold such rows */
+	ad->accept_v1 = row->version == 0 && (cf->legacy_records & CF_COMPARTMENT_BIT(t->compartment));
+}
+
+/* ---- transactions ---- */
+
+enum cf_error
+casefile_begin(struct cf_casefile *cf)
+{
+	if (!cf || !cf->kr)
+		return CF_ERR_LOCKED;
+	return store_begin(cf->st);
+}
+
+enum cf_error
+casefile_commit(struct cf_casefile *cf)
+{
+	return store_commit(cf->st);
+}
+
+void
+casefile_rollback(struct cf_casefile *cf)
+{
+	if (cf)
+		store_rollback(cf->st);
+}
+
+/* ---- the one write path ---- */
+
+/* Seals rec for row and writes it; row's version and updated are already the new ones. */
+static enum cf_error
+seal_and_store(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row, const uint8_t *plain,
+               size_t plain_len, int64_t old_version)
+{
+	uint8_t bound[CF_RECORD_BOUND_MAX];
+	struct cf_record_ad ad;
+	enum cf_error e;
+
+	row_ad(cf, t, row, bound, &ad);
+	ad.accept_v1 = false;
+	e = grow_heap(&cf->blob_buf, &cf->blob_cap, plain_len + CF_RECORD_OVERHEAD);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_record_seal_into(cf->kr, t->compartment, &ad, plain, plain_len, cf->blob_buf,
+		                                           cf->blob_cap);
+	if (e != CF_OK)
+		return e;
+	row->compartment = (int)t->compartment;
+	row->data = cf->blob_buf;
+	row->data_len = plain_len + CF_RECORD_OVERHEAD;
+	/*
+	 * The audit log's entry for this change (user, action, row uuid, the
+	 * new version, a hash of the ciphertext) is appended here, in the same
+	 * transaction, by the trust issue's work.
+	 */
+	if (old_version < 0)
+		e = store_row_insert(cf->st, t, row);
+	else
+		e = store_row_update(cf->st, t, row, old_version);
+	row->data = NULL;
+	row->data_len = 0;
+	return e;
+}
+
+enum cf_error
+casefile_record_put(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row, const void *rec,
+                    struct cf_field_errors *errs)
+{
+	struct cf_field_errors local;
+	struct cf_row next;
+	char today[11];
+	size_t need_bytes, len = 0;
+	int64_t now = (int64_t)time(NULL), old_version;
+	bool own_txn;
+	enum cf_error e = need(cf, t);
+
+	if (e != CF_OK)
+		return e;
+	if (!row || !rec)
+		return CF_ERR_INVALID;
+	casefile_today(today);
+	if (record_validate(t->type, rec, today, errs ? errs : &local) != CF_OK)
+		return CF_ERR_INVALID;
+	for (size_t i = 0; i < t->n_cols; i++) {
+		static const uint8_t zero[CF_UUID_BYTES];
+
+		if (t->cols[i].kind == CF_COLUMN_LINK &&
+		    (row->col[i] <= 0 || memcmp(row->link_uuid[i], zero, CF_UUID_BYTES) == 0))
+			return CF_ERR_INVALID; /* the caller names the parent by id and uuid */
+	}
+	need_bytes = record_encoded_size(t->type, rec);
+	if (need_bytes == 0)
+		return CF_ERR_INVALID;
+	e = grow_secure(&cf->plain_buf, &cf->plain_cap, need_bytes);
+	if (e == CF_OK)
+		e = (enum cf_error)record_encode(t->type, rec, cf->plain_buf, cf->plain_cap, &len);
+	if (e != CF_OK)
+		return e;
+	next = *row;
+	if (row->id == 0) {
+		crypto_random_uuid(next.uuid);
+		next.version = 1;
+		next.created = now;
+		old_version = -1;
+	} else {
+		next.version = row->version + 1;
+		old_version = row->version;
+	}
+	next.updated = now;
+	record_columns_from(t, rec, &next);
+	own_txn = !casefile_in_transaction(cf);
+	if (own_txn && (e = store_begin(cf->st)) != CF_OK)
+		return e;
+	e = seal_and_store(cf, t, &next, cf->plain_buf, len, old_version);
+	crypto_wipe(cf->plain_buf, len);
+	if (own_txn)
+		e = e == CF_OK ? store_commit(cf->st) : (store_rollback(cf->st), e);
+	if (e == CF_OK)
+		*row = next;
+	return e;
+}
+
+int
+casefile_in_transaction(const struct cf_casefile *cf)
+{
+	return cf && store_in_transaction(cf->st);
+}
+
+struct parent_uuid {
+	uint8_t uuid[CF_UUID_BYTES];
+};
+
+static enum cf_error
+take_uuid(const struct cf_row *row, void *p)
+{
+	memcpy(((struct parent_uuid *)p)->uuid, row->uuid, CF_UUID_BYTES);
+	return CF_OK;
+}
+
+enum cf_error
+casefile_record_put_child(struct cf_casefile *cf, const struct cf_table *t, const struct cf_table *parent,
+                          int64_t parent_id, struct cf_row *row, const void *rec, struct cf_field_errors *errs)
+{
+	struct parent_uuid pu;
+	int link;
+	enum cf_error e = need(cf, t);
+
+	if (e != CF_OK)
+		return e;
+	if (!parent || !row || (link = record_link_column(t, parent)) < 0)
+		return CF_ERR_INVALID;
+	if (row->id && row->col[link] != parent_id)
+		return CF_ERR_INVALID; /* never moved to another parent */
+	e = store_row_get(cf->st, parent, parent_id, take_uuid, &pu);
+	if (e != CF_OK)
+		return e;
+	row->col[link] = parent_id;
+	memcpy(row->link_uuid[link], pu.uuid, CF_UUID_BYTES);
+	return casefile_record_put(cf, t, row, rec, errs);
+}
+
+/* ---- reading ---- */
+
+/* What opening one row found. */
+enum opened {
+	OPENED_RECORD,  /* authenticated and decoded into rec */
+	OPENED_OPAQUE,  /* authenticated, but in no encoding we know (written by a pre-release version) */
+};
+
+/*
+ * Opens row of t into the read buffer and decodes it into rec (alloc's
+ * strings). *what says which. CF_ERR_DAMAGED (fails to authenticate or to
+ * decode), CF_ERR_PERMISSION, CF_ERR_NOMEM. plain and plain_len (may be
+ * NULL) get the decrypted bytes in the read buffer, valid until the next
+ * open.
+ */
+static enum cf_error
+open_row(struct cf_casefile *cf, const struct cf_table *t, const struct cf_row *row, const struct cf_str_alloc *alloc,
+         void *rec, enum opened *what, const uint8_t **plain, size_t *plain_len)
+{
+	uint8_t bound[CF_RECORD_BOUND_MAX];
+	struct cf_record_ad ad;
+	size_t len = 0;
+	enum cf_error e;
+
+	*what = OPENED_RECORD;
+	record_init(t->type, rec, alloc);
+	if (row->compartment != (int)t->compartment || row->data_len < CF_RECORD_OVERHEAD)
+		return CF_ERR_DAMAGED;
+	e = grow_secure(&cf->read_buf, &cf->read_cap, row->data_len - CF_RECORD_OVERHEAD + 1);
+	if (e != CF_OK)
+		return e;
+	row_ad(cf, t, row, bound, &ad);
+	e = (enum cf_error)crypto_record_open_buf(cf->kr, t->compartment, &ad, row->data, row->data_len, cf->read_buf,
+	                                          cf->read_cap, &len);
+	if (e != CF_OK)
+		return e == CF_ERR_INVALID ? CF_ERR_DAMAGED : e;
+	if (plain) {
+		*plain = cf->read_buf;
+		*plain_len = len;
+	}
+	if (record_is_encoded(cf->read_buf, len)) {
+		e = (enum cf_error)record_decode(t->type, cf->read_buf, len, alloc, rec);
+	} else if (record_legacy_magic(cf->read_buf, len)) {
+		e = record_legacy_decode(t, row, cf->read_buf, len, alloc, rec);
+		if (e == CF_OK) {
+			/* the old encoding kept a copy of the plaintext columns inside: they must agree */
+			struct cf_row sealed = *row;
+
+			record_columns_from(t, rec, &sealed);
+			for (size_t i = 0; i < t->n_cols; i++)
+				if (t->cols[i].kind == CF_COLUMN_FIELD && sealed.col[i] != row->col[i])
+					e = CF_ERR_DAMAGED;
+			if (e != CF_OK)
+				record_fini(t->type, rec);
+		}
+	} else {
+		*what = OPENED_OPAQUE;
+		e = CF_ERR_DAMAGED;
+	}
+	if (!plain)
+		crypto_wipe(cf->read_buf, len);
+	if (e == CF_OK)
+		record_columns_to(t, row, rec);
+	return e;
+}
+
+struct walk {
+	struct cf_casefile *cf;
+	const struct cf_table *t;
+	const struct cf_str_alloc *alloc;
+	void *rec;
+	enum cf_error (*fn)(const struct cf_row *row, void *rec, void *ctx);
+	void *ctx;
+	size_t *damaged;
+};
+
+static enum cf_error
+walk_row(const struct cf_row *row, void *p)
+{
+	struct walk *w = p;
+	enum opened what;
+	enum cf_error e = open_row(w->cf, w->t, row, w->alloc, w->rec, &what, NULL, NULL);
+
+	if (e == CF_ERR_DAMAGED && w->damaged) {
+		(*w->damaged)++;
+		return CF_OK;
+	}
+	if (e != CF_OK)
+		return e;
+	return w->fn(row, w->rec, w->ctx);
+}
+
+enum cf_error
+casefile_record_foreach(struct cf_casefile *cf, const struct cf_table *t, const struct cf_row_query *q,
+                        const struct cf_str_alloc *alloc, void *rec,
+                        enum cf_error (*fn)(const struct cf_row *row, void *rec, void *ctx), void *ctx,
+                        size_t *damaged)
+{
+	struct walk w = { cf, t, alloc, rec, fn, ctx, damaged };
+	enum cf_error e = need(cf, t);
+
+	if (damaged)
+		*damaged = 0;
+	if (e != CF_OK)
+		return e;
+	if (!rec || !fn)
+		return CF_ERR_INVALID;
+	return store_row_foreach(cf->st, t, q, walk_row, &w);
+}
+
+struct get {
+	struct cf_casefile *cf;
+	const struct cf_table *t;
+	const struct cf_str_alloc *alloc;
+	void *rec;
+	struct cf_row *row;
+};
+
+static enum cf_error
+get_row(const struct cf_row *row, void *p)
+{
+	struct get *g = p;
+	enum opened what;
+	enum cf_error e = open_row(g->cf, g->t, row, g->alloc, g->rec, &what, NULL, NULL);
+
+	if (e == CF_OK && g->row) {
+		*g->row = *row;
+		g->row->data = NULL;
+		g->row->data_len = 0;
+	}
+	return e;
+}
+
+enum cf_error
+casefile_record_get(struct cf_casefile *cf, const struct cf_table *t, int64_t id, const struct cf_str_alloc *alloc,
+                    void *rec, struct cf_row *row)
+{
+	struct get g = { cf, t, alloc, rec, row };
+	enum cf_error e = need(cf, t);
+
+	if (e != CF_OK)
+		return e;
+	record_init(t->type, rec, alloc);
+	return store_row_get(cf->st, t, id, get_row, &g);
+}
+
+/* ---- lists ---- */
+
+static void *
+list_alloc(void *ctx, size_t size)
+{
+	return crypto_arena_alloc(ctx, size);
+}
+
+struct list_fill {
+	struct cf_record_list *l;
+	size_t cap;
+};
+
+static enum cf_error
+list_row(const struct cf_row *row, void *rec, void *ctx)
+{
+	struct list_fill *f = ctx;
+	struct cf_record_list *l = f->l;
+	size_t sz = l->table->type->size;
+
+	if (l->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct cf_row *rows = crypto_secure_alloc(cap * sizeof *rows);
+		unsigned char *recs = crypto_secure_alloc(cap * sz);
+
+		if (!rows || !recs) {
+			crypto_secure_free(rows);
+			crypto_secure_free(recs);
+			return CF_ERR_NOMEM;
+		}
+		if (l->n) {
+			memcpy(rows, l->rows, l->n * sizeof *rows);
+			memcpy(recs, l->recs, l->n * sz);
+		}
+		crypto_secure_free(l->rows);
+		crypto_secure_free(l->recs);
+		l->rows = rows;
+		l->recs = recs;
+		f->cap = cap;
+	}
+	l->rows[l->n] = *row;
+	l->rows[l->n].data = NULL;
+	l->rows[l->n].data_len = 0;
+	/* the strings are in the list's arena already: moving the struct moves the record */
+	memcpy((unsigned char *)l->recs + l->n * sz, rec, sz);
+	crypto_wipe(rec, sz);
+	l->n++;
+	return CF_OK;
+}
+
+enum cf_error
+casefile_record_list(struct cf_casefile *cf, const struct cf_table *t, const struct cf_row_query *q,
+                     struct cf_record_list *out)
+{
+	struct list_fill f = { out, 0 };
+	void *tmp;
+	enum cf_error e;
+
+	memset(out, 0, sizeof *out);
+	out->table = t;
+	if ((e = need(cf, t)) != CF_OK)
+		return e;
+	if (crypto_arena_new(16384, &out->arena) != CF_OK)
+		return CF_ERR_NOMEM;
+	out->alloc.alloc = list_alloc;
+	out->alloc.free = NULL;
+	out->alloc.ctx = out->arena;
+	tmp = crypto_secure_alloc(t->type->size);
+	if (!tmp) {
+		casefile_record_list_fini(out);
+		return CF_ERR_NOMEM;
+	}
+	e = casefile_record_foreach(cf, t, q, &out->alloc, tmp, list_row, &f, &out->damaged);
+	crypto_secure_free(tmp);
+	if (e != CF_OK)
+		casefile_record_list_fini(out);
+	return e;
+}
+
+enum cf_error
+casefile_record_children(struct cf_casefile *cf, const struct cf_table *t, const struct cf_table *parent,
+                         int64_t parent_id, uint16_t order_tag, bool desc, struct cf_record_list *out)
+{
+	struct cf_row_query q;
+	enum cf_error e;
+
+	memset(out, 0, sizeof *out);
+	store_query_init(&q);
+	q.link = parent ? record_link_column(t, parent) : -1;
+	if (q.link < 0)
+		return CF_ERR_INVALID;
+	q.link_id = parent_id;
+	e = casefile_record_list(cf, t, &q, out);
+	if (e == CF_OK && order_tag)
+		e = casefile_record_list_sort(out, order_tag, desc);
+	if (e != CF_OK)
+		casefile_record_list_fini(out);
+	return e;
+}
+
+void *
+casefile_record_list_at(const struct cf_record_list *l, size_t i)
+{
+	return l && i < l->n ? (unsigned char *)l->recs + i * l->table->type->size : NULL;
+}
+
+void
+casefile_record_list_fini(struct cf_record_list *l)
+{
+	if (!l)
+		return;
+	crypto_secure_free(l->rows);
+	crypto_secure_free(l->recs);
+	crypto_arena_free(&l->arena);
+	memset(l, 0, sizeof *l);
+}
+
+struct sort_ctx {
+	const struct cf_record_list *l;
+	const struct cf_field *f;
+	bool desc;
+};
+
+/* Compares two records by field f (texts and dates bytewise, numbers by value), then by row id. */
+static int
+cmp_by_field(const void *pa, const void *pb, void *p)
+{
+	const struct sort_ctx *c = p;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const void *ra = casefile_record_list_at(c->l, a), *rb = casefile_record_list_at(c->l, b);
+	int r = 0;
+
+	switch (c->f->kind) {
+	case CF_KIND_TEXT:
+	case CF_KIND_LONGTEXT: {
+		const char *x = *(char *const *)record_member_const(c->f, ra), *y = *(char *const *)record_member_const(c->f, rb);
+
+		r = strcmp(x ? x : "", y ? y : "");
+		break;
+	}
+	case CF_KIND_DATE:
+	case CF_KIND_TIME:
+		r = strncmp(record_member_const(c->f, ra), record_member_const(c->f, rb), c->f->size);
+		break;
+	case CF_KIND_GROUP:
+	case CF_KIND_LINK:
+		break;
+	default: {
+		int64_t x = record_get_int(c->f, ra), y = record_get_int(c->f, rb);
+
+		r = x < y ? -1 : x > y;
+		break;
+	}
+	}
+	if (r == 0)
+		r = c->l->rows[a].id < c->l->rows[b].id ? -1 : c->l->rows[a].id > c->l->rows[b].id;
+	return c->desc ? -r : r;
+}
+
+enum cf_error
+casefile_record_list_sort(struct cf_record_list *l, uint16_t tag, bool desc)
+{
+	struct sort_ctx c = { l, NULL, desc };
+	size_t sz, *ord;
+	struct cf_row *rows;
+	unsigned char *recs;
+
+	if (!l || !l->table || !(c.f = record_field(l->table->type, tag)))
+		return CF_ERR_INVALID;
+	if (l->n < 2)
+		return CF_OK;
+	sz = l->table->type->size;
+	/* sort positions, then move the items: qsort must not copy decrypted records into the heap */
+	ord = malloc(l->n * sizeof *ord);
+	rows = crypto_secure_alloc(l->n * sizeof *rows);
+	recs = crypto_secure_alloc(l->n * sz);
+	if (!ord || !rows || !recs) {
+		free(ord);
+		crypto_secure_free(rows);
+		crypto_secure_free(recs);
+		return CF_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		ord[i] = i;
+	qsort_r(ord, l->n, sizeof *ord, cmp_by_field, &c);
+	for (size_t i = 0; i < l->n; i++) {
+		rows[i] = l->rows[ord[i]];
+		memcpy(recs + i * sz, (unsigned char *)l->recs + ord[i] * sz, sz);
+	}
+	free(ord);
+	crypto_secure_free(l->rows);
+	crypto_secure_free(l->recs);
+	l->rows = rows;
+	l->recs = recs;
+	return CF_OK;
+}
+
+/* ---- the upgrade at unlock ---- */
+
+struct upgrade {
+	struct cf_casefile *cf;
+	const struct cf_table *t;
+	struct cf_secure_arena *arena;
+	struct cf_str_alloc alloc;
+	void *rec;
+	struct cf_row *todo;  /* version-0 rows of t, read first: the walk must not see its own writes */
+	size_t n, cap;
+	enum cf_error err;
+};
+
+static void *
+upgrade_alloc(void *ctx, size_t size)
+{
+	return crypto_arena_alloc(ctx, size);
+}
+
+static enum cf_error
+collect_legacy(const struct cf_row *row, void *p)
+{
+	struct upgrade *u = p;
+
+	if (row->version != 0)
+		return CF_OK;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 64;
+		struct cf_row *n = realloc(u->todo, cap * sizeof *n);
+
+		if (!n)
+			return CF_ERR_NOMEM;
+		u->todo = n;
+		u->cap = cap;
+	}
+	u->todo[u->n] = *row;
+	u->todo[u->n].data = NULL;
+	u->todo[u->n].data_len = 0;
+	u->n++;
+	return CF_OK;
+}
+
+/* Re-seals one version-0 row under the record layer (version 1); opaque plaintext is kept byte for byte. */
+static enum cf_error
+upgrade_one(const struct cf_row *row, void *p)
+{
+	struct upgrade *u = p;
+	struct cf_row next = *row;
+	enum opened what;
+	const uint8_t *plain = NULL;
+	size_t plain_len = 0, len = 0;
+	enum cf_error e;
+
+	e = open_row(u->cf, u->t, row, &u->alloc, u->rec, &what, &plain, &plain_len);
+	next.version = 1;
+	next.data = NULL;
+	next.data_len = 0;
+	if (e == CF_OK) {
+		size_t need_bytes = record_encoded_size(u->t->type, u->rec);
+
+		e = need_bytes ? grow_secure(&u->cf->plain_buf, &u->cf->plain_cap, need_bytes) : CF_ERR_DAMAGED;
+		if (e == CF_OK)
+			e = (enum cf_error)record_encode(u->t->type, u->rec, u->cf->plain_buf, u->cf->plain_cap, &len);
+		if (e == CF_OK)
+			e = seal_and_store(u->cf, u->t, &next, u->cf->plain_buf, len, 0);
+		crypto_wipe(u->cf->plain_buf, len);
+	} else if (e == CF_ERR_DAMAGED && what == OPENED_OPAQUE) {
+		/* authentic text of a pre-release version: bound to its columns now, left as it is */
+		e = seal_and_store(u->cf, u->t, &next, plain, plain_len, 0);
+	}
+	if (plain)
+		crypto_wipe(u->cf->read_buf, plain_len);
+	record_fini(u->t->type, u->rec);
+	crypto_arena_reset(u->arena);
+	/*
+	 * A row that fails to authenticate is left as it is (version 0): it
+	 * stays in the file for `check` to name, and the compartment keeps
+	 * its legacy bit so nothing is declared upgraded that was not.
+	 */
+	if (e == CF_ERR_DAMAGED) {
+		u->err = CF_ERR_DAMAGED;
+		return CF_OK;
+	}
+	return e;
+}
+
+enum cf_error
+casefile_upgrade(struct cf_casefile *cf)
+{
+	struct cf_store_meta m;
+	uint32_t legacy, held = crypto_keyring_mask(cf->kr);
+	bool migrate = store_schema_version(cf->st) < CF_STORE_SCHEMA_VERSION;
+	enum cf_error e;
+
+	if (!migrate) {
+		e = store_meta_get(cf->st, &m);
+		if (e != CF_OK)
+			return e;
+		legacy = m.legacy_records;
+		store_meta_fini(&m);
+		cf->legacy_records = legacy;
+		if (!(legacy & held))
+			return CF_OK; /* nothing this user could upgrade: no write at all */
+	}
+	e = store_begin(cf->st);
+	if (e != CF_OK)
+		return e;
+	e = store_migrate(cf->st);
+	if (e == CF_OK)
+		e = store_meta_get(cf->st, &m);
+	if (e != CF_OK) {
+		store_rollback(cf->st);
+		return e;
+	}
+	legacy = m.legacy_records;
+	store_meta_fini(&m);
+	cf->legacy_records = legacy;
+	for (size_t i = 0; cf_tables[i] && e == CF_OK; i++) {
+		const struct cf_table *t = cf_tables[i];
+		struct upgrade u;
+
+		if (!(legacy & held & CF_COMPARTMENT_BIT(t->compartment)))
+			continue;
+		memset(&u, 0, sizeof u);
+		u.cf = cf;
+		u.t = t;
+		u.err = CF_OK;
+		if (crypto_arena_new(0, &u.arena) != CF_OK || !(u.rec = crypto_secure_alloc(t->type->size))) {
+			crypto_arena_free(&u.arena);
+			e = CF_ERR_NOMEM;
+			break;
+		}
+		u.alloc.alloc = upgrade_alloc;
+		u.alloc.ctx = u.arena;
+		e = store_row_foreach(cf->st, t, NULL, collect_legacy, &u);
+		for (size_t k = 0; k < u.n && e == CF_OK; k++) {
+			/* the plaintext columns are the row's own: re-read it with its data */
+			e = store_row_get(cf->st, t, u.todo[k].id, upgrade_one, &u);
+		}
+		free(u.todo);
+		crypto_secure_free(u.rec);
+		crypto_arena_free(&u.arena);
+		if (e == CF_OK && u.err != CF_OK)
+			held &= ~CF_COMPARTMENT_BIT(t->compartment); /* a damaged row: the compartment stays legacy */
+	}
+	if (e == CF_OK) {
+		legacy &= ~held;
+		e = store_meta_set_legacy(cf->st, legacy);
+	}
+	if (e == CF_OK)
+		e = casefile_header_update(cf);
+	if (e == CF_OK)
+		e = store_commit(cf->st);
+	else
+		store_rollback(cf->st);
+	if (e == CF_OK)
+		cf->legacy_records = legacy;
+	return e;
+}
+
+/* ---- check ---- */
+
+struct check {
+	struct cf_casefile *cf;
+	const struct cf_table *t;
+	struct cf_check_report *r;
+	size_t ti;
+	struct cf_secure_arena *arena;
+	struct cf_str_alloc alloc;
+	void *rec;
+};
+
+static enum cf_error
+check_fail(struct check *c, const struct cf_row *row, enum cf_error err)
+{
+	struct cf_check_failure *nf = realloc(c->r->failures, (c->r->n_failures + 1) * sizeof *nf);
+
+	if (!nf)
+		return CF_ERR_NOMEM;
+	c->r->failures = nf;
+	nf[c->r->n_failures].table = c->t->name;
+	nf[c->r->n_failures].row_id = row->id;
+	nf[c->r->n_failures].err = err;
+	c->r->n_failures++;
+	return CF_OK;
+}
+
+static enum cf_error
+check_row(const struct cf_row *row, void *p)
+{
+	struct check *c = p;
+	enum opened what;
+	enum cf_error e;
+
+	c->r->tables[c->ti].rows++;
+	if (!crypto_keyring_has(c->cf->kr, c->t->compartment)) {
+		c->r->tables[c->ti].skipped++;
+		return CF_OK;
+	}
+	e = open_row(c->cf, c->t, row, &c->alloc, c->rec, &what, NULL, NULL);
+	record_fini(c->t->type, c->rec);
+	crypto_arena_reset(c->arena);
+	if (e == CF_ERR_NOMEM)
+		return e;
+	if (e == CF_OK || (e == CF_ERR_DAMAGED && what == OPENED_OPAQUE)) {
+		c->r->tables[c->ti].authenticated++;
+		if (e != CF_OK)
+			c->r->tables[c->ti].opaque++;
+		return CF_OK;
+	}
+	return check_fail(c, row, e);
+}
+
+enum cf_error
+casefile_check(struct cf_casefile *cf, struct cf_check_report *report)
+{
+	struct check c;
+	enum cf_error e = CF_OK, qc;
+
+	memset(report, 0, sizeof *report);
+	if (!casefile_is_unlocked(cf))
+		return CF_ERR_LOCKED;
+	qc = store_quick_check(cf->st, &report->quick_check_problems);
+	if (qc != CF_OK && qc != CF_ERR_DAMAGED)
+		return qc;
+	memset(&c, 0, sizeof c);
+	c.cf = cf;
+	c.r = report;
+	if (crypto_arena_new(0, &c.arena) != CF_OK)
+		return CF_ERR_NOMEM;
+	c.alloc.alloc = list_alloc;
+	c.alloc.ctx = c.arena;
+	for (size_t i = 0; cf_tables[i] && i < CF_CHECK_TABLES_MAX && e == CF_OK; i++) {
+		c.t = cf_tables[i];
+		c.ti = i;
+		report->tables[i].table = c.t->name;
+		crypto_secure_free(c.rec);
+		c.rec = crypto_secure_alloc(c.t->type->size);
+		if (!c.rec) {
+			e = CF_ERR_NOMEM;
+			break;
+		}
+		/* one walk per table; a link's parent uuid comes with the row (a join), so no per-row lookups */
+		e = store_row_foreach(cf->st, c.t, NULL, check_row, &c);
+	}
+	crypto_secure_free(c.rec);
+	crypto_arena_free(&c.arena);
+	if (e != CF_OK)
+		return e;
+	return (qc == CF_OK && report->n_failures == 0) ? CF_OK : CF_ERR_DAMAGED;
+}
+
+void
+casefile_check_report_fini(struct cf_check_report *report)
+{
+	if (!report)
+		return;
+	free(report->failures);
+	report->failures = NULL;
+	report->n_failures = 0;
+}
