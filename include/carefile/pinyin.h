@@ -72,6 +72,13 @@ bool pinyin_match(const char *name, const char *query);
 #define PINYIN_ID_ASCII 0x8000u
 size_t pinyin_ids(const char *name, uint16_t *ids, size_t max);
 
+/*
+ * pinyin_sort_key() (into buf, snprintf-like: returns the length needed)
+ * and pinyin_ids() (at most max into ids, the count in *n) of one name in
+ * a single pass over it, for building an index of many names.
+ */
+size_t pinyin_name_keys(const char *name, uint16_t *ids, size_t max, size_t *n, char *buf, size_t size);
+
 /* Text of a syllable id ("zhang", "a"), or NULL; *len (may be NULL) its length. Static. */
 const char *pinyin_id_text(uint16_t id, size_t *len);
 

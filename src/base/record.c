@@ -135,8 +135,11 @@ record_field(const struct cf_record_type *t, uint16_t tag)
 int
 record_field_index(const struct cf_record_type *t, uint16_t tag)
 {
-	/* tags ascend: binary search */
+	/* tags are usually 1, 2, 3 ...: then the tag is its place; else they ascend: binary search */
 	size_t lo = 0, hi = t->n_fields;
+
+	if (tag >= 1 && tag <= t->n_fields && t->fields[tag - 1].tag == tag)
+		return (int)tag - 1;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

@@ -281,17 +281,20 @@ open_row(struct cf_casefile *cf, const struct cf_table *t, const struct cf_row *
 	enum cf_error e;
 
 	*what = OPENED_RECORD;
-	record_init(t->type, rec, alloc);
-	if (row->compartment != (int)t->compartment || row->data_len < CF_RECORD_OVERHEAD)
+	if (row->compartment != (int)t->compartment || row->data_len < CF_RECORD_OVERHEAD) {
+		record_init(t->type, rec, alloc);
 		return CF_ERR_DAMAGED;
+	}
 	e = grow_secure(&cf->read_buf, &cf->read_cap, row->data_len - CF_RECORD_OVERHEAD + 1);
 	if (e != CF_OK)
 		return e;
 	row_ad(cf, t, row, bound, &ad);
 	e = (enum cf_error)crypto_record_open_buf(cf->kr, t->compartment, &ad, row->data, row->data_len, cf->read_buf,
 	                                          cf->read_cap, &len);
-	if (e != CF_OK)
+	if (e != CF_OK) {
+		record_init(t->type, rec, alloc);
 		return e == CF_ERR_INVALID ? CF_ERR_DAMAGED : e;
+	}
 	if (plain) {
 		*plain = cf->read_buf;
 		*plain_len = len;
@@ -312,11 +315,11 @@ open_row(struct cf_casefile *cf, const struct cf_table *t, const struct cf_row *
 				record_fini(t->type, rec);
 		}
 	} else {
+		record_init(t->type, rec, alloc);
 		*what = OPENED_OPAQUE;
 		e = CF_ERR_DAMAGED;
 	}
-	if (!plain)
-		crypto_wipe(cf->read_buf, len);
+	/* the plaintext stays in the secure read buffer until the next row overwrites it and lock wipes it */
 	if (e == CF_OK)
 		record_columns_to(t, row, rec);
 	return e;

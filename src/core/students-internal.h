@@ -6,6 +6,15 @@
 #include "carefile/crypto.h"
 #include "carefile/students.h"
 
+/* One distinct school, grade or class: its text (in the arena), and what the order derives from it. */
+struct students_intern {
+	uint64_t hash;      /* 0: free slot */
+	int kind;           /* 0 school, 1 grade, 2 class */
+	const char *text;
+	const char *key;    /* school: pinyin_sort_key() */
+	long num;           /* grade: grade_rank(); class: its number */
+};
+
 /* One decrypted student with its row metadata and sort keys (all in secure memory). */
 struct students_entry {
 	struct cf_student s;         /* strings in the index arena */
@@ -13,7 +22,10 @@ struct students_entry {
 	int64_t created, updated;
 	uint8_t uuid[CF_UUID_BYTES];
 	const char *name_key;        /* pinyin_sort_key(name), in the arena */
-	const char *school_key;      /* pinyin_sort_key(school), shared by the entries of one school */
+	uint64_t name_prefix;        /* its first 8 bytes, big-endian: most names differ there */
+	/* school (its sort key), grade and class interned: one pointer per distinct value, so equal is == */
+	const char *school_key;
+	const char *grade_i, *class_i;
 	int grade_rank;
 	long class_num;
 	uint32_t key_off;            /* the entry's search keys in cf_students.keys, or STUDENTS_NO_KEYS */
@@ -39,6 +51,9 @@ struct cf_students {
 	uint8_t *keys;
 	size_t keys_len, keys_cap;
 	size_t damaged;                  /* rows that failed to open at load */
+	/* distinct schools, grades and classes (open addressing; secure memory) */
+	struct students_intern *intern;
+	size_t intern_cap, intern_n;
 	uint64_t generation;             /* +1 on every change */
 	char scratch[512];               /* students_name_initials()/_pinyin() results */
 };

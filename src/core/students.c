@@ -209,8 +209,11 @@ key_str(uint8_t *p, size_t *len, const char *a, const char *b)
 	char buf[520];
 	size_t n = fold(a, buf, 256);
 
+	size_t wrote;
+
 	if (b)
 		n += fold(b, buf + (n < 256 ? n : 255), 256);
+	wrote = n + 1 < sizeof buf ? n + 1 : sizeof buf;
 	if (n > 255)
 		n = 255;
 	buf[n] = '\0';
@@ -219,16 +222,14 @@ key_str(uint8_t *p, size_t *len, const char *a, const char *b)
 	p[(*len)++] = (uint8_t)n;
 	memcpy(p + *len, buf, n);
 	*len += n;
-	crypto_wipe(buf, sizeof buf);
+	crypto_wipe(buf, wrote); /* what fold() wrote, not the whole buffer */
 }
 
-/* Writes entry k's search keys at the end of idx->keys. CF_OK or CF_ERR_NOMEM. */
+/* Writes entry k's search keys (with the name's nid syllable ids) at the end of idx->keys. CF_OK or CF_ERR_NOMEM. */
 static enum cf_error
-entry_search_keys(struct cf_students *idx, size_t k)
+entry_search_keys(struct cf_students *idx, size_t k, const uint16_t *ids, size_t nid)
 {
 	struct students_entry *en = &idx->e[k];
-	uint16_t ids[KEY_SYLLABLES];
-	size_t nid = pinyin_ids(en->s.name, ids, KEY_SYLLABLES);
 	size_t need = 1 + 2 * nid + 3 * 256, len;
 
 	if (idx->keys_len + need > idx->keys_cap) {
@@ -260,29 +261,112 @@ entry_search_keys(struct cf_students *idx, size_t k)
 	return CF_OK;
 }
 
+/* FNV-1a of kind and text. Never 0 (0 marks a free slot). */
+static uint64_t
+intern_hash(int kind, const char *text)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/*
+ * The interned slot of a school (kind 0), grade (1) or class (2) text
+ * (NULL counts as ""), added on first sight with its derived key. NULL out
+ * of memory.
+ */
+static const struct students_intern *
+intern(struct cf_students *idx, int kind, const char *text)
+{
+	uint64_t h;
+	size_t i;
+
+	if (!text)
+		text = "";
+	h = intern_hash(kind, text);
+	if (idx->intern_n * 2 >= idx->intern_cap) {
+		size_t cap = idx->intern_cap ? idx->intern_cap * 2 : 256;
+		struct students_intern *t = crypto_secure_alloc(cap * sizeof *t);
+
+		if (!t)
+			return NULL;
+		for (size_t k = 0; k < idx->intern_cap; k++) {
+			const struct students_intern *o = &idx->intern[k];
+
+			if (!o->hash)
+				continue;
+			for (i = o->hash & (cap - 1); t[i].hash; i = (i + 1) & (cap - 1))
+				;
+			t[i] = *o;
+		}
+		crypto_secure_free(idx->intern);
+		idx->intern = t;
+		idx->intern_cap = cap;
+	}
+	for (i = h & (idx->intern_cap - 1); idx->intern[i].hash; i = (i + 1) & (idx->intern_cap - 1))
+		if (idx->intern[i].hash == h && idx->intern[i].kind == kind && strcmp(idx->intern[i].text, text) == 0)
+			return &idx->intern[i];
+	{
+		struct students_intern *n = &idx->intern[i];
+		const char *copy = crypto_arena_strdup(idx->arena, text);
+
+		if (!copy)
+			return NULL;
+		n->kind = kind;
+		n->text = copy;
+		n->key = NULL;
+		n->num = 0;
+		if (kind == 0 && !(n->key = sort_key(idx->arena, text)))
+			return NULL;
+		if (kind == 1)
+			n->num = grade_rank(text);
+		if (kind == 2) {
+			n->num = first_number(text);
+			if (n->num < 0)
+				n->num = 1L << 30;
+		}
+		n->hash = h;
+		idx->intern_n++;
+		return n;
+	}
+}
+
 /* Computes the sort and search keys of entry k from its student. */
 static enum cf_error
 entry_keys(struct cf_students *idx, size_t k)
 {
 	struct students_entry *en = &idx->e[k];
 	const struct cf_student *s = &en->s;
+	uint16_t ids[KEY_SYLLABLES];
+	size_t nid = 0;
+	char key[600];
+	size_t kn = pinyin_name_keys(s->name, ids, KEY_SYLLABLES, &nid, key, sizeof key);
 
-	en->name_key = sort_key(idx->arena, s->name);
-	/* students of one school are stored next to each other: reuse the neighbour's key */
-	en->school_key = NULL;
-	if (k > 0 && idx->e[k - 1].school_key && ((!s->school && !idx->e[k - 1].s.school) ||
-	                                          (s->school && idx->e[k - 1].s.school &&
-	                                           strcmp(s->school, idx->e[k - 1].s.school) == 0)))
-		en->school_key = idx->e[k - 1].school_key;
-	if (!en->school_key)
-		en->school_key = sort_key(idx->arena, s->school);
-	if (!en->name_key || !en->school_key)
-		return CF_ERR_NOMEM;
-	en->grade_rank = grade_rank(s->grade);
-	en->class_num = first_number(s->class_name);
-	if (en->class_num < 0)
-		en->class_num = 1L << 30;
-	return entry_search_keys(idx, k);
+	/* the name's sort key and syllable ids in one pass over it */
+	if (kn < sizeof key)
+		en->name_key = crypto_arena_memdup(idx->arena, key, kn);
+	else
+		en->name_key = sort_key(idx->arena, s->name);
+	crypto_wipe(key, kn < sizeof key ? kn : sizeof key);
+	en->name_prefix = 0;
+	for (size_t i = 0; i < 8 && en->name_key && en->name_key[i]; i++)
+		en->name_prefix |= (uint64_t)(unsigned char)en->name_key[i] << (8 * (7 - i));
+	{
+		const struct students_intern *sc = intern(idx, 0, s->school);
+		const struct students_intern *gr = sc ? intern(idx, 1, s->grade) : NULL;
+		const struct students_intern *cl = gr ? intern(idx, 2, s->class_name) : NULL;
+
+		if (!en->name_key || !cl)
+			return CF_ERR_NOMEM;
+		en->school_key = sc->key;
+		en->grade_i = gr->text;
+		en->grade_rank = (int)gr->num;
+		en->class_i = cl->text;
+		en->class_num = cl->num;
+	}
+	return entry_search_keys(idx, k, ids, nid);
 }
 
 enum cf_error
@@ -318,16 +402,19 @@ cmp_list(const void *pa, const void *pb, void *ctx)
 	const struct students_entry *b = &idx->e[*(const size_t *)pb];
 	int c;
 
+	/* interned: equal values are the same pointer, so most comparisons never read a string */
 	if (a->school_key != b->school_key && (c = strcmp(a->school_key, b->school_key)) != 0)
 		return c;
 	if (a->grade_rank != b->grade_rank)
 		return a->grade_rank < b->grade_rank ? -1 : 1;
-	if ((c = strcmp0(a->s.grade, b->s.grade)) != 0)
+	if (a->grade_i != b->grade_i && (c = strcmp(a->grade_i, b->grade_i)) != 0)
 		return c;
 	if (a->class_num != b->class_num)
 		return a->class_num < b->class_num ? -1 : 1;
-	if ((c = strcmp0(a->s.class_name, b->s.class_name)) != 0)
+	if (a->class_i != b->class_i && (c = strcmp(a->class_i, b->class_i)) != 0)
 		return c;
+	if (a->name_prefix != b->name_prefix)
+		return a->name_prefix < b->name_prefix ? -1 : 1;
 	if ((c = strcmp(a->name_key, b->name_key)) != 0)
 		return c;
 	if ((c = strcmp0(a->s.student_number, b->s.student_number)) != 0)
@@ -356,27 +443,37 @@ cmp_id(const void *pa, const void *pb, void *ctx)
 enum cf_error
 students_resort(struct cf_students *idx)
 {
-	size_t *o = NULL, *po = NULL, *bn = NULL, *bi = NULL;
+	size_t *o = NULL, *po = NULL, *bi = NULL;
+	bool in_order = true;
 
 	if (idx->n) {
 		o = malloc(idx->n * sizeof *o);
 		po = malloc(idx->n * sizeof *po);
-		bn = malloc(idx->n * sizeof *bn);
-		bi = malloc(idx->n * sizeof *bi);
-		if (!o || !po || !bn || !bi) {
+		if (!o || !po) {
 			free(o);
 			free(po);
-			free(bn);
-			free(bi);
 			return CF_ERR_NOMEM;
 		}
-		for (size_t i = 0; i < idx->n; i++)
-			o[i] = bn[i] = bi[i] = i;
+		for (size_t i = 0; i < idx->n; i++) {
+			o[i] = i;
+			if (i && idx->e[i].id < idx->e[i - 1].id)
+				in_order = false;
+		}
 		qsort_r(o, idx->n, sizeof *o, cmp_list, idx);
-		qsort_r(bn, idx->n, sizeof *bn, cmp_number, idx);
-		qsort_r(bi, idx->n, sizeof *bi, cmp_id, idx);
 		for (size_t i = 0; i < idx->n; i++)
 			po[o[i]] = i;
+		/* rows are read in id order and new ones get higher ids: usually the entries are their own id index */
+		if (!in_order) {
+			bi = malloc(idx->n * sizeof *bi);
+			if (!bi) {
+				free(o);
+				free(po);
+				return CF_ERR_NOMEM;
+			}
+			for (size_t i = 0; i < idx->n; i++)
+				bi[i] = i;
+			qsort_r(bi, idx->n, sizeof *bi, cmp_id, idx);
+		}
 	}
 	free(idx->order);
 	free(idx->pos_of);
@@ -384,11 +481,32 @@ students_resort(struct cf_students *idx)
 	free(idx->by_id);
 	idx->order = o;
 	idx->pos_of = po;
-	idx->by_number = bn;
+	idx->by_number = NULL; /* built when first needed (an edit, an import): opening the list does not */
 	idx->by_id = bi;
 	idx->n_sorted = idx->n;
 	idx->generation++;
 	return CF_OK;
+}
+
+/* The number index, built on first use after a change. Returns false out of memory. */
+static bool
+number_index(const struct cf_students *cidx)
+{
+	struct cf_students *idx = (struct cf_students *)cidx; /* a cache of the index, not a change of it */
+	size_t *bn;
+
+	if (idx->by_number)
+		return true;
+	if (!idx->n_sorted)
+		return true;
+	bn = malloc(idx->n_sorted * sizeof *bn);
+	if (!bn)
+		return false;
+	for (size_t i = 0; i < idx->n_sorted; i++)
+		bn[i] = i;
+	qsort_r(bn, idx->n_sorted, sizeof *bn, cmp_number, idx);
+	idx->by_number = bn;
+	return true;
 }
 
 enum cf_error
@@ -418,15 +536,16 @@ students_entry_of_id(const struct cf_students *idx, int64_t id)
 {
 	size_t lo = 0, hi;
 
-	if (!idx || !idx->by_id)
+	if (!idx)
 		return NONE;
 	hi = idx->n_sorted;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int64_t v = idx->e[idx->by_id[mid]].id;
+		size_t k = idx->by_id ? idx->by_id[mid] : mid;
+		int64_t v = idx->e[k].id;
 
 		if (v == id)
-			return idx->by_id[mid];
+			return k;
 		if (v < id)
 			lo = mid + 1;
 		else
@@ -440,7 +559,7 @@ students_entry_of_number(const struct cf_students *idx, const char *number)
 {
 	size_t lo = 0, hi;
 
-	if (!idx || !number || !idx->by_number)
+	if (!idx || !number || !number_index(idx) || !idx->by_number)
 		return NONE;
 	hi = idx->n_sorted;
 	while (lo < hi) {
@@ -486,10 +605,12 @@ load_row(const struct cf_row *row, void *rec, void *ctx)
 	if (e != CF_OK)
 		return e;
 	en = &idx->e[idx->n];
-	memset(en, 0, sizeof *en);
-	/* decoded straight into the index arena: the entry takes the struct as it is */
+	/*
+	 * decoded straight into the index arena: the entry takes the struct as
+	 * it is (the scratch is secure memory, overwritten by the next row and
+	 * wiped when the walk ends); entry_keys() sets every other member
+	 */
 	memcpy(&en->s, rec, sizeof en->s);
-	crypto_wipe(rec, sizeof en->s);
 	en->id = row->id;
 	en->version = row->version;
 	en->created = row->created;
@@ -545,6 +666,7 @@ students_free(struct cf_students **pidx)
 	/* the strings are in the arena: freeing it wipes them all */
 	crypto_secure_free(idx->e);
 	crypto_secure_free(idx->keys);
+	crypto_secure_free(idx->intern);
 	crypto_arena_free(&idx->arena);
 	free(idx->order);
 	free(idx->pos_of);

@@ -157,9 +157,10 @@ record_open_check(const struct cf_keyring *kr, enum cf_compartment c, const stru
 {
 	enum cf_compartment bc;
 	uint32_t key_id;
-	uint8_t ad_buf[AD_MAX];
 
-	if (kr == NULL || (unsigned int)c >= CF_COMPARTMENT__COUNT || record_ad(ad, 1, c, 0, ad_buf) == 0)
+	/* the AD's arguments are checked cheaply here; record_ad() checks the rest when it builds the one AD */
+	if (kr == NULL || (unsigned int)c >= CF_COMPARTMENT__COUNT || ad == NULL || ad->file_id == NULL ||
+	    ad->row_uuid == NULL || !name_ok(ad->table) || !name_ok(ad->column))
 		return CF_ERR_INVALID;
 	if (!crypto_keyring_has(kr, c))
 		return CF_ERR_PERMISSION;

@@ -9,8 +9,9 @@
 /* Most characters of a name looked at by pinyin_match(). */
 #define MATCH_MAX 64
 
-const char *
-pinyin_syllable(uint32_t cp)
+/* Index of cp's syllable in pinyin_syllables (0: none). */
+static uint16_t
+syllable_index(uint32_t cp)
 {
 	size_t lo = 0, hi = pinyin_block_count;
 	while (lo < hi) {
@@ -21,9 +22,17 @@ pinyin_syllable(uint32_t cp)
 		else if (cp > b->last)
 			lo = mid + 1;
 		else
-			return pinyin_syllables[pinyin_index[b->offset + (cp - b->first)]];
+			return pinyin_index[b->offset + (cp - b->first)];
 	}
-	return NULL;
+	return 0;
+}
+
+const char *
+pinyin_syllable(uint32_t cp)
+{
+	uint16_t i = syllable_index(cp);
+
+	return i ? pinyin_syllables[i] : NULL;
 }
 
 /* Surname readings (first character of a name) that differ from the first kMandarin reading. */
@@ -103,6 +112,7 @@ next_cp(const unsigned char **pp)
 struct unit {
 	const char *syl;   /* NULL: no reading */
 	size_t len;
+	uint16_t id;       /* its index in pinyin_syllables, when it came from the table (0: an override or ASCII) */
 	char letter[2];    /* storage for ASCII letters and digits */
 	uint32_t cp;
 	const unsigned char *raw; /* the character's bytes in the name */
@@ -144,6 +154,7 @@ iter_next(struct name_iter *it, struct unit *u)
 	u->raw = start;
 	u->raw_len = (size_t)(it->p - start);
 	u->syl = NULL;
+	u->id = 0;
 	if (it->pending) {
 		u->syl = it->pending;
 		it->pending = NULL;
@@ -167,8 +178,10 @@ iter_next(struct name_iter *it, struct unit *u)
 		for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++)
 			if (given[i].cp == c)
 				u->syl = given[i].syl;
-	if (!u->syl && c >= 0x80)
-		u->syl = pinyin_syllable(c);
+	if (!u->syl && c >= 0x80) {
+		u->id = syllable_index(c);
+		u->syl = u->id ? pinyin_syllables[u->id] : NULL;
+	}
 	u->len = u->syl ? strlen(u->syl) : 0;
 	it->index++;
 	return true;
@@ -224,37 +237,66 @@ pinyin_initials(const char *name, char *buf, size_t size)
 	return finish(&o);
 }
 
-size_t
-pinyin_sort_key(const char *name, char *buf, size_t size)
+static uint16_t syllable_id(const char *syl, size_t len);
+
+/* The sort key of name into o and, when ids is not NULL, its syllable ids (at most max) into ids / *n. */
+static void
+sort_key_and_ids(const char *name, struct out *o, uint16_t *ids, size_t max, size_t *n)
 {
-	struct out o = { buf, size, 0 };
 	struct name_iter it;
 	struct unit u;
 	bool in_word = false; /* inside a run of ASCII letters/digits: one unit, "zoe" after "zeng" */
+
+	if (n)
+		*n = 0;
 	iter_init(&it, name);
 	while (iter_next(&it, &u)) {
+		if (ids && u.syl && *n < max) {
+			uint16_t id = u.syl == u.letter ? (uint16_t)(PINYIN_ID_ASCII | (unsigned char)u.letter[0])
+			              : u.id ? u.id : syllable_id(u.syl, u.len);
+
+			if (id)
+				ids[(*n)++] = id;
+		}
 		if (u.syl && u.cp < 0x80) {
-			put(&o, u.syl, u.len);
+			put(o, u.syl, u.len);
 			in_word = true;
 			continue;
 		}
 		if (in_word)
-			put(&o, "\x01", 1);
+			put(o, "\x01", 1);
 		in_word = false;
 		if (u.syl) {
-			put(&o, u.syl, u.len);
+			put(o, u.syl, u.len);
 		} else if (u.cp == ' ' || u.cp == 0x3000 || u.cp == 0xB7 || u.cp == 0x30FB || u.cp == '.') {
 			continue; /* separators in names: 阿依古丽·买买提 */
 		} else {
-			put(&o, "~", 1);
-			put(&o, (const char *)u.raw, u.raw_len);
+			put(o, "~", 1);
+			put(o, (const char *)u.raw, u.raw_len);
 		}
-		put(&o, "\x01", 1);
+		put(o, "\x01", 1);
 	}
 	if (in_word)
-		put(&o, "\x01", 1);
-	put(&o, "\x02", 1);
-	put(&o, name, strlen(name));
+		put(o, "\x01", 1);
+	put(o, "\x02", 1);
+	put(o, name, strlen(name));
+}
+
+size_t
+pinyin_sort_key(const char *name, char *buf, size_t size)
+{
+	struct out o = { buf, size, 0 };
+
+	sort_key_and_ids(name, &o, NULL, 0, NULL);
+	return finish(&o);
+}
+
+size_t
+pinyin_name_keys(const char *name, uint16_t *ids, size_t max, size_t *n, char *buf, size_t size)
+{
+	struct out o = { buf, size, 0 };
+
+	sort_key_and_ids(name ? name : "", &o, ids, max, n);
 	return finish(&o);
 }
 
@@ -406,7 +448,7 @@ static const char ascii_units[128][2] = {
 	['w'] = "w", ['x'] = "x", ['y'] = "y", ['z'] = "z",
 };
 
-/* Id of a syllable of the table (binary search: the table is sorted), or 0. */
+/* Id of a syllable of the table (binary search: the table is sorted), or 0. For the few override readings. */
 static uint16_t
 syllable_id(const char *syl, size_t len)
 {
@@ -444,7 +486,7 @@ pinyin_ids(const char *name, uint16_t *ids, size_t max)
 		if (u.syl == u.letter)
 			id = (uint16_t)(PINYIN_ID_ASCII | (unsigned char)u.letter[0]);
 		else
-			id = syllable_id(u.syl, u.len);
+			id = u.id ? u.id : syllable_id(u.syl, u.len);
 		if (id)
 			ids[n++] = id;
 	}

@@ -236,7 +236,7 @@ read_row(sqlite3_stmt *s, const struct cf_table *t, struct cf_row *r)
 	const void *uuid = sqlite3_column_blob(s, 1);
 	int col = 7;
 
-	memset(r, 0, sizeof *r);
+	/* only what the table has is set (the walk's hot path: no memset of the whole row) */
 	if (!uuid || sqlite3_column_bytes(s, 1) != CF_UUID_BYTES)
 		return CF_ERR_DAMAGED;
 	r->id = sqlite3_column_int64(s, 0);
@@ -255,6 +255,8 @@ read_row(sqlite3_stmt *s, const struct cf_table *t, struct cf_row *r)
 			/* no parent row (or a damaged uuid): zeros, which no ciphertext binds */
 			if (pu && sqlite3_column_bytes(s, col) == CF_UUID_BYTES)
 				memcpy(r->link_uuid[i], pu, CF_UUID_BYTES);
+			else
+				memset(r->link_uuid[i], 0, CF_UUID_BYTES);
 			col++;
 		}
 	}
