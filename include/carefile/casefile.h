@@ -199,6 +199,21 @@ enum cf_error casefile_record_children(struct cf_casefile *cf, const struct cf_t
 enum cf_error casefile_record_get(struct cf_casefile *cf, const struct cf_table *t, int64_t id,
                                   const struct cf_str_alloc *alloc, void *rec, struct cf_row *row);
 
+/*
+ * What a screen must not lose but may not keep in the clear while locked
+ * (a form's unsaved text): sealed under compartment c's key, so lock can
+ * wipe the plaintext and unlock give it back. The blob stays in memory
+ * (never written to the file); it opens only in this session of this file.
+ * casefile_draft_seal(): *blob malloc'd (ciphertext), caller frees with
+ * free(). casefile_draft_open(): *plain in secure memory, caller frees with
+ * crypto_secure_free(). CF_ERR_LOCKED, CF_ERR_PERMISSION, CF_ERR_DAMAGED,
+ * CF_ERR_NOMEM.
+ */
+enum cf_error casefile_draft_seal(struct cf_casefile *cf, enum cf_compartment c, const void *plain, size_t len,
+                                  uint8_t **blob, size_t *blob_len);
+enum cf_error casefile_draft_open(struct cf_casefile *cf, enum cf_compartment c, const uint8_t *blob,
+                                  size_t blob_len, char **plain, size_t *plain_len);
+
 /* Records of one table decrypted for a screen: everything in secure memory, freed as a whole. */
 struct cf_record_list {
 	const struct cf_table *table;

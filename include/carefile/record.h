@@ -122,7 +122,7 @@ enum cf_field_kind {
 };
 
 /* Bits of struct cf_field.flags. */
-#define CF_FIELD_REQUIRED 0x1u   /* must have a non-default value (a GROUP: at least one element) */
+#define CF_FIELD_REQUIRED 0x1u   /* must have a non-default value (a GROUP: at least one element; an ENUM: 0 is a value shown, not "absent") */
 #define CF_FIELD_COLUMN 0x2u     /* stored in a plaintext column of its table, not in the ciphertext */
 #define CF_FIELD_NOT_FUTURE 0x4u /* DATE: not after today (the caller's local date) */
 #define CF_FIELD_READONLY 0x8u   /* shown by forms, never edited there (set by the program) */

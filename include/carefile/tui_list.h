@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "carefile/text.h"
 
@@ -44,6 +45,22 @@ struct cf_tui_list;
  * Caller frees with tui_list_free().
  */
 struct cf_tui_list *tui_list_new(size_t nrows, tui_list_text_fn *text, tui_list_match_fn *match, void *ctx);
+
+/* The record id of data row `row` (for keeping the selection across reloads). */
+typedef int64_t tui_list_id_fn(void *ctx, size_t row);
+
+/*
+ * Lets the list keep its selection by record id: tui_list_selected_id()
+ * before the data changes, tui_list_select_id() after tui_list_set_rows().
+ * id is called with ctx (borrowed).
+ */
+void tui_list_set_id_fn(struct cf_tui_list *list, tui_list_id_fn *id, void *ctx);
+
+/* Record id of the selection, or -1 when nothing is shown (or no id function). */
+int64_t tui_list_selected_id(const struct cf_tui_list *list);
+
+/* Selects the visible row with record id; false (selection unchanged) when it is not shown. */
+bool tui_list_select_id(struct cf_tui_list *list, int64_t id);
 
 /* Frees *list, sets it to NULL; NULL-safe. */
 void tui_list_free(struct cf_tui_list **list);

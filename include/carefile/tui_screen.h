@@ -11,6 +11,7 @@
 struct cf_tui;    /* the running frame (src/tui/tui.c); opaque to screens */
 struct cf_screen; /* one instance on the stack */
 struct cf_casefile; /* carefile/casefile.h */
+struct cf_table;    /* carefile/record.h */
 
 /*
  * One key press as wget_wch() reported it: fn is true for a function key
@@ -95,6 +96,14 @@ struct cf_screen_ops {
 	 * (it should draw an empty state). May be NULL.
 	 */
 	int (*unlock)(struct cf_screen *s);
+	/*
+	 * Records of `table` changed (a save, an archive, an import, by any
+	 * screen on the stack): reload or filter again what the screen shows,
+	 * keeping its selection by record id. Called for every screen on the
+	 * stack, bottom first, by tui_records_changed() (the refresh op). Returns enum cf_error
+	 * (shown on the status line). May be NULL.
+	 */
+	int (*changed)(struct cf_screen *s, const struct cf_table *table);
 };
 
 /* An instance on the stack; owned by the frame. */
@@ -125,6 +134,13 @@ void tui_status(struct cf_tui *tui, const char *msg, bool error);
  * Implemented in src/tui/session.c.
  */
 struct cf_casefile *tui_casefile(struct cf_tui *tui);
+
+/*
+ * Tells every screen on the stack that records of table changed (their
+ * refresh op, bottom first), instead of callbacks between screens. The
+ * first error goes to the status line.
+ */
+void tui_records_changed(struct cf_tui *tui, const struct cf_table *table);
 
 /* Header fields, borrowed while the frame runs: case file name, user, lock state. */
 void tui_set_header(struct cf_tui *tui, const char *casefile_name, const char *user, bool locked);

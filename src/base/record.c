@@ -1334,8 +1334,8 @@ format_into(const struct cf_record_type *t, const struct cf_field *f, const void
 	case CF_KIND_ENUM: {
 		int64_t v = record_get_int(f, rec);
 
-		/* the option valued 0 is the "absent" choice of many enums (sex unknown): shown as nothing */
-		if (v != 0 || f->n_options == 0 || f->options[0].value != 0 || (f->flags & CF_FIELD_REQUIRED))
+		/* 0 is the "absent" choice of an optional enum (sex unknown): shown as nothing */
+		if (v != 0 || (f->flags & CF_FIELD_REQUIRED))
 			sb_str(b, record_option_label(f, v));
 		return;
 	}

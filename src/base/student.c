@@ -80,10 +80,11 @@ const struct cf_record_type cf_guardian_type = {
 	.n_fields = sizeof guardian_fields / sizeof guardian_fields[0],
 };
 
+/* In the order a form offers them. */
 static const struct cf_field_option sex_options[] = {
-	{ CF_SEX_UNKNOWN, N_("Unknown") },
 	{ CF_SEX_MALE, N_("Male") },
 	{ CF_SEX_FEMALE, N_("Female") },
+	{ CF_SEX_UNKNOWN, N_("Unknown") },
 };
 
 static const struct cf_field_option status_options[] = {
@@ -137,7 +138,8 @@ static const struct cf_field student_fields[] = {
 	{ .tag = 11, .name = "flags", .label = N_("Flags"), .kind = CF_KIND_FLAGS, CF_MEMBER(struct cf_student, flags),
 	  .options = flag_options, .n_options = sizeof flag_options / sizeof flag_options[0] },
 	/* a plaintext column: the archive filter works without a key, and the AD authenticates it */
-	{ .tag = 12, .name = "status", .label = N_("Status"), .kind = CF_KIND_ENUM, .flags = CF_FIELD_COLUMN,
+	{ .tag = 12, .name = "status", .label = N_("Status"), .kind = CF_KIND_ENUM,
+	  .flags = CF_FIELD_COLUMN | CF_FIELD_REQUIRED,
 	  CF_MEMBER(struct cf_student, status), .options = status_options,
 	  .n_options = sizeof status_options / sizeof status_options[0] },
 	{ .tag = 13, .name = "remarks", .label = N_("Remarks"), .kind = CF_KIND_LONGTEXT,

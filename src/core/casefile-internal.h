@@ -28,6 +28,8 @@ struct cf_casefile {
 	size_t read_cap;
 	uint8_t *blob_buf;
 	size_t blob_cap;
+	uint8_t draft_id[CF_UUID_BYTES]; /* random per session: a draft opens in no other */
+	int draft_id_set;
 };
 
 #define CF_RECOVERY_SLOT_ID "recovery"

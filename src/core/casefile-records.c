@@ -256,6 +256,56 @@ casefile_record_put_child(struct cf_casefile *cf, const struct cf_table *t, cons
 	return casefile_record_put(cf, t, row, rec, errs);
 }
 
+/* ---- drafts kept sealed while locked ---- */
+
+/* Where a draft's ciphertext belongs: no table of the file, this session's random id. */
+static void
+draft_ad(struct cf_casefile *cf, struct cf_record_ad *ad)
+{
+	static const uint8_t bound[] = "draft in memory";
+
+	if (!cf->draft_id_set) {
+		crypto_random_uuid(cf->draft_id);
+		cf->draft_id_set = 1;
+	}
+	ad->format_version = (uint32_t)cf->format_version;
+	ad->file_id = cf->file_id;
+	ad->table = "draft";
+	ad->column = "memory";
+	ad->row_uuid = cf->draft_id;
+	ad->bound = bound;
+	ad->bound_len = sizeof bound;
+	ad->accept_v1 = false;
+}
+
+enum cf_error
+casefile_draft_seal(struct cf_casefile *cf, enum cf_compartment c, const void *plain, size_t len, uint8_t **blob,
+                    size_t *blob_len)
+{
+	struct cf_record_ad ad;
+
+	*blob = NULL;
+	*blob_len = 0;
+	if (!cf || !cf->kr)
+		return CF_ERR_LOCKED;
+	draft_ad(cf, &ad);
+	return (enum cf_error)crypto_record_seal(cf->kr, c, &ad, plain, len, blob, blob_len);
+}
+
+enum cf_error
+casefile_draft_open(struct cf_casefile *cf, enum cf_compartment c, const uint8_t *blob, size_t blob_len, char **plain,
+                    size_t *plain_len)
+{
+	struct cf_record_ad ad;
+
+	*plain = NULL;
+	*plain_len = 0;
+	if (!cf || !cf->kr)
+		return CF_ERR_LOCKED;
+	draft_ad(cf, &ad);
+	return (enum cf_error)crypto_record_open(cf->kr, c, &ad, blob, blob_len, plain, plain_len);
+}
+
 /* ---- reading ---- */
 
 /* What opening one row found. */

@@ -13,6 +13,8 @@ struct cf_tui_list {
 	tui_list_text_fn *text;
 	tui_list_match_fn *match;
 	void *ctx;
+	tui_list_id_fn *id;
+	void *id_ctx;
 	char *filter;
 	size_t *visible;
 	size_t count;
@@ -224,4 +226,34 @@ tui_list_scroll(struct cf_tui_list *list, int height)
 	if (list->count < h)
 		list->scroll = 0;
 	return list->scroll;
+}
+
+void
+tui_list_set_id_fn(struct cf_tui_list *list, tui_list_id_fn *id, void *ctx)
+{
+	list->id = id;
+	list->id_ctx = ctx;
+}
+
+int64_t
+tui_list_selected_id(const struct cf_tui_list *list)
+{
+	size_t row = tui_list_selected_row(list);
+
+	if (!list->id || row == (size_t)-1)
+		return -1;
+	return list->id(list->id_ctx, row);
+}
+
+bool
+tui_list_select_id(struct cf_tui_list *list, int64_t id)
+{
+	if (!list->id || id < 0)
+		return false;
+	for (size_t i = 0; i < list->count; i++)
+		if (list->id(list->id_ctx, list->visible[i]) == id) {
+			list->sel = i;
+			return true;
+		}
+	return false;
 }

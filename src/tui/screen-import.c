@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Roster import dialog: file path prompt, preview (new, changed field by field, row errors, notes), confirm, apply. */
-#include <dirent.h>
+/* Roster import dialog: the kit's path prompt, then its tabbed preview (new, changed field by field, errors, notes), confirm, apply. */
 #include <errno.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +14,15 @@
 #include "carefile/roster.h"
 #include "carefile/students.h"
 #include "tui-frame.h"
+#include "tui-kit.h"
 #include "tui-screens.h"
 #include "tui-students.h"
 #include "tui-widgets.h"
 
 /* Longest path typed, in characters. */
 #define PATH_MAX_CHARS 4096
-/* Secure scratch for formatting one preview item (old and new values of every changed field). */
-#define SCRATCH_BYTES ((size_t)64 * 1024)
-/* Its last NAME_BYTES hold a name as shown in a list (privacy mode: initials); the text uses the rest. */
+/* A name as shown in a list (privacy mode: initials), secure memory. */
 #define NAME_BYTES ((size_t)1024)
-#define TEXT_BYTES (SCRATCH_BYTES - NAME_BYTES)
-/* Display lines of one item at most (longer items are cut). */
-#define ITEM_LINES_MAX 256
-/* File names listed when Tab finds several. */
-#define COMPLETIONS_MAX 40
 
 enum imp_state {
 	IMP_PATH,    /* typing the file path */
@@ -46,18 +38,11 @@ enum imp_section {
 	SEC__COUNT
 };
 
-/* One display line of an item: bytes [off, off + len) of the scratch text, drawn at column indent. */
-struct span {
-	size_t off, len;
-	int indent;
-};
-
 struct imp {
 	enum imp_state state;
-	struct cf_tui_edit *path_ed;
+	struct tui_path_prompt *prompt;
 	char *path;          /* expanded path of the file in the preview (malloc) */
-	char *cwd;           /* the current folder, ~ for the home folder (malloc), or NULL */
-	char *message;       /* under the prompt or above the confirm line (malloc), or NULL */
+	char *message;       /* above the confirm line or on the result (malloc), or NULL */
 	bool message_error;
 
 	/*
@@ -72,58 +57,21 @@ struct imp {
 	struct cf_import_plan *plan;
 	size_t *sec_items[SEC__COUNT]; /* per section: indexes into plan items / roster errors / notes */
 	size_t sec_n[SEC__COUNT];
-	size_t *sec_lines[SEC__COUNT]; /* prefix sums of display lines per item (n + 1 entries) */
-	int lines_width;               /* width the prefix sums were computed for; -1: stale */
-	enum imp_section section;
-	size_t top[SEC__COUNT];        /* first display line shown, per section */
-	char *scratch;                 /* SCRATCH_BYTES of secure memory */
-	struct span spans[ITEM_LINES_MAX];
+	struct tui_preview *preview;
+	char *name;                    /* NAME_BYTES of secure memory */
 
 	/* Counts kept for the result screen (no names). */
 	size_t done_new, done_changed, done_skipped;
 	bool locked; /* lock op ran; unlock reloads */
-	enum imp_section locked_section; /* where the preview was when it locked */
+	size_t locked_section;         /* where the preview was when it locked */
 	size_t locked_top[SEC__COUNT];
 
 	/* geometry */
 	bool compact;
-	struct cf_rect box, inner;
-	int list_y, list_h; /* preview list rows (below the section heading) */
+	struct cf_rect box, inner, list;
 };
 
 /* --- small helpers ---------------------------------------------------------------- */
-
-/* vsnprintf into a new string; caller frees; NULL when out of memory. */
-static char *
-str_vprintf(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	int n;
-	char *p;
-
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0 || !(p = malloc((size_t)n + 1)))
-		return NULL;
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	return p;
-}
-
-static char *
-str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-str_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-
-	va_start(ap, fmt);
-	p = str_vprintf(fmt, ap);
-	va_end(ap);
-	return p;
-}
 
 static void
 set_message(struct imp *m, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -131,113 +79,29 @@ set_message(struct imp *m, bool error, const char *fmt, ...) __attribute__((form
 static void
 set_message(struct imp *m, bool error, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, ap2;
 	char *p = NULL;
+	int n;
 
 	free(m->message);
 	m->message = NULL;
 	if (!fmt)
 		return;
 	va_start(ap, fmt);
-	p = str_vprintf(fmt, ap);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n >= 0 && (p = malloc((size_t)n + 1)))
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	m->message = p;
 	m->message_error = error;
-}
-
-static char *
-edit_text(const struct cf_tui_edit *ed)
-{
-	size_t need = tui_edit_utf8(ed, NULL, 0);
-	char *s = malloc(need + 1);
-
-	if (s)
-		tui_edit_utf8(ed, s, need + 1);
-	return s;
-}
-
-static void
-edit_replace(struct cf_tui_edit *ed, const char *text)
-{
-	tui_edit_clear(ed);
-	tui_edit_insert_utf8(ed, text, strlen(text));
-}
-
-/* The home directory of user (NULL or "": the current user), or NULL. Borrowed from the environment or passwd. */
-static const char *
-home_of(const char *user)
-{
-	struct passwd *pw;
-
-	if (!user || !*user) {
-		const char *home = getenv("HOME");
-
-		if (home && *home)
-			return home;
-		pw = getpwuid(getuid());
-	} else {
-		pw = getpwnam(user);
+	/* on the path screen the prompt shows it */
+	if (m->state == IMP_PATH && m->prompt) {
+		tui_path_prompt_message(m->prompt, p, error);
+		free(m->message);
+		m->message = NULL;
 	}
-	return pw ? pw->pw_dir : NULL;
-}
-
-/*
- * The path to open for what was typed: surrounding spaces and one pair of
- * matching quotes (a file dropped on a terminal) removed, a leading ~ or
- * ~user expanded. Caller frees; NULL when out of memory.
- */
-static char *
-expand_path(const char *typed)
-{
-	size_t len;
-	const char *s = typed, *slash, *home;
-	char user[256];
-	char *out;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	if (len >= 2 && (s[0] == '\'' || s[0] == '"') && s[len - 1] == s[0]) {
-		s++;
-		len -= 2;
-	}
-	if (len == 0 || s[0] != '~')
-		return strndup(s, len);
-	slash = memchr(s, '/', len);
-	if (!slash)
-		slash = s + len;
-	if ((size_t)(slash - s - 1) >= sizeof user)
-		return strndup(s, len);
-	memcpy(user, s + 1, (size_t)(slash - s - 1));
-	user[slash - s - 1] = '\0';
-	home = home_of(user);
-	if (!home)
-		return strndup(s, len);
-	out = str_printf("%s%.*s", home, (int)(len - (size_t)(slash - s)), slash);
-	return out;
-}
-
-/* The current folder for display, with the home folder shown as ~. Caller frees; NULL if unknown. */
-static char *
-current_folder(void)
-{
-	char *cwd = getcwd(NULL, 0);
-	const char *home = home_of(NULL);
-	size_t hl = home ? strlen(home) : 0;
-	char *out;
-
-	if (!cwd)
-		return NULL;
-	while (hl > 1 && home[hl - 1] == '/')
-		hl--;
-	if (hl > 1 && strncmp(cwd, home, hl) == 0 && (cwd[hl] == '\0' || cwd[hl] == '/')) {
-		out = str_printf("~%s", cwd + hl);
-		free(cwd);
-		return out;
-	}
-	return cwd;
 }
 
 static const char *
@@ -285,29 +149,61 @@ preview_free(struct imp *m)
 	students_free(&m->own_idx);
 	for (int i = 0; i < SEC__COUNT; i++) {
 		free(m->sec_items[i]);
-		free(m->sec_lines[i]);
 		m->sec_items[i] = NULL;
-		m->sec_lines[i] = NULL;
 		m->sec_n[i] = 0;
-		m->top[i] = 0;
 	}
-	m->lines_width = -1;
-	if (m->scratch)
-		crypto_wipe(m->scratch, SCRATCH_BYTES);
+	if (m->preview)
+		tui_preview_clear(m->preview);
+	if (m->name)
+		crypto_wipe(m->name, NAME_BYTES);
 }
 
-/* Fills the section index arrays from the plan and the roster. CF_OK or CF_ERR_NOMEM. */
+static const char *const section_titles[SEC__COUNT] = {
+	/* TRANSLATORS: section tabs of the import preview, each followed by a count. */
+	N_("New"),
+	N_("Changed"),
+	N_("Errors"),
+	N_("Notes"),
+};
+
+static const char *
+section_empty(enum imp_section sec)
+{
+	switch (sec) {
+	case SEC_NEW: return _("No new students in this file.");
+	case SEC_CHANGED: return _("No student in this file differs from the case file.");
+	case SEC_ERRORS: return _("No row errors.");
+	case SEC_NOTES: return _("No notes.");
+	case SEC__COUNT: break;
+	}
+	return "";
+}
+
+/* The sections' headings (SEC_NEW draws its own column headings). */
+static const char *
+section_heading(enum imp_section sec)
+{
+	switch (sec) {
+	case SEC_CHANGED: return _("Row, student number, name; then each changed field: old -> new");
+	/* TRANSLATORS: heading of the import preview's row errors; "Row" right-aligned in 5 columns. */
+	case SEC_ERRORS: return _("  Row Column: reason (these rows are skipped)");
+	case SEC_NOTES: return _("Notes on the file's columns");
+	default: return NULL;
+	}
+}
+
+/* Fills the section index arrays from the plan and the roster, and hands them to the preview. */
 static int
 sections_build(struct imp *m)
 {
 	const struct cf_import_plan *p = m->plan;
 	const struct cf_roster *r = m->roster;
 	size_t cap[SEC__COUNT] = { p->n_new, p->n_changed, r->n_errors, r->n_notes };
+	struct tui_preview_section secs[SEC__COUNT];
 
 	for (int i = 0; i < SEC__COUNT; i++) {
 		m->sec_items[i] = calloc(cap[i] ? cap[i] : 1, sizeof *m->sec_items[i]);
-		m->sec_lines[i] = calloc(cap[i] + 1, sizeof *m->sec_lines[i]);
-		if (!m->sec_items[i] || !m->sec_lines[i])
+		if (!m->sec_items[i])
 			return CF_ERR_NOMEM;
 		m->sec_n[i] = 0;
 	}
@@ -327,8 +223,10 @@ sections_build(struct imp *m)
 		m->sec_items[SEC_ERRORS][m->sec_n[SEC_ERRORS]++] = i;
 	for (size_t i = 0; i < r->n_notes; i++)
 		m->sec_items[SEC_NOTES][m->sec_n[SEC_NOTES]++] = i;
-	m->lines_width = -1;
-	return CF_OK;
+	for (int i = 0; i < SEC__COUNT; i++)
+		secs[i] = (struct tui_preview_section){ section_titles[i], section_heading((enum imp_section)i),
+		                                        section_empty((enum imp_section)i), m->sec_n[i], i == SEC_CHANGED };
+	return tui_preview_set(m->preview, secs, SEC__COUNT);
 }
 
 /* Line number of byte offset in the file at path (1-based), for an encoding error. 0 when unreadable. */
@@ -441,12 +339,11 @@ preview_load(struct imp *m, struct cf_tui *tui, const char *path)
 		return;
 	}
 	if (m->st) {
-		if (!m->st->idx) {
+		if (!m->st->idx)
 			err = tui_students_load(m->st);
-			tui_students_changed(m->st);
-		}
-	} else
+	} else {
 		err = students_load(cf, &m->own_idx);
+	}
 	if (err == CF_OK)
 		err = students_import_plan(imp_idx(m), m->roster, &m->plan);
 	if (err == CF_OK)
@@ -468,131 +365,11 @@ preview_load(struct imp *m, struct cf_tui *tui, const char *path)
 		m->path = copy;
 	}
 	set_message(m, false, NULL);
-	m->section = m->sec_n[SEC_NEW] || !m->sec_n[SEC_CHANGED] ? SEC_NEW : SEC_CHANGED;
-	if (!m->sec_n[SEC_NEW] && !m->sec_n[SEC_CHANGED] && m->sec_n[SEC_ERRORS])
-		m->section = SEC_ERRORS;
 	m->state = IMP_PREVIEW;
-}
-
-/* --- path completion (Tab) --------------------------------------------------------- */
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-complete_path(struct imp *m)
-{
-	char *typed = edit_text(m->path_ed), *dir = NULL, *names[COMPLETIONS_MAX];
-	const char *slash, *prefix;
-	size_t n = 0, total = 0, plen, common = 0;
-	DIR *d;
-	struct dirent *e;
-
-	if (!typed)
-		return;
-	slash = strrchr(typed, '/');
-	prefix = slash ? slash + 1 : typed;
-	if (!slash && typed[0] == '~') {
-		/* "~" alone: the home directory */
-		char *t = str_printf("%s/", typed);
-
-		if (t) {
-			edit_replace(m->path_ed, t);
-			free(t);
-		}
-		free(typed);
-		return;
-	}
-	plen = strlen(prefix);
-	{
-		char *dtyped = slash ? strndup(typed, (size_t)(slash - typed) + 1) : strdup("./");
-
-		dir = dtyped ? expand_path(dtyped) : NULL;
-		free(dtyped);
-	}
-	if (!dir || !(d = opendir(*dir ? dir : "/"))) {
-		set_message(m, true, "%s", _("No such folder."));
-		free(dir);
-		free(typed);
-		return;
-	}
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (e->d_name[0] == '.' && prefix[0] != '.')
-			continue;
-		if (strncmp(e->d_name, prefix, plen) != 0)
-			continue;
-		if (n < COMPLETIONS_MAX) {
-			char *c = strdup(e->d_name);
-
-			if (c)
-				names[n++] = c;
-		}
-		total++;
-	}
-	closedir(d);
-	if (n == 0) {
-		set_message(m, true, "%s", _("No file name begins with that."));
-	} else {
-		char *t = NULL;
-
-		qsort(names, n, sizeof names[0], cmp_str);
-		common = strlen(names[0]);
-		for (size_t i = 1; i < n; i++) {
-			size_t j = 0;
-
-			while (j < common && names[i][j] == names[0][j])
-				j++;
-			common = j;
-		}
-		if (total == 1) {
-			struct stat st;
-			char *full = str_printf("%s%s", dir, names[0]);
-			bool isdir = full && stat(full, &st) == 0 && S_ISDIR(st.st_mode);
-
-			free(full);
-			t = str_printf("%.*s%s%s", (int)(prefix - typed), typed, names[0], isdir ? "/" : "");
-			set_message(m, false, NULL);
-		} else {
-			size_t len = 0;
-			char *list;
-
-			t = str_printf("%.*s%.*s", (int)(prefix - typed), typed, (int)common, names[0]);
-			for (size_t i = 0; i < n; i++)
-				len += strlen(names[i]) + 3;
-			list = malloc(len + 8);
-			if (list) {
-				list[0] = '\0';
-				for (size_t i = 0; i < n; i++) {
-					struct stat st;
-					char *full = str_printf("%s%s", dir, names[i]);
-
-					strcat(list, names[i]);
-					/* folders end in '/', as the completion writes them */
-					if (full && stat(full, &st) == 0 && S_ISDIR(st.st_mode))
-						strcat(list, "/");
-					strcat(list, "  ");
-					free(full);
-				}
-				if (total > n)
-					strcat(list, "~");
-				set_message(m, false, "%s", list);
-				free(list);
-			}
-		}
-		if (t) {
-			edit_replace(m->path_ed, t);
-			free(t);
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(dir);
-	free(typed);
+	set_message(m, false, NULL);
+	tui_preview_select(m->preview, m->sec_n[SEC_NEW] || !m->sec_n[SEC_CHANGED] ? SEC_NEW : SEC_CHANGED);
+	if (!m->sec_n[SEC_NEW] && !m->sec_n[SEC_CHANGED] && m->sec_n[SEC_ERRORS])
+		tui_preview_select(m->preview, SEC_ERRORS);
 }
 
 /* --- formatting preview items ----------------------------------------------------- */
@@ -608,63 +385,67 @@ static const struct cf_tui_column new_columns[] = {
 };
 #define NEW_NCOLS (sizeof new_columns / sizeof new_columns[0])
 
-/* name as a list shows it (initials in privacy mode), in the scratch's name area; valid until the next call. */
+/* name as a list shows it (initials in privacy mode); valid until the next call. */
 static const char *
 list_name(struct imp *m, const char *name)
 {
-	return tui_students_list_name(name, m->scratch + TEXT_BYTES, NAME_BYTES);
+	return tui_students_list_name(name, m->name, NAME_BYTES);
 }
 
-/* Appends printf output to the scratch text at *pos (bounded; the text is cut at the end). */
-static void
-scratch_add(struct imp *m, size_t *pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An appender into the preview's scratch: bounded, the text is cut at the end. */
+struct out {
+	char *buf;
+	size_t size, pos;
+};
 
 static void
-scratch_add(struct imp *m, size_t *pos, const char *fmt, ...)
+out_add(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+out_add(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
-	if (*pos >= TEXT_BYTES - 1)
+	if (o->pos >= o->size - 1)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(m->scratch + *pos, TEXT_BYTES - *pos, fmt, ap);
+	n = vsnprintf(o->buf + o->pos, o->size - o->pos, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	*pos += (size_t)n < TEXT_BYTES - *pos ? (size_t)n : TEXT_BYTES - *pos - 1;
+	o->pos += (size_t)n < o->size - o->pos ? (size_t)n : o->size - o->pos - 1;
 }
 
 /* Appends UTF-8 text fitted to exactly cols columns. */
 static void
-scratch_fit(struct imp *m, size_t *pos, const char *text, int cols, enum text_align align)
+out_fit(struct out *o, const char *text, int cols, enum text_align align)
 {
-	if (*pos >= TEXT_BYTES - 1)
+	if (o->pos >= o->size - 1)
 		return;
-	text_fit(m->scratch + *pos, TEXT_BYTES - *pos, text ? text : "", text ? strlen(text) : 0,
-	             cols, align);
-	*pos += strlen(m->scratch + *pos);
+	text_fit(o->buf + o->pos, o->size - o->pos, text ? text : "", text ? strlen(text) : 0, cols, align);
+	o->pos += strlen(o->buf + o->pos);
 }
 
 /* Appends the display text of one field of s ("(empty)" when absent). */
 static void
-scratch_field(struct imp *m, size_t *pos, const struct cf_student *s, enum cf_student_field f, uint32_t flag_mask)
+out_field(struct imp *m, struct out *o, const struct cf_student *s, enum cf_student_field f, uint32_t flag_mask)
 {
 	size_t n;
 
-	if (*pos >= TEXT_BYTES - 1)
+	if (o->pos >= o->size - 1)
 		return;
 	if (f == CF_FIELD_NAME && s->name) {
-		scratch_add(m, pos, "%s", list_name(m, s->name));
+		out_add(o, "%s", list_name(m, s->name));
 		return;
 	}
-	n = students_field_format(s, f, flag_mask, m->scratch + *pos, TEXT_BYTES - *pos);
+	n = students_field_format(s, f, flag_mask, o->buf + o->pos, o->size - o->pos);
 	if (n == 0) {
 		/* TRANSLATORS: an absent value in the import preview: "class: (empty) -> 2班". */
-		scratch_add(m, pos, "%s", _("(empty)"));
+		out_add(o, "%s", _("(empty)"));
 		return;
 	}
-	*pos += n < TEXT_BYTES - *pos ? n : TEXT_BYTES - *pos - 1;
+	o->pos += n < o->size - o->pos ? n : o->size - o->pos - 1;
 }
 
 static size_t
@@ -673,19 +454,16 @@ record_of(const struct imp *m, const struct cf_import_item *it)
 	return it->row < m->roster->n_rows ? m->roster->rows[it->row].record : 0;
 }
 
-/*
- * Writes the text of item i of sec into the scratch buffer (logical lines
- * separated by '\n') and returns the indent of continuation lines. w is the
- * width of the list in columns.
- */
+/* The preview's item text (tui_preview_item_fn): logical lines separated by '\n'. */
 static int
-item_text(struct imp *m, enum imp_section sec, size_t i, int w)
+item_text(void *ctx, size_t sec, size_t i, int w, char *buf, size_t size)
 {
-	size_t pos = 0;
+	struct imp *m = ctx;
+	struct out o = { buf, size, 0 };
 	size_t k = m->sec_items[sec][i];
 
-	m->scratch[0] = '\0';
-	switch (sec) {
+	buf[0] = '\0';
+	switch ((enum imp_section)sec) {
 	case SEC_NEW: {
 		const struct cf_import_item *it = &m->plan->items[k];
 		const struct cf_student *st = it->incoming;
@@ -703,8 +481,8 @@ item_text(struct imp *m, enum imp_section sec, size_t i, int w)
 		tui_list_columns(new_columns, NEW_NCOLS, w, widths);
 		for (size_t c = 0; c < NEW_NCOLS; c++) {
 			if (c > 0 && widths[c] > 0)
-				scratch_add(m, &pos, " ");
-			scratch_fit(m, &pos, cells[c], widths[c], new_columns[c].align);
+				out_add(&o, " ");
+			out_fit(&o, cells[c], widths[c], new_columns[c].align);
 		}
 		return 0;
 	}
@@ -713,18 +491,18 @@ item_text(struct imp *m, enum imp_section sec, size_t i, int w)
 		uint32_t mask = m->roster->flag_mask;
 
 		/* TRANSLATORS: first line of a changed student in the import preview: row, number, name. */
-		scratch_add(m, &pos, _("Row %zu  %s  %s"), record_of(m, it), it->current->student_number,
-		            list_name(m, it->current->name));
+		out_add(&o, _("Row %zu  %s  %s"), record_of(m, it), it->current->student_number,
+		        list_name(m, it->current->name));
 		for (int b = 0; b < CF_FIELD_COUNT; b++) {
 			enum cf_student_field f = (enum cf_student_field)(1u << b);
 
 			if (!(it->changed & f))
 				continue;
 			/* TRANSLATORS: a changed field in the import preview, before its old and new values. */
-			scratch_add(m, &pos, _("\n    %s: "), student_field_label(f));
-			scratch_field(m, &pos, it->current, f, mask);
-			scratch_add(m, &pos, " -> ");
-			scratch_field(m, &pos, it->incoming, f, mask);
+			out_add(&o, _("\n    %s: "), student_field_label(f));
+			out_field(m, &o, it->current, f, mask);
+			out_add(&o, " -> ");
+			out_field(m, &o, it->incoming, f, mask);
 		}
 		return 6;
 	}
@@ -733,98 +511,25 @@ item_text(struct imp *m, enum imp_section sec, size_t i, int w)
 		const char *col = e->column_name ? e->column_name
 		                  : e->column != CF_COL_NONE ? roster_column_label(e->column) : NULL;
 
-		scratch_add(m, &pos, "%5zu ", e->record);
+		out_add(&o, "%5zu ", e->record);
 		if (col)
 			/* TRANSLATORS: a column name before the reason of a row error or a note. */
-			scratch_add(m, &pos, _("%s: "), col);
-		scratch_add(m, &pos, "%s", roster_reason_message(e->reason));
+			out_add(&o, _("%s: "), col);
+		out_add(&o, "%s", roster_reason_message(e->reason));
 		return 6;
 	}
 	case SEC_NOTES: {
 		const struct cf_roster_note *n = &m->roster->notes[k];
 
 		if (n->column_name)
-			scratch_add(m, &pos, _("%s: "), n->column_name);
-		scratch_add(m, &pos, "%s", roster_note_message(n->kind));
+			out_add(&o, _("%s: "), n->column_name);
+		out_add(&o, "%s", roster_note_message(n->kind));
 		return 4;
 	}
 	case SEC__COUNT:
 		break;
 	}
 	return 0;
-}
-
-/* Splits the scratch text into display lines of at most w columns; returns how many (<= ITEM_LINES_MAX). */
-static size_t
-item_spans(struct imp *m, int w, int indent)
-{
-	const char *t = m->scratch;
-	size_t len = strlen(t), pos = 0, n = 0;
-
-	if (w < 1)
-		w = 1;
-	if (indent >= w)
-		indent = 0;
-	while (pos < len && n < ITEM_LINES_MAX) {
-		size_t eol = pos;
-		bool first = true;
-
-		while (eol < len && t[eol] != '\n')
-			eol++;
-		if (eol == pos) {
-			m->spans[n++] = (struct span){ pos, 0, 0 };
-		}
-		while (pos < eol && n < ITEM_LINES_MAX) {
-			int cols = first ? w : w - indent;
-			size_t k = text_wrap(t + pos, eol - pos, cols);
-
-			if (k == 0)
-				break;
-			m->spans[n++] = (struct span){ pos, k, first ? 0 : indent };
-			pos += k;
-			/* a wrapped line does not begin with the space it broke at */
-			while (pos < eol && t[pos] == ' ')
-				pos++;
-			first = false;
-		}
-		pos = eol + 1;
-	}
-	return n;
-}
-
-/* Display lines of every item of every section, for scrolling; computed again when the width changes. */
-static void
-lines_compute(struct imp *m, int w)
-{
-	if (m->lines_width == w || m->state != IMP_PREVIEW || !m->plan)
-		return;
-	for (int sec = 0; sec < SEC__COUNT; sec++) {
-		m->sec_lines[sec][0] = 0;
-		for (size_t i = 0; i < m->sec_n[sec]; i++) {
-			int indent = item_text(m, (enum imp_section)sec, i, w);
-			size_t n = item_spans(m, w, indent);
-
-			m->sec_lines[sec][i + 1] = m->sec_lines[sec][i] + (n ? n : 1);
-		}
-	}
-	crypto_wipe(m->scratch, SCRATCH_BYTES);
-	m->lines_width = w;
-}
-
-static size_t
-sec_total_lines(const struct imp *m, enum imp_section sec)
-{
-	return m->sec_lines[sec] ? m->sec_lines[sec][m->sec_n[sec]] : 0;
-}
-
-static void
-scroll_clamp(struct imp *m)
-{
-	size_t total = sec_total_lines(m, m->section);
-	size_t h = m->list_h > 0 ? (size_t)m->list_h : 1;
-
-	if (m->top[m->section] + h > total)
-		m->top[m->section] = total > h ? total - h : 0;
 }
 
 /* --- geometry ---------------------------------------------------------------------- */
@@ -850,27 +555,24 @@ paragraph_rows(const char *text, int w)
 static void summary_text(const struct imp *m, char *buf, size_t size);
 static void confirm_text(const struct imp *m, char *buf, size_t size);
 
+/* The preview's rectangle: below the file line and the summary, above the message and the confirm line. */
 static void
 geometry(struct imp *m)
 {
 	char sum[512], conf[512];
-	int rows;
+	int top, bottom;
 
 	if (m->state != IMP_PREVIEW || !m->plan) {
-		m->list_h = 0;
+		m->list = (struct cf_rect){ 0, 0, 0, 0 };
 		return;
 	}
 	summary_text(m, sum, sizeof sum);
 	confirm_text(m, conf, sizeof conf);
-	/* file line, summary, blank, tabs, heading ... list ..., blank, message, confirm */
-	rows = 1 + paragraph_rows(sum, m->inner.w) + (m->compact ? 0 : 1) + 1 + 1;
-	m->list_y = m->inner.y + rows;
-	m->list_h = m->inner.h - rows - (m->compact ? 0 : 1) - paragraph_rows(conf, m->inner.w) -
-	            (m->message ? 1 : 0);
-	if (m->list_h < 1)
-		m->list_h = 1;
-	lines_compute(m, m->inner.w);
-	scroll_clamp(m);
+	top = 1 + paragraph_rows(sum, m->inner.w) + (m->compact ? 0 : 1);
+	bottom = (m->compact ? 0 : 1) + paragraph_rows(conf, m->inner.w) + (m->message ? 1 : 0);
+	m->list = (struct cf_rect){ m->inner.x, m->inner.y + top, m->inner.w, m->inner.h - top - bottom };
+	if (m->list.h < 3)
+		m->list.h = 3;
 }
 
 static void
@@ -913,145 +615,18 @@ confirm_text(const struct imp *m, char *buf, size_t size)
 		         p->n_new, p->n_changed, p->n_rows_with_errors);
 }
 
-static const char *const section_titles[SEC__COUNT] = {
-	/* TRANSLATORS: section tabs of the import preview, each followed by a count. */
-	N_("New"),
-	N_("Changed"),
-	N_("Errors"),
-	N_("Notes"),
-};
-
 static void
-draw_tabs(const struct imp *m, int y)
+draw_new_heading(const struct imp *m)
 {
-	int x = m->inner.x, end = m->inner.x + m->inner.w;
+	int widths[NEW_NCOLS], x = m->list.x, y = tui_preview_heading_row(m->preview);
 
-	for (int i = 0; i < SEC__COUNT && x < end; i++) {
-		char label[128];
-		int lw;
-
-		snprintf(label, sizeof label, " %s %zu ", _(section_titles[i]), m->sec_n[i]);
-		lw = text_width(label, strlen(label));
-		if (lw > end - x)
-			lw = end - x;
-		tui_draw_text(y, x, lw, label, i == (int)m->section ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL,
-		              TEXT_LEFT);
-		x += lw + 1;
+	tui_list_columns(new_columns, NEW_NCOLS, m->list.w, widths);
+	for (size_t c = 0; c < NEW_NCOLS; c++) {
+		if (c > 0 && widths[c] > 0)
+			x++;
+		tui_draw_text(y, x, widths[c], _(new_columns[c].title), TUI_ROLE_TITLE, new_columns[c].align);
+		x += widths[c];
 	}
-}
-
-static void
-draw_heading(const struct imp *m, int y)
-{
-	int w = m->inner.w, x = m->inner.x;
-
-	switch (m->section) {
-	case SEC_NEW: {
-		int widths[NEW_NCOLS];
-
-		tui_list_columns(new_columns, NEW_NCOLS, w, widths);
-		for (size_t c = 0; c < NEW_NCOLS; c++) {
-			if (c > 0 && widths[c] > 0)
-				x++;
-			tui_draw_text(y, x, widths[c], _(new_columns[c].title), TUI_ROLE_TITLE, new_columns[c].align);
-			x += widths[c];
-		}
-		return;
-	}
-	case SEC_CHANGED:
-		tui_draw_text(y, x, w, _("Row, student number, name; then each changed field: old -> new"),
-		              TUI_ROLE_TITLE, TEXT_LEFT);
-		return;
-	case SEC_ERRORS:
-		/* TRANSLATORS: heading of the import preview's row errors; "Row" right-aligned in 5 columns. */
-		tui_draw_text(y, x, w, _("  Row Column: reason (these rows are skipped)"), TUI_ROLE_TITLE,
-		              TEXT_LEFT);
-		return;
-	case SEC_NOTES:
-		tui_draw_text(y, x, w, _("Notes on the file's columns"), TUI_ROLE_TITLE, TEXT_LEFT);
-		return;
-	case SEC__COUNT:
-		break;
-	}
-}
-
-static const char *
-section_empty(enum imp_section sec)
-{
-	switch (sec) {
-	case SEC_NEW: return _("No new students in this file.");
-	case SEC_CHANGED: return _("No student in this file differs from the case file.");
-	case SEC_ERRORS: return _("No row errors.");
-	case SEC_NOTES: return _("No notes.");
-	case SEC__COUNT: break;
-	}
-	return "";
-}
-
-/* Item index of display line `line` of sec (binary search over the prefix sums). */
-static size_t
-item_at_line(const struct imp *m, enum imp_section sec, size_t line)
-{
-	size_t lo = 0, hi = m->sec_n[sec];
-
-	while (lo + 1 < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->sec_lines[sec][mid] <= line)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static void
-draw_list(struct imp *m)
-{
-	enum imp_section sec = m->section;
-	size_t line = m->top[sec], total = sec_total_lines(m, sec);
-	int y = m->list_y, end = m->list_y + m->list_h;
-	size_t i;
-
-	if (m->sec_n[sec] == 0) {
-		tui_draw_text(y, m->inner.x, m->inner.w, section_empty(sec), TUI_ROLE_HINT, TEXT_LEFT);
-		return;
-	}
-	i = item_at_line(m, sec, line);
-	while (y < end && i < m->sec_n[sec] && line < total) {
-		int indent = item_text(m, sec, i, m->inner.w);
-		size_t n = item_spans(m, m->inner.w, indent);
-		size_t sub = line - m->sec_lines[sec][i];
-
-		for (; sub < n && y < end; sub++, y++, line++) {
-			const struct span *sp = &m->spans[sub];
-			enum tui_role role = sec == SEC_CHANGED && sub == 0 ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL;
-
-			if (sp->indent)
-				tui_draw_text(y, m->inner.x, sp->indent, "", TUI_ROLE_NORMAL, TEXT_LEFT);
-			tui_draw_text(y, m->inner.x + sp->indent, m->inner.w - sp->indent, "", role, TEXT_LEFT);
-			{
-				/* the span, NUL-terminated in place for drawing */
-				char *end_of_span = m->scratch + sp->off + sp->len, saved = *end_of_span;
-
-				*end_of_span = '\0';
-				tui_draw_text(y, m->inner.x + sp->indent, m->inner.w - sp->indent, m->scratch + sp->off,
-				              role, TEXT_LEFT);
-				*end_of_span = saved;
-			}
-		}
-		if (n == 0) {
-			y++;
-			line++;
-		}
-		i++;
-	}
-	crypto_wipe(m->scratch, SCRATCH_BYTES);
-	/* a scroll mark when more lines are below or above */
-	if (m->top[sec] > 0)
-		tui_draw_text(m->list_y - 1, m->inner.x + m->inner.w - 1, 1, "^", TUI_ROLE_HINT, TEXT_LEFT);
-	if (m->top[sec] + (size_t)m->list_h < total)
-		tui_draw_text(end - 1, m->inner.x + m->inner.w - 1, 1, "v", TUI_ROLE_HINT, TEXT_LEFT);
 }
 
 static void
@@ -1059,7 +634,6 @@ draw_path(struct imp *m, struct cf_screen *s)
 {
 	struct cf_rect r = m->inner;
 	int row = 0;
-	struct cf_rect ed;
 
 	row += tui_draw_paragraph(&r, row,
 	                          _("Import the class roster: a CSV or text file saved by Excel or exported by "
@@ -1067,27 +641,7 @@ draw_path(struct imp *m, struct cf_screen *s)
 	                            "tab). You see a preview first: nothing is written before you confirm."),
 	                          TUI_ROLE_NORMAL);
 	row++;
-	if (row >= r.h)
-		return;
-	tui_draw_text(r.y + row, r.x, r.w, _("Roster file (Tab completes, ~ is your home folder):"),
-	              TUI_ROLE_TITLE, TEXT_LEFT);
-	row++;
-	if (row >= r.h)
-		return;
-	tui_draw_text(r.y + row, r.x, 2, ">", TUI_ROLE_TITLE, TEXT_LEFT);
-	ed = (struct cf_rect){ r.x + 2, r.y + row, r.w - 2, 1 };
-	tui_widget_edit_draw(m->path_ed, &ed, true, s->tui);
-	row++;
-	if (m->cwd && row < r.h) {
-		char line[PATH_MAX_CHARS + 128];
-
-		/* where a relative path starts */
-		snprintf(line, sizeof line, _("Current folder: %s"), m->cwd);
-		tui_draw_text(r.y + row, r.x + 2, r.w - 2, line, TUI_ROLE_HINT, TEXT_LEFT);
-	}
-	row += 2;
-	if (m->message && row < r.h)
-		tui_draw_paragraph(&r, row, m->message, m->message_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT);
+	tui_path_prompt_draw(m->prompt, &r, row, _("Roster file (Tab completes, ~ is your home folder):"), s->tui);
 }
 
 static void
@@ -1095,7 +649,7 @@ draw_preview(struct imp *m)
 {
 	struct cf_rect r = m->inner;
 	char line[1024], sum[512], conf[512];
-	int row = 0, confirm_rows;
+	int row, confirm_rows;
 
 	snprintf(line, sizeof line, _("Encoding: %s  Separator: %s  File: %s"), encoding_label(m->roster->encoding),
 	         separator_label(m->roster->separator), base_name(m->path));
@@ -1103,11 +657,9 @@ draw_preview(struct imp *m)
 	row = 1;
 	summary_text(m, sum, sizeof sum);
 	row += tui_draw_paragraph(&r, row, sum, TUI_ROLE_TITLE);
-	if (!m->compact)
-		row++;
-	draw_tabs(m, r.y + row);
-	draw_heading(m, m->list_y - 1);
-	draw_list(m);
+	tui_preview_draw(m->preview, &m->list);
+	if (tui_preview_section(m->preview) == SEC_NEW)
+		draw_new_heading(m);
 	confirm_text(m, conf, sizeof conf);
 	confirm_rows = paragraph_rows(conf, r.w);
 	if (m->message)
@@ -1161,20 +713,6 @@ is_char(const struct cf_tui_key *k, wint_t c)
 	return !k->fn && k->code == c;
 }
 
-/* The screens below this one reload what they show (the Students list: the new students). */
-static void
-reload_below(struct cf_screen *s)
-{
-	struct cf_screen *below = tui_screen_below(s);
-
-	if (below && below->ops->unlock) {
-		int err = below->ops->unlock(below);
-
-		if (err != CF_OK)
-			tui_status(s->tui, cf_strerror(err), true);
-	}
-}
-
 static enum tui_key_result
 cancel(struct cf_screen *s)
 {
@@ -1198,9 +736,7 @@ apply(struct cf_screen *s)
 	err = students_import_apply(cf, imp_idx(m), m->plan, &written);
 	if (err == CF_ERR_FAIL) {
 		/* the students changed since the preview: show a fresh one */
-		char *path = m->path;
-
-		preview_load(m, s->tui, path);
+		preview_load(m, s->tui, m->path);
 		if (m->state == IMP_PREVIEW)
 			set_message(m, true, "%s", _("The students changed meanwhile: check the new preview and confirm again."));
 		geometry(m);
@@ -1217,10 +753,8 @@ apply(struct cf_screen *s)
 	preview_free(m);
 	set_message(m, false, NULL);
 	m->state = IMP_DONE;
-	if (m->st)
-		tui_students_changed(m->st); /* the list filters its (updated) index again */
-	else
-		reload_below(s);
+	/* every screen shows the new students (the list its updated index; others load again) */
+	tui_records_changed(s->tui, &cf_table_student);
 }
 
 static enum tui_key_result
@@ -1231,26 +765,19 @@ key_path(struct cf_screen *s, const struct cf_tui_key *k)
 	if (is_char(k, 27))
 		return cancel(s);
 	if (tui_key_is_enter(k)) {
-		char *typed = edit_text(m->path_ed), *path = typed ? expand_path(typed) : NULL;
+		char *path = tui_path_prompt_value(m->prompt);
 
 		if (path)
 			preview_load(m, s->tui, path);
 		else
 			set_message(m, true, "%s", cf_strerror(CF_ERR_NOMEM));
 		free(path);
-		free(typed);
 		geometry(m);
-		return TUI_KEY_HANDLED;
-	}
-	if (is_char(k, '\t')) {
-		complete_path(m);
 		return TUI_KEY_HANDLED;
 	}
 	if ((k->fn && k->code == KEY_F(1)) || is_char(k, TUI_CTRL('L')))
 		return TUI_KEY_UNHANDLED;
-	/* a message (an error, the completions) is about the text before this key */
-	if (tui_widget_edit_key(m->path_ed, k) == TUI_KEY_HANDLED)
-		set_message(m, false, NULL);
+	(void)tui_path_prompt_key(m->prompt, k);
 	return TUI_KEY_HANDLED;
 }
 
@@ -1258,8 +785,6 @@ static enum tui_key_result
 key_preview(struct cf_screen *s, const struct cf_tui_key *k)
 {
 	struct imp *m = s->priv;
-	size_t *top = &m->top[m->section];
-	size_t page = m->list_h > 1 ? (size_t)m->list_h - 1 : 1;
 
 	if (is_char(k, 27) || is_char(k, 'n') || is_char(k, 'N') || is_char(k, 'q'))
 		return cancel(s);
@@ -1273,34 +798,9 @@ key_preview(struct cf_screen *s, const struct cf_tui_key *k)
 		apply(s);
 		return TUI_KEY_HANDLED;
 	}
-	if (is_char(k, '\t') || (k->fn && k->code == KEY_RIGHT)) {
-		m->section = (enum imp_section)((m->section + 1) % SEC__COUNT);
-		return TUI_KEY_HANDLED;
-	}
-	if ((k->fn && (k->code == KEY_BTAB || k->code == KEY_LEFT))) {
-		m->section = (enum imp_section)((m->section + SEC__COUNT - 1) % SEC__COUNT);
-		return TUI_KEY_HANDLED;
-	}
-	if (!k->fn && k->code >= '1' && k->code < '1' + SEC__COUNT) {
-		m->section = (enum imp_section)(k->code - '1');
-		return TUI_KEY_HANDLED;
-	}
-	if (k->fn) {
-		switch (k->code) {
-		case KEY_UP: *top = *top > 0 ? *top - 1 : 0; break;
-		case KEY_DOWN: (*top)++; break;
-		case KEY_PPAGE: *top = *top > page ? *top - page : 0; break;
-		case KEY_NPAGE: *top += page; break;
-		case KEY_HOME: *top = 0; break;
-		case KEY_END: *top = sec_total_lines(m, m->section); break;
-		case KEY_F(1): return TUI_KEY_UNHANDLED;
-		default: return TUI_KEY_HANDLED;
-		}
-		scroll_clamp(m);
-		return TUI_KEY_HANDLED;
-	}
-	if (is_char(k, TUI_CTRL('L')))
+	if ((k->fn && k->code == KEY_F(1)) || is_char(k, TUI_CTRL('L')))
 		return TUI_KEY_UNHANDLED;
+	(void)tui_preview_key(m->preview, k);
 	return TUI_KEY_HANDLED;
 }
 
@@ -1339,16 +839,14 @@ import_init(struct cf_screen *s, void *arg)
 	if (!m)
 		return CF_ERR_NOMEM;
 	m->st = arg;
-	m->lines_width = -1;
-	m->path_ed = tui_edit_new(false, PATH_MAX_CHARS, NULL);
-	m->scratch = crypto_secure_alloc(SCRATCH_BYTES);
-	if (!m->path_ed || !m->scratch) {
-		tui_edit_free(&m->path_ed);
-		crypto_secure_free(m->scratch);
+	m->name = crypto_secure_alloc(NAME_BYTES);
+	if (!m->name || tui_path_prompt_new(PATH_MAX_CHARS, &m->prompt) != CF_OK ||
+	    tui_preview_new(item_text, m, &m->preview) != CF_OK) {
+		tui_path_prompt_free(&m->prompt);
+		crypto_secure_free(m->name);
 		free(m);
 		return CF_ERR_NOMEM;
 	}
-	m->cwd = current_folder();
 	s->priv = m;
 	return CF_OK;
 }
@@ -1361,10 +859,10 @@ import_free(struct cf_screen *s)
 	if (!m)
 		return;
 	preview_free(m);
-	crypto_secure_free(m->scratch);
-	tui_edit_free(&m->path_ed);
+	tui_preview_free(&m->preview);
+	tui_path_prompt_free(&m->prompt);
+	crypto_secure_free(m->name);
 	free(m->path);
-	free(m->cwd);
 	free(m->message);
 	free(m);
 	s->priv = NULL;
@@ -1376,8 +874,8 @@ import_lock(struct cf_screen *s)
 {
 	struct imp *m = s->priv;
 
-	m->locked_section = m->section;
-	memcpy(m->locked_top, m->top, sizeof m->top);
+	m->locked_section = tui_preview_section(m->preview);
+	tui_preview_get_scroll(m->preview, m->locked_top, SEC__COUNT);
 	preview_free(m);
 	m->locked = true;
 }
@@ -1393,9 +891,9 @@ import_unlock(struct cf_screen *s)
 	if (m->state == IMP_PREVIEW && m->path) {
 		preview_load(m, s->tui, m->path);
 		if (m->state == IMP_PREVIEW) {
-			/* the same place in the preview (clamped by geometry if the file changed meanwhile) */
-			m->section = m->locked_section;
-			memcpy(m->top, m->locked_top, sizeof m->top);
+			/* the same place in the preview (clamped by the preview if the file changed meanwhile) */
+			tui_preview_select(m->preview, m->locked_section);
+			tui_preview_set_scroll(m->preview, m->locked_top, SEC__COUNT);
 		}
 		geometry(m);
 	}

@@ -73,15 +73,40 @@ static const struct cf_tui_keyhelp sessions_keys[] = {
 };
 
 /* TRANSLATORS: screen titles in the header line: at most 16 columns. */
-const struct cf_screen_ops tui_screen_sessions = { "sessions", N_("Sessions"), sessions_keys, 0,
-                                                   NULL, NULL, NULL, placeholder_draw, sessions_key, NULL, NULL };
-const struct cf_screen_ops tui_screen_alerts = { "alerts", N_("Crisis alerts"), NULL, 0, NULL, NULL,
-                                                 NULL, placeholder_draw, NULL, NULL, NULL };
-const struct cf_screen_ops tui_screen_referrals = { "referrals", N_("Referrals"), NULL, 0, NULL,
-                                                    NULL, NULL, placeholder_draw, NULL, NULL, NULL };
-const struct cf_screen_ops tui_screen_hotline = { "hotline", N_("Hotline"), NULL, 0, NULL, NULL,
-                                                  NULL, placeholder_draw, NULL, NULL, NULL };
-const struct cf_screen_ops tui_screen_review = { "review", N_("Review"), NULL, 0, NULL, NULL, NULL,
-                                                 placeholder_draw, NULL, NULL, NULL };
-const struct cf_screen_ops tui_screen_reports = { "reports", N_("Reports"), NULL, 0, NULL, NULL,
-                                                  NULL, placeholder_draw, NULL, NULL, NULL };
+const struct cf_screen_ops tui_screen_sessions = {
+	.name = "sessions",
+	.title = N_("Sessions"),
+	.keys = sessions_keys,
+	.draw = placeholder_draw,
+	.key = sessions_key,
+};
+
+const struct cf_screen_ops tui_screen_alerts = {
+	.name = "alerts",
+	.title = N_("Crisis alerts"),
+	.draw = placeholder_draw,
+};
+
+const struct cf_screen_ops tui_screen_referrals = {
+	.name = "referrals",
+	.title = N_("Referrals"),
+	.draw = placeholder_draw,
+};
+
+const struct cf_screen_ops tui_screen_hotline = {
+	.name = "hotline",
+	.title = N_("Hotline"),
+	.draw = placeholder_draw,
+};
+
+const struct cf_screen_ops tui_screen_review = {
+	.name = "review",
+	.title = N_("Review"),
+	.draw = placeholder_draw,
+};
+
+const struct cf_screen_ops tui_screen_reports = {
+	.name = "reports",
+	.title = N_("Reports"),
+	.draw = placeholder_draw,
+};

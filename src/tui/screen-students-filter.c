@@ -29,8 +29,6 @@ static const uint32_t status_masks[] = {
 struct filt {
 	struct tui_students *st;
 	struct tui_students_sel *out;
-	void (*done)(void *ctx);
-	void *ctx;
 	struct tui_students_sel sel; /* the choices being made */
 	const char **values[3];      /* distinct schools, grades, classes (borrowed from the index) */
 	size_t n_values[3];
@@ -85,8 +83,6 @@ filt_init(struct cf_screen *s, void *arg)
 		return CF_ERR_NOMEM;
 	f->st = a->st;
 	f->out = a->sel;
-	f->done = a->done;
-	f->ctx = a->ctx;
 	f->sel = *a->sel;
 	err = load_values(f, 0);
 	if (err != CF_OK) {
@@ -266,8 +262,8 @@ filt_key(struct cf_screen *s, const struct cf_tui_key *k)
 		return (!k->fn && k->code == 27) ? TUI_KEY_CLOSE : TUI_KEY_UNHANDLED;
 	if (tui_key_is_enter(k)) {
 		*f->out = f->sel;
-		if (f->done)
-			f->done(f->ctx);
+		/* the list shows the new choice (its refresh op) */
+		tui_records_changed(s->tui, &cf_table_student);
 		return TUI_KEY_CLOSE;
 	}
 	if (!k->fn && k->code == 27)

@@ -11,6 +11,7 @@
 #include "tui-frame.h"
 #include "tui-screens.h"
 #include "tui-students.h"
+#include "tui-kit.h"
 #include "tui-widgets.h"
 
 /* --- shared state ---------------------------------------------------------------- */
@@ -73,99 +74,6 @@ tui_students_drop(struct tui_students *st)
 		students_free(&st->idx);
 }
 
-void
-tui_students_changed(struct tui_students *st)
-{
-	if (st && st->changed)
-		st->changed(st->changed_ctx);
-}
-
-void
-tui_students_today(char out[11])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-		snprintf(out, 11, "%s", "2000-01-01");
-}
-
-void
-tui_students_confirm_draw(const struct cf_rect *area, const char *title, const char *question,
-                          const char *keys_line)
-{
-	int w = area->w < 56 ? area->w : 56;
-	struct cf_rect box = tui_rect_center(area, w, 7);
-	struct cf_rect text = { box.x + 2, box.y + 2, box.w - 4, 2 };
-	char keys[160];
-
-	tui_draw_box(&box, title);
-	tui_draw_paragraph(&text, 0, question, TUI_ROLE_NORMAL);
-	/* TRANSLATORS: the keys of a yes/no question; y and n stay ASCII. */
-	if (keys_line)
-		snprintf(keys, sizeof keys, "%s", keys_line);
-	else
-		snprintf(keys, sizeof keys, "y %s   n %s", _("Yes"), _("No"));
-	tui_draw_text(box.y + box.h - 2, box.x + 2, box.w - 4, keys, TUI_ROLE_HINT, TEXT_LEFT);
-}
-
-bool
-tui_students_confirm_key(const struct cf_tui_key *k, bool *answered)
-{
-	*answered = false;
-	if (k->fn)
-		return false;
-	if (k->code == 'y' || k->code == 'Y') {
-		*answered = true;
-		return true;
-	}
-	if (k->code == 'n' || k->code == 'N' || k->code == 27)
-		*answered = true;
-	return false;
-}
-
-/* Reads "2014-7-18", "2014/07/18", "2014.7.18" or "2014年7月18日" as YYYY-MM-DD into out; false when it is no real date. */
-bool
-tui_students_parse_date(const char *text, char out[11])
-{
-	int y = 0, m = 0, d = 0, field = 0, digits = 0;
-	const char *p = text;
-
-	while (*p && field < 3) {
-		if (*p >= '0' && *p <= '9') {
-			int *v = field == 0 ? &y : field == 1 ? &m : &d;
-
-			if (++digits > (field == 0 ? 4 : 2))
-				return false;
-			*v = *v * 10 + (*p - '0');
-			p++;
-			continue;
-		}
-		if (digits == 0)
-			return false;
-		if (*p == '-' || *p == '/' || *p == '.')
-			p++;
-		else if (strncmp(p, "年", 3) == 0 || strncmp(p, "月", 3) == 0)
-			p += 3;
-		else if (strncmp(p, "日", 3) == 0 && field == 2)
-			p += 3;
-		else
-			return false;
-		field++;
-		digits = 0;
-	}
-	if (field == 2 && digits > 0)
-		field = 3;
-	else if (field == 3 && *p)
-		return false;
-	if (field != 3 || *p)
-		return false;
-	if (!student_date_valid(y, m, d))
-		return false;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-	return true;
-}
-
 /* --- the list -------------------------------------------------------------------- */
 
 /* Secure memory (crypto_secure_alloc): the search text, filter values and cell buffer are sensitive. */
@@ -175,11 +83,13 @@ struct students {
 	size_t *pos;   /* positions of the students shown, list order; malloc'd */
 	size_t npos, cap;
 	struct cf_tui_edit *search; /* secure memory through the editor's allocator */
+	struct cf_students_search *narrow; /* search as you type narrows the last matches */
 	bool searching;
 	char query[512];
 	struct tui_students_sel sel;
 	struct cf_students_filter filter; /* points into sel */
 	char cell[512];
+	int64_t added;  /* the row id of the student the add form saved: shown and selected */
 	struct cf_rect title, summary, table, bottom;
 	bool compact;
 };
@@ -299,30 +209,20 @@ students_cell(void *ctx, size_t row, size_t col)
 	return l->cell;
 }
 
-static void *
-secure_alloc(size_t n)
+/* Record id of list row `row` (the selection is kept by it). */
+static int64_t
+row_id(void *ctx, size_t row)
 {
-	return crypto_secure_alloc(n);
+	struct students *l = ctx;
+
+	return row < l->npos ? students_id(l->st.idx, l->pos[row]) : -1;
 }
 
-static void
-secure_release(void *p)
-{
-	crypto_secure_free(p);
-}
-
-static const struct cf_tui_edit_alloc secure_edit_alloc = { secure_alloc, secure_release };
-
-const struct cf_tui_edit_alloc *
-tui_students_secure_alloc(void)
-{
-	return &secure_edit_alloc;
-}
-
-/* Runs the search and the filters again over the index; the selection goes to the first row when reset. */
+/* Runs the search and the filters again over the index; the selection goes to the first row when reset, else stays on its student. */
 static void
 refilter(struct students *l, bool reset)
 {
+	int64_t keep = reset ? -1 : tui_list_selected_id(l->list);
 	size_t n = 0;
 
 	l->filter.school = l->sel.school[0] ? l->sel.school : NULL;
@@ -341,19 +241,14 @@ refilter(struct students *l, bool reset)
 				l->cap = total;
 			}
 		}
-		if (total <= l->cap && students_filter(l->st.idx, l->query, &l->filter, l->pos, &n) != CF_OK)
+		if (total <= l->cap && (!l->narrow || students_search_run(l->narrow, l->st.idx, l->query, &l->filter, l->pos,
+		                                                          &n) != CF_OK))
 			n = 0;
 	}
 	l->npos = n;
 	tui_list_set_rows(l->list, n);
-	if (reset)
-		tui_list_jump(l->list, true);
-}
-
-static void
-on_changed(void *ctx)
-{
-	refilter(ctx, false);
+	if (reset || !tui_list_select_id(l->list, keep))
+		tui_list_jump(l->list, reset || keep < 0);
 }
 
 static void
@@ -374,13 +269,13 @@ students_init(struct cf_screen *s, void *arg)
 	if (!l)
 		return CF_ERR_NOMEM;
 	l->st.tui = s->tui;
-	l->st.changed = on_changed;
-	l->st.changed_ctx = l;
 	l->list = tui_list_new(0, NULL, NULL, NULL);
-	if (!l->list) {
+	if (!l->list || students_search_new(&l->narrow) != CF_OK) {
+		tui_list_free(&l->list);
 		crypto_secure_free(l);
 		return CF_ERR_NOMEM;
 	}
+	tui_list_set_id_fn(l->list, row_id, l);
 	s->priv = l;
 	l->st.load_err = CF_ERR_LOCKED;
 	if (tui_casefile(s->tui))
@@ -398,6 +293,7 @@ students_free_screen(struct cf_screen *s)
 		return;
 	tui_students_drop(&l->st);
 	tui_list_free(&l->list);
+	students_search_free(&l->narrow);
 	tui_edit_free(&l->search);
 	free(l->pos);
 	crypto_secure_free(l); /* wipes the query, the filter values and the cell buffer */
@@ -423,6 +319,25 @@ students_unlock(struct cf_screen *s)
 
 	refilter(l, false);
 	return err;
+}
+
+/* Students changed (a form, an archive, an import) or the filter did: filter again, on the same student. */
+static int
+students_refresh(struct cf_screen *s, const struct cf_table *table)
+{
+	struct students *l = s->priv;
+
+	if (table && table != &cf_table_student)
+		return CF_OK;
+	if (!l->st.idx && tui_casefile(s->tui))
+		tui_students_load(&l->st);
+	refilter(l, false);
+	if (l->added) {
+		/* a new student is shown whatever the search and filters were: selected if it passes them */
+		(void)tui_list_select_id(l->list, l->added);
+		l->added = 0;
+	}
+	return CF_OK;
 }
 
 static void
@@ -464,8 +379,10 @@ empty_text(const struct students *l)
 			return _("No case file is open: start carefile with -f FILE to see students.");
 		return cf_strerror(l->st.load_err);
 	}
-	if (students_count(l->st.idx) == 0)
+	if (students_count(l->st.idx) == 0 && students_damaged(l->st.idx) == 0)
 		return _("No students yet: press + to add one, or import a class roster.");
+	if (students_count(l->st.idx) == 0)
+		return _("No student record could be read: run carefile check.");
 	return _("No student matches the search and filters.");
 }
 
@@ -478,6 +395,15 @@ students_draw(struct cf_screen *s)
 	int cw;
 
 	snprintf(buf, sizeof buf, "%s%s", _("Students"), privacy_mode ? _(" (privacy mode: initials only)") : "");
+	if (l->st.idx && students_damaged(l->st.idx)) {
+		size_t n0 = strlen(buf);
+
+		/* TRANSLATORS: after the list's title: records that failed to authenticate or decode. */
+		snprintf(buf + n0, sizeof buf - n0, P_("  (%zu record could not be read: run carefile check)",
+		                                       "  (%zu records could not be read: run carefile check)",
+		                                       students_damaged(l->st.idx)),
+		         students_damaged(l->st.idx));
+	}
 	if (l->st.idx)
 		/* TRANSLATORS: count line of the Students list: students shown of all students. */
 		snprintf(count, sizeof count, _("%zu of %zu"), l->npos, students_count(l->st.idx));
@@ -544,28 +470,6 @@ open_detail(struct students *l, struct cf_screen *s)
 		tui_status(s->tui, cf_strerror(err), true);
 }
 
-/* After a new student is saved: show it, whatever the search and filters were. */
-static void
-added(void *ctx, int64_t id)
-{
-	struct students *l = ctx;
-	size_t p;
-
-	if (!l->st.idx || students_find_id(l->st.idx, id, &p) != CF_OK)
-		return;
-	for (size_t i = 0; i < l->npos; i++)
-		if (l->pos[i] == p) {
-			tui_list_jump(l->list, true);
-			tui_list_move(l->list, (long)i);
-			return;
-		}
-}
-
-static void
-filter_done(void *ctx)
-{
-	refilter(ctx, true);
-}
 
 static enum tui_key_result
 search_key(struct students *l, struct cf_screen *s, const struct cf_tui_key *k)
@@ -607,7 +511,7 @@ students_key(struct cf_screen *s, const struct cf_tui_key *k)
 		return tui_widget_list_key(l->list, k, l->table.h - 1);
 	switch (k->code) {
 	case '/':
-		if (!l->search && !(l->search = tui_edit_new(false, 100, &secure_edit_alloc)))
+		if (!l->search && !(l->search = tui_edit_new(false, 100, tui_secure_edit_alloc())))
 			return TUI_KEY_HANDLED;
 		l->searching = true;
 		return TUI_KEY_HANDLED;
@@ -637,13 +541,14 @@ students_key(struct cf_screen *s, const struct cf_tui_key *k)
 			return TUI_KEY_HANDLED;
 		}
 		if (k->code == 'f') {
-			struct tui_students_filter_arg fa = { &l->st, &l->sel, filter_done, l };
+			struct tui_students_filter_arg fa = { &l->st, &l->sel };
 
 			err = tui_push(s->tui, &tui_screen_students_filter, &fa);
 		} else {
-			struct tui_student_edit_arg ea = { &l->st, 0, added, l, &l->sel };
+			struct tui_student_form_ctx fc = { .st = &l->st, .id = 0, .defaults = l->sel, .saved_id = &l->added };
 
-			err = tui_push(s->tui, &tui_screen_student_edit, &ea);
+			l->added = 0;
+			err = tui_record_form_open(s->tui, &tui_student_form_spec, &fc);
 		}
 		if (err != CF_OK)
 			tui_status(s->tui, cf_strerror(err), true);
@@ -680,4 +585,5 @@ const struct cf_screen_ops tui_screen_students = {
 	.key = students_key,
 	.lock = students_lock,
 	.unlock = students_unlock,
+	.changed = students_refresh,
 };

@@ -14,6 +14,7 @@ enum tui_form_kind {
 	TUI_FORM_AREA,   /* multi-line editor of `rows` rows */
 	TUI_FORM_CHOICE, /* one of n_options, changed with Left/Right/Space or the digits 1-9 */
 	TUI_FORM_FLAGS,  /* bits toggled with the digits 1-n_options */
+	TUI_FORM_LABEL,  /* a value shown, never focused (read-only fields) */
 };
 
 struct tui_form_field {
@@ -26,6 +27,7 @@ struct tui_form_field {
 	size_t choice;              /* CHOICE */
 	uint32_t flags;             /* FLAGS: bit i is options[i] */
 	const char *hint;           /* greyed text after an empty TEXT field (e.g. the date format), or NULL */
+	const char *text;           /* LABEL: the value shown (borrowed, the owner keeps it in secure memory) */
 	char error[256];            /* validation message (UTF-8), "" when none */
 	bool hidden;
 };

@@ -11,8 +11,9 @@
  *  1. Write src/tui/screen-students.c defining
  *       const struct cf_screen_ops tui_screen_students = { .name = "students",
  *         .title = N_("Students"), .keys = students_keys, .init, .free,
- *         .layout, .draw, .key };
- *     init loads data into s->priv (through core), layout computes
+ *         .layout, .draw, .key, .lock, .unlock, .changed };
+ *     (designated initializers, always) init loads data into s->priv
+ *     (through core), layout computes
  *     rectangles from the area it gets (pure), draw only draws s->priv with
  *     tui_draw_text()/widgets, key returns TUI_KEY_HANDLED, _UNHANDLED (the
  *     frame then handles help, lock, navigation and q) or _CLOSE.
@@ -41,9 +42,8 @@ extern const struct cf_screen_ops tui_screen_note; /* scratch note editor (not s
 /*
  * Roster import with a preview (src/tui/screen-import.c), opened from the
  * Students list with key i. arg: the list's struct tui_students *
- * (tui-students.h, borrowed: the plan uses its index, and its changed()
- * runs after the import), or NULL (the screen loads its own index and
- * calls the unlock op of the screen below after the import, to reload it).
+ * (tui-students.h, borrowed: the plan uses its index), or NULL (the screen
+ * loads its own). After an import it calls tui_records_changed().
  */
 extern const struct cf_screen_ops tui_screen_import;
 

@@ -187,6 +187,22 @@ tui_set_idle_lock(struct cf_tui *tui, int seconds)
 }
 
 void
+tui_records_changed(struct cf_tui *tui, const struct cf_table *table)
+{
+	int first = CF_OK;
+
+	for (int i = 0; i < tui->depth; i++)
+		if (tui->stack[i]->ops->changed) {
+			int err = tui->stack[i]->ops->changed(tui->stack[i], table);
+
+			if (err != CF_OK && first == CF_OK)
+				first = err;
+		}
+	if (first != CF_OK)
+		tui_status(tui, cf_strerror(first), true);
+}
+
+void
 tui_screens_lock(struct cf_tui *tui)
 {
 	for (int i = tui->depth - 1; i >= 0; i--)

@@ -159,6 +159,10 @@ draw_field(struct tui_form *f, size_t i, const struct cf_rect *r, int y, int lw,
 		if (y >= r->y && y < r->y + r->h)
 			draw_choice(fl, y, vx, vw, focused);
 		break;
+	case TUI_FORM_LABEL:
+		if (y >= r->y && y < r->y + r->h)
+			tui_draw_text(y, vx + 1, vw - 1, fl->text && *fl->text ? fl->text : "-", TUI_ROLE_NORMAL, TEXT_LEFT);
+		break;
 	case TUI_FORM_FLAGS:
 		if (y >= r->y && y < r->y + r->h)
 			draw_flags_line(fl, y, vx, vw);
@@ -240,7 +244,7 @@ focus_move(struct tui_form *f, int dir)
 		if (dir > 0 && i + 1 >= f->n)
 			return;
 		i = dir < 0 ? i - 1 : i + 1;
-		if (!f->fields[i].hidden) {
+		if (!f->fields[i].hidden && f->fields[i].kind != TUI_FORM_LABEL) {
 			f->focus = i;
 			return;
 		}
@@ -319,6 +323,8 @@ tui_form_key(struct tui_form *f, const struct cf_tui_key *k)
 			f->dirty = true;
 			return TUI_KEY_HANDLED;
 		}
+		break;
+	case TUI_FORM_LABEL:
 		break;
 	case TUI_FORM_FLAGS:
 		if (tui_key_is_enter(k)) {

@@ -52,27 +52,27 @@ test_parse_date(void **state)
 	char date[11] = "unchanged";
 
 	(void)state;
-	assert_true(tui_students_parse_date("2014-07-18", date));
+	assert_true(tui_parse_date("2014-07-18", date));
 	assert_string_equal(date, "2014-07-18");
-	assert_true(tui_students_parse_date("2014/7/8", date));
+	assert_true(tui_parse_date("2014/7/8", date));
 	assert_string_equal(date, "2014-07-08");
-	assert_true(tui_students_parse_date("2014.7.18", date));
+	assert_true(tui_parse_date("2014.7.18", date));
 	assert_string_equal(date, "2014-07-18");
-	assert_true(tui_students_parse_date("2014年7月18日", date));
+	assert_true(tui_parse_date("2014年7月18日", date));
 	assert_string_equal(date, "2014-07-18");
-	assert_true(tui_students_parse_date("2012-02-29", date)); /* leap year */
+	assert_true(tui_parse_date("2012-02-29", date)); /* leap year */
 	assert_string_equal(date, "2012-02-29");
 	strcpy(date, "unchanged");
-	assert_false(tui_students_parse_date("2014-02-30", date));
-	assert_false(tui_students_parse_date("2013-02-29", date));
-	assert_false(tui_students_parse_date("2014-13-01", date));
-	assert_false(tui_students_parse_date("2014-00-10", date));
-	assert_false(tui_students_parse_date("2014-07", date));
-	assert_false(tui_students_parse_date("2014-07-18-1", date));
-	assert_false(tui_students_parse_date("2014-07-18x", date));
-	assert_false(tui_students_parse_date("20140718", date));
-	assert_false(tui_students_parse_date("-07-18", date));
-	assert_false(tui_students_parse_date("", date));
+	assert_false(tui_parse_date("2014-02-30", date));
+	assert_false(tui_parse_date("2013-02-29", date));
+	assert_false(tui_parse_date("2014-13-01", date));
+	assert_false(tui_parse_date("2014-00-10", date));
+	assert_false(tui_parse_date("2014-07", date));
+	assert_false(tui_parse_date("2014-07-18-1", date));
+	assert_false(tui_parse_date("2014-07-18x", date));
+	assert_false(tui_parse_date("20140718", date));
+	assert_false(tui_parse_date("-07-18", date));
+	assert_false(tui_parse_date("", date));
 	assert_string_equal(date, "unchanged");
 }
 
@@ -86,7 +86,7 @@ make_form(struct tui_form *f, struct tui_form_field *fl)
 	memset(fl, 0, 5 * sizeof *fl);
 	fl[0].kind = TUI_FORM_TEXT;
 	strcpy(fl[0].label, "Name");
-	fl[0].ed = tui_edit_new(false, 40, tui_students_secure_alloc());
+	fl[0].ed = tui_edit_new(false, 40, tui_secure_edit_alloc());
 	fl[1].kind = TUI_FORM_CHOICE;
 	strcpy(fl[1].label, "Sex");
 	fl[1].options = opts3;
