@@ -22,8 +22,11 @@
  *                          columns (core), `check`, and the schema lint.
  *
  * Adding a record type (the home-school contact log is the worked
- * example: src/base/contact.c, share/sql/0003-records.sql, the contact
- * screens in src/tui/screen-student-detail.c):
+ * example: include/carefile/contact.h, src/base/contact.c,
+ * share/sql/0003-records.sql, tui_contact_form_spec in
+ * src/tui/students-forms.c, whose save is one casefile_record_put_child()
+ * call, and its section of src/tui/screen-student-detail.c; it has no
+ * code of its own in src/core or src/store):
  *
  *  1. The C struct, with `const struct cf_str_alloc *alloc` for its
  *     strings, in a header of its own (include/carefile/contact.h).
@@ -39,12 +42,17 @@
  *     data) plus the declared ones; the schema lint
  *     (tests/unit/store/test_store_schema.c) holds the migrated schema to
  *     the declaration.
- *  5. Core writes with record_put() and reads with record_list() /
- *     record_foreach() (carefile/casefile.h); nothing type-specific is
- *     needed below the screens.
- *  6. Screens: a struct tui_record_form_spec and page sections
- *     (src/tui/tui-kit.h) name the fields to show; the form, the detail
- *     page and the list are the kit's.
+ *  5. Core validates with record_validate() and writes with
+ *     casefile_record_put() / casefile_record_put_child(), the one write
+ *     path; it reads with casefile_record_list() / casefile_record_foreach()
+ *     / casefile_record_children() (carefile/casefile.h), which decrypt
+ *     into the caller's arena and only the rows the query names.
+ *     `check` and the upgrade of older rows need nothing type-specific.
+ *  6. Screens: a struct tui_form_spec (src/tui/tui-kit.h) names the fields
+ *     the form shows, opened with tui_record_form_open(); a detail page
+ *     shows records with tui_page_add_record(); lists keep selection by
+ *     record id (tui_list_select_id()); a save calls
+ *     tui_records_changed() so every screen showing the table reloads.
  *
  * Wire format of a record's sealed fields (record_encode()), canonical:
  * one record gives exactly one byte string and the decoder refuses every

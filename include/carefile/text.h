@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <wchar.h>
 
 /*
@@ -125,5 +126,37 @@ size_t text_wrap(const char *src, size_t src_len, int cols);
  * 2.1e-3: a long number that Excel mangled and that cannot be read back.
  */
 bool text_is_scientific(const char *s);
+
+/*
+ * UTF-8 without the locale (RFC 3629 section 3): for code that must treat
+ * stored text the same whatever LC_CTYPE is (validation, search keys).
+ *
+ * text_utf8_char: the character at p, reading at most avail bytes and
+ * stopping at the first byte that is not a continuation (so a NUL ends it).
+ * Returns its length in bytes (1 to 4) and sets *cp; returns 0 and sets *cp
+ * to U+FFFD when the bytes there are not one valid character (a stray
+ * continuation byte, a truncated sequence, an overlong form, a surrogate,
+ * or more than U+10FFFF). avail 0 returns 0.
+ *
+ * text_utf8_next: the character at *pp of a NUL-terminated string, advancing
+ * *pp past it; invalid bytes give U+FFFD and advance one byte. *pp must not
+ * point at the terminating NUL.
+ */
+size_t text_utf8_char(const char *p, size_t avail, uint32_t *cp);
+uint32_t text_utf8_next(const char **pp);
+
+/*
+ * A bounded string builder: appends into buf (size bytes, always
+ * NUL-terminated when size > 0), cutting what does not fit, while len
+ * counts every byte asked for, so len >= size means the text was cut.
+ * Cuts are by byte: a caller that shows the text cuts by columns first.
+ */
+struct text_buf {
+	char *buf;
+	size_t size, len;
+};
+
+void text_buf_put(struct text_buf *b, const char *s, size_t n);
+void text_buf_str(struct text_buf *b, const char *s); /* s may be NULL: appends nothing */
 
 #endif

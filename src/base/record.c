@@ -8,6 +8,7 @@
 
 #include "carefile/i18n.h"
 #include "carefile/record.h"
+#include "carefile/text.h"
 
 #define MARKER0 0xCF
 #define WIRE_VERSION 1
@@ -513,52 +514,13 @@ record_normalise(const struct cf_record_type *t, void *rec)
 
 /* ---- text checks ---- */
 
-/* Decodes one UTF-8 character at *p; -1 (advancing one byte) when invalid. */
-static long
-next_cp(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	unsigned c = p[0];
-	size_t n;
-	long cp, min;
-
-	if (c < 0x80) {
-		*pp = p + 1;
-		return c;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; min = 0x80; cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; min = 0x800; cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; min = 0x10000; cp = c & 0x07;
-	} else {
-		*pp = p + 1;
-		return -1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*pp = p + 1;
-			return -1;
-		}
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-		*pp = p + 1;
-		return -1;
-	}
-	*pp = p + n;
-	return cp;
-}
-
 size_t
 record_text_chars(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
 
-	while (p && *p) {
-		(void)next_cp(&p);
+	while (s && *s) {
+		(void)text_utf8_next(&s);
 		n++;
 	}
 	return n;
@@ -567,17 +529,17 @@ record_text_chars(const char *s)
 bool
 record_text_utf8_valid(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
 
-	while (p && *p)
-		if (next_cp(&p) < 0)
+	for (size_t n; s && *s; s += n)
+		if ((n = text_utf8_char(s, 4, &cp)) == 0)
 			return false;
 	return true;
 }
 
 /* Format and control characters that must never be stored (they hide, reorder or move text). */
 static bool
-forbidden_cp(long cp, bool multiline)
+forbidden_cp(uint32_t cp, bool multiline)
 {
 	if (cp < 0x20)
 		return !(multiline && (cp == '\n' || cp == '\t' || cp == '\r'));
@@ -591,14 +553,9 @@ forbidden_cp(long cp, bool multiline)
 bool
 record_text_has_control(const char *s, bool multiline)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (p && *p) {
-		long cp = next_cp(&p);
-
-		if (cp >= 0 && forbidden_cp(cp, multiline))
+	while (s && *s)
+		if (forbidden_cp(text_utf8_next(&s), multiline))
 			return true;
-	}
 	return false;
 }
 
@@ -1249,31 +1206,6 @@ record_decode(const struct cf_record_type *t, const uint8_t *p, size_t len, cons
 
 /* ---- display ---- */
 
-struct sbuf {
-	char *buf;
-	size_t size, len;
-};
-
-static void
-sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->size && b->len < b->size - 1) {
-		size_t room = b->size - 1 - b->len;
-
-		memcpy(b->buf + b->len, s, n < room ? n : room);
-	}
-	b->len += n;
-	if (b->size)
-		b->buf[b->len < b->size ? b->len : b->size - 1] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	if (s)
-		sb_put(b, s, strlen(s));
-}
-
 const char *
 record_option_label(const struct cf_field *f, int64_t v)
 {
@@ -1283,11 +1215,11 @@ record_option_label(const struct cf_field *f, int64_t v)
 	return "";
 }
 
-static void format_into(const struct cf_record_type *t, const struct cf_field *f, const void *rec, struct sbuf *b);
+static void format_into(const struct cf_record_type *t, const struct cf_field *f, const void *rec, struct text_buf *b);
 
 /* An element of a group: its fields' texts joined by spaces. */
 static void
-format_element(const struct cf_record_type *et, const void *el, struct sbuf *b)
+format_element(const struct cf_record_type *et, const void *el, struct text_buf *b)
 {
 	bool first = true;
 
@@ -1295,7 +1227,7 @@ format_element(const struct cf_record_type *et, const void *el, struct sbuf *b)
 		size_t before = b->len;
 
 		if (!first)
-			sb_put(b, " ", 1);
+			text_buf_put(b, " ", 1);
 		format_into(et, &et->fields[i], el, b);
 		if (b->len == before + (first ? 0 : 1))
 			b->len = before; /* nothing written: no separator either */
@@ -1307,7 +1239,7 @@ format_element(const struct cf_record_type *et, const void *el, struct sbuf *b)
 }
 
 static void
-format_into(const struct cf_record_type *t, const struct cf_field *f, const void *rec, struct sbuf *b)
+format_into(const struct cf_record_type *t, const struct cf_field *f, const void *rec, struct text_buf *b)
 {
 	(void)t;
 	if (f->format) {
@@ -1322,13 +1254,13 @@ format_into(const struct cf_record_type *t, const struct cf_field *f, const void
 	switch (f->kind) {
 	case CF_KIND_TEXT:
 	case CF_KIND_LONGTEXT:
-		sb_str(b, *(char *const *)record_member_const(f, rec));
+		text_buf_str(b, *(char *const *)record_member_const(f, rec));
 		return;
 	case CF_KIND_DATE:
 	case CF_KIND_TIME: {
 		const char *s = record_member_const(f, rec);
 
-		sb_put(b, s, strnlen(s, f->size));
+		text_buf_put(b, s, strnlen(s, f->size));
 		return;
 	}
 	case CF_KIND_ENUM: {
@@ -1336,7 +1268,7 @@ format_into(const struct cf_record_type *t, const struct cf_field *f, const void
 
 		/* 0 is the "absent" choice of an optional enum (sex unknown): shown as nothing */
 		if (v != 0 || (f->flags & CF_FIELD_REQUIRED))
-			sb_str(b, record_option_label(f, v));
+			text_buf_str(b, record_option_label(f, v));
 		return;
 	}
 	case CF_KIND_FLAGS: {
@@ -1346,8 +1278,8 @@ format_into(const struct cf_record_type *t, const struct cf_field *f, const void
 		for (size_t i = 0; i < f->n_options; i++)
 			if (v & (uint64_t)f->options[i].value) {
 				if (!first)
-					sb_str(b, ", ");
-				sb_str(b, _(f->options[i].label));
+					text_buf_str(b, ", ");
+				text_buf_str(b, _(f->options[i].label));
 				first = false;
 			}
 		return;
@@ -1356,7 +1288,7 @@ format_into(const struct cf_record_type *t, const struct cf_field *f, const void
 		char n[32];
 
 		snprintf(n, sizeof n, "%lld", (long long)record_get_int(f, rec));
-		sb_str(b, n);
+		text_buf_str(b, n);
 		return;
 	}
 	case CF_KIND_UTC: {
@@ -1365,7 +1297,7 @@ format_into(const struct cf_record_type *t, const struct cf_field *f, const void
 		char s[32];
 
 		if (v > 0 && localtime_r(&v, &tm) && strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm))
-			sb_str(b, s);
+			text_buf_str(b, s);
 		return;
 	}
 	case CF_KIND_LINK:
@@ -1375,7 +1307,7 @@ format_into(const struct cf_record_type *t, const struct cf_field *f, const void
 
 		for (size_t k = 0; k < n && k < f->max_count; k++) {
 			if (k)
-				sb_str(b, "; ");
+				text_buf_str(b, "; ");
 			format_element(f->element, record_group_element_const(f, rec, k), b);
 		}
 		return;
@@ -1387,7 +1319,7 @@ size_t
 record_field_format(const struct cf_record_type *t, const struct cf_field *f, const void *rec, char *buf,
                     size_t size)
 {
-	struct sbuf b = { buf, size, 0 };
+	struct text_buf b = { buf, size, 0 };
 
 	if (size)
 		buf[0] = '\0';

@@ -417,3 +417,68 @@ text_is_scientific(const char *s)
 		p++;
 	return *p == '\0';
 }
+
+size_t
+text_utf8_char(const char *s, size_t avail, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c, min;
+	size_t n;
+
+	*cp = 0xFFFD;
+	if (avail == 0)
+		return 0;
+	c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2; min = 0x80; c &= 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3; min = 0x800; c &= 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4; min = 0x10000; c &= 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (i >= avail || (p[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+uint32_t
+text_utf8_next(const char **pp)
+{
+	uint32_t cp;
+	size_t n = text_utf8_char(*pp, 4, &cp);
+
+	*pp += n ? n : 1;
+	return cp;
+}
+
+void
+text_buf_put(struct text_buf *b, const char *s, size_t n)
+{
+	if (b->size && b->len < b->size - 1) {
+		size_t room = b->size - 1 - b->len;
+
+		memcpy(b->buf + b->len, s, n < room ? n : room);
+	}
+	b->len += n;
+	if (b->size)
+		b->buf[b->len < b->size ? b->len : b->size - 1] = '\0';
+}
+
+void
+text_buf_str(struct text_buf *b, const char *s)
+{
+	if (s)
+		text_buf_put(b, s, strlen(s));
+}

@@ -7,6 +7,7 @@
 #include "carefile/i18n.h"
 #include "carefile/io_csv.h"
 #include "carefile/pinyin.h"
+#include "carefile/text.h"
 #include "students-internal.h"
 
 #define NONE ((size_t)-1)
@@ -72,41 +73,6 @@ cn_digit(uint32_t cp)
 	return -1;
 }
 
-/* Decodes one UTF-8 code point at *pp (advancing it); invalid bytes give U+FFFD and advance one byte. */
-static uint32_t
-next_cp(const char **pp)
-{
-	const unsigned char *p = (const unsigned char *)*pp;
-	uint32_t cp;
-	int n;
-
-	if (p[0] < 0x80) {
-		*pp += 1;
-		return p[0];
-	}
-	if ((p[0] & 0xE0) == 0xC0) {
-		cp = p[0] & 0x1F;
-		n = 1;
-	} else if ((p[0] & 0xF0) == 0xE0) {
-		cp = p[0] & 0x0F;
-		n = 2;
-	} else if ((p[0] & 0xF8) == 0xF0) {
-		cp = p[0] & 0x07;
-		n = 3;
-	} else {
-		*pp += 1;
-		return 0xFFFD;
-	}
-	for (int i = 1; i <= n; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*pp += 1;
-			return 0xFFFD;
-		}
-		cp = cp << 6 | (p[i] & 0x3F);
-	}
-	*pp += n + 1;
-	return cp;
-}
 
 /*
  * First number in s: ASCII digits, or Chinese numerals with 十 (十 10,
@@ -119,7 +85,7 @@ first_number(const char *s)
 
 	while (p && *p) {
 		const char *at = p;
-		uint32_t cp = next_cp(&p);
+		uint32_t cp = text_utf8_next(&p);
 
 		if (cp >= '0' && cp <= '9') {
 			long v = 0;
@@ -135,7 +101,7 @@ first_number(const char *s)
 			p = at;
 			for (;;) {
 				const char *q = p;
-				uint32_t c = next_cp(&q);
+				uint32_t c = text_utf8_next(&q);
 				int d = cn_digit(c);
 
 				if (d >= 0) {
@@ -1101,37 +1067,18 @@ students_distinct(const struct cf_students *idx, enum cf_students_key key, const
 
 /* ---- display ---- */
 
-struct sbuf {
-	char *buf;
-	size_t size, len;
-};
-
 static void
-sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len < b->size) {
-		size_t room = b->size - 1 - b->len;
-
-		memcpy(b->buf + b->len, s, n < room ? n : room);
-	}
-	b->len += n;
-	if (b->size)
-		b->buf[b->len < b->size ? b->len : b->size - 1] = '\0';
-}
-
-
-static void
-sb_initial(struct sbuf *b, char c)
+sb_initial(struct text_buf *b, char c)
 {
 	char two[2] = { c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c, '.' };
 
-	sb_put(b, two, 2);
+	text_buf_put(b, two, 2);
 }
 
 size_t
 students_display_initials(const char *name, char *buf, size_t size)
 {
-	struct sbuf b = { buf, size, 0 };
+	struct text_buf b = { buf, size, 0 };
 	const char *p;
 	int ascii = 0;
 
@@ -1152,14 +1099,14 @@ students_display_initials(const char *name, char *buf, size_t size)
 		size_t n = pinyin_initials(name, ini, sizeof ini), k = 0;
 
 		for (p = name; *p;) {
-			uint32_t cp = next_cp(&p);
+			uint32_t cp = text_utf8_next(&p);
 
 			if (cp == ' ' || cp == 0xB7 || cp == 0x30FB || cp == 0x2022 || cp == '\t')
 				continue;
 			if (pinyin_syllable(cp) && k < n && k < sizeof ini - 1)
 				sb_initial(&b, ini[k++]);
 			else
-				sb_put(&b, "*.", 2);
+				text_buf_put(&b, "*.", 2);
 		}
 		crypto_wipe(ini, sizeof ini);
 		return b.len;
@@ -1167,7 +1114,7 @@ students_display_initials(const char *name, char *buf, size_t size)
 	/* Latin or mixed: the first letter of each word; Chinese characters count as words */
 	p = name;
 	while (*p) {
-		uint32_t cp = next_cp(&p);
+		uint32_t cp = text_utf8_next(&p);
 
 		if (cp == ' ' || cp == '-' || cp == '.' || cp == 0xB7 || cp == 0x30FB || cp == '\t')
 			continue;
@@ -1181,7 +1128,7 @@ students_display_initials(const char *name, char *buf, size_t size)
 			if (syl)
 				sb_initial(&b, syl[0]);
 			else
-				sb_put(&b, "*.", 2);
+				text_buf_put(&b, "*.", 2);
 		}
 	}
 	return b.len;

@@ -9,39 +9,7 @@
 #include "carefile/error.h"
 #include "carefile/i18n.h"
 #include "carefile/io_text.h"
-
-/*
- * Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid there
- * (overlong forms, surrogates, > U+10FFFF and truncated sequences are invalid).
- */
-static size_t
-utf8_seq_len(const unsigned char *p, size_t avail)
-{
-	unsigned char c = p[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	uint32_t min, cp;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; min = 0x80; cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; min = 0x800; cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; min = 0x10000; cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
+#include "carefile/text.h"
 
 /* Count valid multi-byte sequences and invalid positions; *first_bad = offset of the first invalid byte (or len). */
 static void
@@ -50,7 +18,8 @@ utf8_scan(const unsigned char *p, size_t len, size_t *valid_mb, size_t *invalid,
 	*valid_mb = *invalid = 0;
 	*first_bad = len;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq_len(p + i, len - i);
+		uint32_t cp;
+		size_t n = text_utf8_char((const char *)p + i, len - i, &cp);
 		if (n == 0) {
 			if (*invalid == 0)
 				*first_bad = i;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "carefile/pinyin.h"
+#include "carefile/text.h"
 #include "pinyin-table.h"
 
 /* Most characters of a name looked at by pinyin_match(). */
@@ -72,41 +73,6 @@ static const struct {
 	{ 0x957F, "chang" }, /* 长: 长江, 长青 */
 };
 
-/* Decode one UTF-8 character at *p (advancing); invalid bytes give U+FFFD and advance by one. */
-static uint32_t
-next_cp(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	uint32_t c = p[0];
-	size_t n;
-	uint32_t min;
-	if (c < 0x80) {
-		*pp = p + 1;
-		return c;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; min = 0x80; c &= 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; min = 0x800; c &= 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; min = 0x10000; c &= 0x07;
-	} else {
-		*pp = p + 1;
-		return 0xFFFD;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*pp = p + 1;
-			return 0xFFFD;
-		}
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-		*pp = p + 1;
-		return 0xFFFD;
-	}
-	*pp = p + n;
-	return c;
-}
 
 /* One unit of a name: a syllable (ASCII, lower case), or none (skipped / no reading). */
 struct unit {
@@ -115,7 +81,7 @@ struct unit {
 	uint16_t id;       /* its index in pinyin_syllables, when it came from the table (0: an override or ASCII) */
 	char letter[2];    /* storage for ASCII letters and digits */
 	uint32_t cp;
-	const unsigned char *raw; /* the character's bytes in the name */
+	const char *raw; /* the character's bytes in the name */
 	size_t raw_len;
 };
 
@@ -130,7 +96,7 @@ is_alnum(uint32_t c)
  * every character; the caller decides what to do with ones without reading.
  */
 struct name_iter {
-	const unsigned char *p;
+	const char *p;
 	size_t index;            /* characters produced so far */
 	const char *pending;     /* second syllable of a compound surname */
 };
@@ -138,7 +104,7 @@ struct name_iter {
 static void
 iter_init(struct name_iter *it, const char *name)
 {
-	it->p = (const unsigned char *)name;
+	it->p = name;
 	it->index = 0;
 	it->pending = NULL;
 }
@@ -148,8 +114,8 @@ iter_next(struct name_iter *it, struct unit *u)
 {
 	if (!*it->p)
 		return false;
-	const unsigned char *start = it->p;
-	uint32_t c = next_cp(&it->p);
+	const char *start = it->p;
+	uint32_t c = text_utf8_next(&it->p);
 	u->cp = c;
 	u->raw = start;
 	u->raw_len = (size_t)(it->p - start);
@@ -163,8 +129,8 @@ iter_next(struct name_iter *it, struct unit *u)
 		u->letter[1] = '\0';
 		u->syl = u->letter;
 	} else if (it->index == 0) {
-		const unsigned char *q = it->p;
-		uint32_t c2 = *q ? next_cp(&q) : 0;
+		const char *q = it->p;
+		uint32_t c2 = *q ? text_utf8_next(&q) : 0;
 		for (size_t i = 0; i < sizeof(surname2) / sizeof(surname2[0]) && !u->syl; i++)
 			if (surname2[i].cp1 == c && surname2[i].cp2 == c2) {
 				u->syl = surname2[i].syl1;
@@ -272,7 +238,7 @@ sort_key_and_ids(const char *name, struct out *o, uint16_t *ids, size_t max, siz
 			continue; /* separators in names: 阿依古丽·买买提 */
 		} else {
 			put(o, "~", 1);
-			put(o, (const char *)u.raw, u.raw_len);
+			put(o, u.raw, u.raw_len);
 		}
 		put(o, "\x01", 1);
 	}

@@ -284,6 +284,63 @@ test_wrap(void **state)
 	assert_int_equal(text_wrap("一二三四，五", strlen("一二三四，五"), 8), strlen("一二三"));
 }
 
+/* RFC 3629: the strict decoder every layer shares (validation, search keys, encoding detection). */
+static void
+test_utf8_char(void **state)
+{
+	uint32_t cp;
+	const char *p;
+
+	(void)state;
+	assert_int_equal(text_utf8_char("A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(text_utf8_char("\xc3\xa9", 2, &cp), 2); /* é */
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(text_utf8_char("张", 3, &cp), 3);
+	assert_int_equal(cp, 0x5F20);
+	assert_int_equal(text_utf8_char("\xf0\xa0\x80\x80", 4, &cp), 4); /* 𠀀, Ext. B */
+	assert_int_equal(cp, 0x20000);
+	/* invalid: U+FFFD and length 0 */
+	assert_int_equal(text_utf8_char("\x80", 1, &cp), 0);            /* stray continuation */
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(text_utf8_char("\xc0\xaf", 2, &cp), 0);       /* overlong '/' */
+	assert_int_equal(text_utf8_char("\xe0\x80\xaf", 3, &cp), 0);   /* overlong, 3 bytes */
+	assert_int_equal(text_utf8_char("\xed\xa0\x80", 3, &cp), 0);   /* surrogate D800 */
+	assert_int_equal(text_utf8_char("\xf4\x90\x80\x80", 4, &cp), 0); /* > U+10FFFF */
+	assert_int_equal(text_utf8_char("\xe5\xbc", 2, &cp), 0);       /* truncated by avail */
+	assert_int_equal(text_utf8_char("\xe5\xbc", 4, &cp), 0);       /* truncated by the NUL */
+	assert_int_equal(text_utf8_char("\xe5\xbc\xa0", 2, &cp), 0);   /* avail cuts it */
+	assert_int_equal(text_utf8_char("x", 0, &cp), 0);
+	/* next: invalid bytes advance one byte each */
+	p = "a\xff张";
+	assert_int_equal(text_utf8_next(&p), 'a');
+	assert_int_equal(text_utf8_next(&p), 0xFFFD);
+	assert_int_equal(text_utf8_next(&p), 0x5F20);
+	assert_int_equal(*p, '\0');
+}
+
+static void
+test_text_buf(void **state)
+{
+	char buf[6];
+	struct text_buf b = { buf, sizeof buf, 0 };
+
+	(void)state;
+	text_buf_str(&b, "abc");
+	text_buf_str(&b, NULL);
+	assert_string_equal(buf, "abc");
+	assert_int_equal(b.len, 3);
+	text_buf_put(&b, "defgh", 5);
+	assert_string_equal(buf, "abcde"); /* cut to size - 1 */
+	assert_int_equal(b.len, 8);        /* but counts what was asked for */
+	text_buf_put(&b, "z", 1);
+	assert_string_equal(buf, "abcde");
+	assert_int_equal(b.len, 9);
+	b = (struct text_buf){ NULL, 0, 0 }; /* a pure measure */
+	text_buf_str(&b, "four");
+	assert_int_equal(b.len, 4);
+}
+
 int
 main(void)
 {
@@ -300,6 +357,8 @@ main(void)
 		cmocka_unit_test(test_fit_ws),
 		cmocka_unit_test(test_prefix_bytes),
 		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_utf8_char),
+		cmocka_unit_test(test_text_buf),
 	};
 
 	return cmocka_run_group_tests(tests, setup_locale, NULL);
