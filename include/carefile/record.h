@@ -357,6 +357,16 @@ int record_set_text(const struct cf_record_type *t, void *rec, char **field, con
 int record_copy(const struct cf_record_type *t, void *dst, const void *src, const struct cf_str_alloc *alloc);
 
 /*
+ * Copies the one field f of src into dst (two records, or two group
+ * elements, of the type f belongs to), replacing dst's value: a group
+ * with all its elements. Strings come from alloc, the allocator of the
+ * record dst is part of (record_alloc() of the top-level record); dst's
+ * old strings go back to it. Returns CF_OK, or CF_ERR_NOMEM with dst's
+ * field left empty.
+ */
+int record_field_copy(const struct cf_field *f, void *dst, const void *src, const struct cf_str_alloc *alloc);
+
+/*
  * Fields in which a and b differ: bit i for t->fields[i] (strings bytewise,
  * NULL equal to NULL only, groups element by element in order).
  */

@@ -379,6 +379,32 @@ copy_fields(const struct cf_record_type *t, void *dst, const void *src, const st
 }
 
 int
+record_field_copy(const struct cf_field *f, void *dst, const void *src, const struct cf_str_alloc *alloc)
+{
+	struct cf_record_type one = { .fields = f, .n_fields = 1, .alloc_offset = SIZE_MAX };
+
+	if (is_text(f)) {
+		const char *s = *(char *const *)record_member_const(f, src);
+
+		return set_text(alloc, record_member(f, dst), s, s ? strlen(s) : 0);
+	}
+	if (f->kind == CF_KIND_GROUP) {
+		int rc;
+
+		fini_fields(&one, dst, alloc);
+		set_count(f, dst, 0);
+		rc = copy_fields(&one, dst, src, alloc);
+		if (rc != CF_OK) {
+			fini_fields(&one, dst, alloc);
+			set_count(f, dst, 0);
+		}
+		return rc;
+	}
+	memcpy(record_member(f, dst), record_member_const(f, src), f->size);
+	return CF_OK;
+}
+
+int
 record_copy(const struct cf_record_type *t, void *dst, const void *src, const struct cf_str_alloc *alloc)
 {
 	record_init(t, dst, alloc);

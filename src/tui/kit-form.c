@@ -56,7 +56,41 @@ struct tui_record_form {
 	const char *choice_labels[CHOICES_MAX + 1];
 	size_t n_choices;
 	char *labels;                   /* LABEL values (secure memory), one per field, 256 bytes each */
+	/*
+	 * The record as last filled (or restored): what read() takes the
+	 * fields the form does not edit from. Secure memory, wiped on clear.
+	 */
+	void *stored;
+	struct cf_secure_arena *stored_arena;
+	struct cf_str_alloc stored_alloc;
+	bool has_stored;
 };
+
+static void *
+stored_arena_alloc(void *ctx, size_t size)
+{
+	return crypto_arena_alloc(ctx, size);
+}
+
+static void
+stored_reset(struct tui_record_form *f)
+{
+	if (f->has_stored)
+		record_fini(f->spec->type, f->stored);
+	f->has_stored = false;
+	crypto_arena_free(&f->stored_arena);
+}
+
+/* A fresh arena for the stored record; the caller fills f->stored (record_copy(), record_decode()). */
+static int
+stored_begin(struct tui_record_form *f)
+{
+	stored_reset(f);
+	if (crypto_arena_new(4096, &f->stored_arena) != CF_OK)
+		return CF_ERR_NOMEM;
+	f->stored_alloc = (struct cf_str_alloc){ stored_arena_alloc, NULL, f->stored_arena };
+	return CF_OK;
+}
 
 /* ---- building ---- */
 
@@ -216,10 +250,11 @@ tui_record_form_new(const struct tui_form_spec *spec, const char *const *choices
 	f->fields = crypto_secure_alloc(need * sizeof *f->fields);
 	f->b = calloc(need, sizeof *f->b);
 	f->labels = crypto_secure_alloc(need * 256);
+	f->stored = crypto_secure_alloc(spec->type->size);
 	for (size_t i = 0; i < n_choices && i < CHOICES_MAX; i++)
 		text += strlen(choices[i]) + 1 + (labels && labels[i] ? strlen(labels[i]) + 1 : 0);
 	f->choice_text = crypto_secure_alloc(text + 1);
-	if (!f->fields || !f->b || !f->labels || !f->choice_text) {
+	if (!f->fields || !f->b || !f->labels || !f->choice_text || !f->stored) {
 		tui_record_form_free(&f);
 		return CF_ERR_NOMEM;
 	}
@@ -298,6 +333,9 @@ tui_record_form_free(struct tui_record_form **pf)
 	crypto_secure_free(f->fields);
 	crypto_secure_free(f->labels);
 	crypto_secure_free(f->choice_text);
+	if (f->stored)
+		stored_reset(f);
+	crypto_secure_free(f->stored);
 	free(f->b);
 	crypto_secure_free(f);
 	*pf = NULL;
@@ -390,11 +428,26 @@ option_index(const struct cf_field *fd, int64_t v)
 	return 0;
 }
 
+/* The text of read-only widget i from rec ("" when its group element is not there). */
+static void
+fill_label(struct tui_record_form *f, size_t i, const void *rec)
+{
+	const struct binding *b = &f->b[i];
+	char *out = f->labels + 256 * i;
+
+	out[0] = '\0';
+	if (b->sub && b->block >= record_group_count(b->field, rec))
+		return;
+	record_field_format(b->sub ? b->field->element : f->spec->type, bound_field(b), owner_const(b, rec), out, 256);
+}
+
 int
 tui_record_form_fill(struct tui_record_form *f, const void *rec)
 {
-	int err = CF_OK;
+	int err = stored_begin(f);
 
+	if (err == CF_OK && (err = record_copy(f->spec->type, f->stored, rec, &f->stored_alloc)) == CF_OK)
+		f->has_stored = true;
 	for (size_t i = 0; i < f->n && err == CF_OK; i++) {
 		const struct binding *b = &f->b[i];
 		struct tui_form_field *fl = &f->fields[i];
@@ -404,6 +457,7 @@ tui_record_form_fill(struct tui_record_form *f, const void *rec)
 		if (b->sub && b->block >= record_group_count(b->field, rec)) {
 			if (fl->ed)
 				tui_edit_clear(fl->ed);
+			f->labels[256 * i] = '\0';
 			continue;
 		}
 		o = owner_const(b, rec);
@@ -459,7 +513,7 @@ tui_record_form_fill(struct tui_record_form *f, const void *rec)
 			break;
 		}
 		case B_LABEL:
-			record_field_format(b->sub ? b->field->element : f->spec->type, fd, o, (char *)fl->text, 256);
+			fill_label(f, i, rec);
 			break;
 		}
 	}
@@ -543,6 +597,8 @@ read_list(const struct cf_record_type *t, void *rec, const struct cf_field *fd, 
 	}
 	return CF_OK;
 }
+
+static int keep_unedited(struct tui_record_form *f, void *rec);
 
 int
 tui_record_form_read(struct tui_record_form *f, void *rec, const struct cf_str_alloc *alloc)
@@ -654,7 +710,54 @@ tui_record_form_read(struct tui_record_form *f, void *rec, const struct cf_str_a
 		if (err != CF_OK)
 			return err;
 	}
+	if (f->has_stored) {
+		int err = keep_unedited(f, rec);
+
+		if (err != CF_OK)
+			return err;
+	}
 	return bad ? CF_ERR_INVALID : CF_OK;
+}
+
+/* True if some widget of the form edits top-level field fd (for a group: any part of it). */
+static bool
+edits(const struct tui_record_form *f, const struct cf_field *fd)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->b[i].field == fd && f->b[i].kind != B_LABEL)
+			return true;
+	return false;
+}
+
+/*
+ * Copies into rec, from the stored record, every field the form does not
+ * edit, and the read-only parts of the group elements the form kept.
+ */
+static int
+keep_unedited(struct tui_record_form *f, void *rec)
+{
+	const struct cf_record_type *t = f->spec->type;
+	const void *stored = f->stored;
+	const struct cf_str_alloc *a = record_alloc(t, rec);
+	int err = CF_OK;
+
+	for (size_t i = 0; i < t->n_fields && err == CF_OK; i++)
+		if (!edits(f, &t->fields[i]))
+			err = record_field_copy(&t->fields[i], rec, stored, a);
+	/* the read-only parts of the elements the form kept: element k came from block elem_block[k] */
+	for (size_t i = 0; i < f->n && err == CF_OK; i++) {
+		const struct binding *b = &f->b[i];
+		const struct group *g;
+
+		if (!b->sub || b->kind != B_LABEL || !edits(f, b->field))
+			continue;
+		g = &f->groups[b->group];
+		for (size_t k = 0; k < g->n_elems; k++)
+			if (g->elem_block[k] == b->block && b->block < record_group_count(b->field, stored))
+				err = record_field_copy(b->sub, record_group_element(b->field, rec, k),
+				                        record_group_element_const(b->field, stored, b->block), a);
+	}
+	return err;
 }
 
 /* Item k of a list widget's text as typed (as read_list() splits it), into out. */
@@ -746,14 +849,24 @@ get_u32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/*
+ * The draft blob: u32 n, focus, dirty; per field u32 choice, flags, text
+ * length and the text; then the stored record: u32 its record_encode()
+ * length (0: none) and the bytes, then each top-level plaintext column
+ * field (CF_FIELD_COLUMN, not in the encoding) as two u32 halves.
+ */
 int
 tui_record_form_dump(struct tui_record_form *f, uint8_t **out, size_t *len)
 {
-	size_t need = 12, off = 0;
+	const struct cf_record_type *t = f->spec->type;
+	size_t need = 12, off = 0, enc = 0, enc_len = 0;
 	uint8_t *p;
 
 	for (size_t i = 0; i < f->n; i++)
 		need += 12 + (f->fields[i].ed ? tui_edit_utf8(f->fields[i].ed, NULL, 0) : 0);
+	if (f->has_stored)
+		enc = record_encoded_size(t, f->stored);
+	need += 4 + enc + 8 * t->n_fields;
 	p = crypto_secure_alloc(need + 1); /* + the NUL tui_edit_utf8() writes after the last text */
 	if (!p)
 		return CF_ERR_NOMEM;
@@ -774,8 +887,60 @@ tui_record_form_dump(struct tui_record_form *f, uint8_t **out, size_t *len)
 			off += tl;
 		}
 	}
+	if (enc && record_encode(t, f->stored, p + off + 4, enc, &enc_len) != CF_OK) {
+		crypto_secure_free(p);
+		return CF_ERR_INVALID; /* a stored record that does not encode: never drop it silently */
+	}
+	put_u32(p + off, (uint32_t)enc_len);
+	off += 4 + enc_len;
+	for (size_t i = 0; enc_len && i < t->n_fields; i++)
+		if (t->fields[i].flags & CF_FIELD_COLUMN) {
+			uint64_t v = (uint64_t)record_get_int(&t->fields[i], f->stored);
+
+			put_u32(p + off, (uint32_t)(v >> 32));
+			put_u32(p + off + 4, (uint32_t)v);
+			off += 8;
+		}
 	*out = p;
 	*len = off;
+	return CF_OK;
+}
+
+/* The stored record of a draft at p (len bytes left): decoded into f->stored. */
+static int
+restore_stored(struct tui_record_form *f, const uint8_t *p, size_t len)
+{
+	const struct cf_record_type *t = f->spec->type;
+	uint32_t enc_len;
+	size_t off = 4;
+	int err;
+
+	stored_reset(f);
+	if (len < 4)
+		return CF_ERR_DAMAGED;
+	enc_len = get_u32(p);
+	if (enc_len == 0)
+		return len == 4 ? CF_OK : CF_ERR_DAMAGED;
+	if (enc_len > len - off || (err = stored_begin(f)) != CF_OK)
+		return enc_len > len - off ? CF_ERR_DAMAGED : err;
+	err = record_decode(t, p + off, enc_len, &f->stored_alloc, f->stored);
+	if (err != CF_OK)
+		return err;
+	f->has_stored = true;
+	off += enc_len;
+	for (size_t i = 0; i < t->n_fields; i++)
+		if (t->fields[i].flags & CF_FIELD_COLUMN) {
+			if (len - off < 8)
+				return CF_ERR_DAMAGED;
+			record_set_int(&t->fields[i], f->stored,
+			               (int64_t)((uint64_t)get_u32(p + off) << 32 | get_u32(p + off + 4)));
+			off += 8;
+		}
+	if (off != len)
+		return CF_ERR_DAMAGED;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->b[i].kind == B_LABEL)
+			fill_label(f, i, f->stored);
 	return CF_OK;
 }
 
@@ -805,6 +970,12 @@ tui_record_form_restore(struct tui_record_form *f, const uint8_t *p, size_t len)
 		}
 		off += tl;
 	}
+	{
+		int err = restore_stored(f, p + off, len - off);
+
+		if (err != CF_OK)
+			return err;
+	}
 	f->form.focus = get_u32(p + 4) < f->n ? get_u32(p + 4) : 0;
 	f->form.dirty = get_u32(p + 8) != 0;
 	update_visibility(f);
@@ -822,4 +993,5 @@ tui_record_form_clear(struct tui_record_form *f)
 		f->fields[i].error[0] = '\0';
 	}
 	crypto_wipe(f->labels, f->cap * 256);
+	stored_reset(f);
 }

@@ -131,8 +131,13 @@ enum tui_key_result tui_record_form_key(struct tui_record_form *f, const struct 
 int tui_record_form_fill(struct tui_record_form *f, const void *rec);
 /*
  * Reads the fields into rec (initialised here with alloc; the caller finis
- * it). Text that cannot be read as its kind (a date, a number) is marked
- * under its field: CF_ERR_INVALID. CF_OK, CF_ERR_NOMEM.
+ * it). Every field the form does not edit (not shown, read-only, links,
+ * times, and the read-only parts of the group elements still in the form)
+ * comes from the record last given to tui_record_form_fill() (kept in
+ * secure memory, carried through dump/restore), so a save never drops
+ * what the form did not show. Text that cannot be read as its kind (a
+ * date, a number) is marked under its field: CF_ERR_INVALID. CF_OK,
+ * CF_ERR_NOMEM.
  */
 int tui_record_form_read(struct tui_record_form *f, void *rec, const struct cf_str_alloc *alloc);
 /* Shows the problems of errs under their fields (after clearing the old ones); returns how many were placed. */

@@ -359,6 +359,33 @@ test_bound_columns(void **state)
 	assert_int_equal(1u << 12, CF_FIELD_REMARKS);
 }
 
+/* One field copied: a text replaced, a group replaced whole (fewer elements, their strings too). */
+static void
+test_field_copy(void **state)
+{
+	struct cf_student a, b;
+	const struct cf_field *name = record_field(&cf_student_type, 2), *guardians = record_field(&cf_student_type, 9);
+
+	(void)state;
+	student_init(&a, NULL);
+	student_init(&b, NULL);
+	assert_int_equal(student_set_str(&a, &a.name, "张三", strlen("张三")), CF_OK);
+	assert_int_equal(student_set_str(&a, &student_add_guardian(&a)->name, "张父", strlen("张父")), CF_OK);
+	assert_int_equal(student_set_str(&b, &b.name, "李四", strlen("李四")), CF_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(student_set_str(&b, &student_add_guardian(&b)->name, "某人", strlen("某人")), CF_OK);
+	assert_int_equal(student_guardian_add_phone(&b, &b.guardians[2], "13800138000"), CF_OK);
+	assert_int_equal(record_field_copy(name, &b, &a, record_alloc(&cf_student_type, &b)), CF_OK);
+	assert_string_equal(b.name, "张三");
+	assert_int_equal(record_field_copy(guardians, &b, &a, record_alloc(&cf_student_type, &b)), CF_OK);
+	assert_int_equal(b.n_guardians, 1);
+	assert_string_equal(b.guardians[0].name, "张父");
+	assert_int_equal(b.guardians[0].n_phones, 0);
+	assert_int_equal(record_diff(&cf_student_type, &a, &b), 0);
+	student_fini(&a);
+	student_fini(&b);
+}
+
 int
 main(void)
 {
@@ -371,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_validation_per_field),
 		cmocka_unit_test(test_copy_diff_and_format),
 		cmocka_unit_test(test_bound_columns),
+		cmocka_unit_test(test_field_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

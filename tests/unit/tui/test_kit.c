@@ -179,6 +179,72 @@ test_contact_choices_and_draft(void **state)
 	tui_record_form_free(&g);
 }
 
+/*
+ * A form that shows part of a record (a read-only number, an editable
+ * name): a save keeps every field it does not edit, plaintext columns
+ * (status) included, also after a lock sealed the draft and an unlock
+ * restored it into a fresh form.
+ */
+static void
+test_unshown_and_readonly_fields_survive(void **state)
+{
+	static const struct tui_form_item items[] = { { .tag = 1, .readonly = true }, { .tag = 2 } };
+	struct tui_form_spec spec = tui_student_form_spec;
+	struct tui_record_form *f = NULL, *g = NULL;
+	struct cf_student s, back;
+	struct tui_form_field *num;
+	uint8_t *draft = NULL;
+	size_t len = 0;
+
+	(void)state;
+	spec.items = items;
+	spec.n_items = 2;
+	student_init(&s, NULL);
+	set(&s, &s.student_number, "D100");
+	set(&s, &s.name, "张三");
+	set(&s, &s.remarks, "不在表单上的备注");
+	s.status = CF_STUDENT_ON_LEAVE; /* a plaintext column, not in the encoding */
+	s.flags = CF_STUDENT_FLAG_BOARDING;
+	set(&s, &student_add_guardian(&s)->name, "张父");
+	assert_int_equal(tui_record_form_new(&spec, NULL, NULL, 0, &f), CF_OK);
+	assert_int_equal(tui_record_form_fill(f, &s), CF_OK);
+	assert_int_equal(tui_record_form_widget(f)->n, 2);
+	num = field(f, "Student number");
+	assert_non_null(num);
+	assert_int_equal(num->kind, TUI_FORM_LABEL);
+	assert_string_equal(num->text, "D100");
+	assert_int_equal(tui_form_set_text(field(f, "Name"), "张三丰"), CF_OK);
+	assert_int_equal(tui_record_form_read(f, &back, NULL), CF_OK);
+	assert_string_equal(back.name, "张三丰");
+	assert_string_equal(back.student_number, "D100");
+	assert_string_equal(back.remarks, "不在表单上的备注");
+	assert_int_equal(back.status, CF_STUDENT_ON_LEAVE);
+	assert_int_equal(back.flags, CF_STUDENT_FLAG_BOARDING);
+	assert_int_equal(back.n_guardians, 1);
+	assert_string_equal(back.guardians[0].name, "张父");
+	/* only the name differs from what was loaded */
+	assert_int_equal(record_diff(&cf_student_type, &s, &back),
+	                 UINT64_C(1) << record_field_index(&cf_student_type, 2));
+	student_fini(&back);
+	/* lock: the draft carries the stored record; the cleared form holds nothing */
+	assert_int_equal(tui_record_form_dump(f, &draft, &len), CF_OK);
+	tui_record_form_clear(f);
+	assert_string_equal(num->text, "");
+	assert_int_equal(tui_record_form_new(&spec, NULL, NULL, 0, &g), CF_OK);
+	assert_int_equal(tui_record_form_restore(g, draft, len), CF_OK);
+	assert_string_equal(field(g, "Student number")->text, "D100");
+	assert_int_equal(tui_record_form_read(g, &back, NULL), CF_OK);
+	assert_string_equal(back.name, "张三丰");
+	assert_string_equal(back.remarks, "不在表单上的备注");
+	assert_int_equal(back.status, CF_STUDENT_ON_LEAVE);
+	assert_string_equal(back.guardians[0].name, "张父");
+	student_fini(&back);
+	crypto_secure_free(draft);
+	student_fini(&s);
+	tui_record_form_free(&f);
+	tui_record_form_free(&g);
+}
+
 static void
 test_parse_time_and_subst(void **state)
 {
@@ -211,6 +277,7 @@ main(void)
 		cmocka_unit_test(test_student_form_round_trip),
 		cmocka_unit_test(test_core_errors_land_under_their_fields),
 		cmocka_unit_test(test_contact_choices_and_draft),
+		cmocka_unit_test(test_unshown_and_readonly_fields_survive),
 		cmocka_unit_test(test_parse_time_and_subst),
 	};
 
