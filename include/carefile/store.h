@@ -49,6 +49,7 @@ enum cf_store_reason {
 	CF_STORE_REASON_HEADER,         /* header checksum or MAC mismatch, set by core (CF_ERR_DAMAGED) */
 	CF_STORE_REASON_KEYSLOT,        /* a keyslot is damaged, set by core (CF_ERR_DAMAGED) */
 	CF_STORE_REASON_UNFINISHED,     /* creation was interrupted: empty WAL database or no users (CF_ERR_DAMAGED) */
+	CF_STORE_REASON_SCHEMA,         /* tables, indexes or triggers not exactly our migrations' (CF_ERR_DAMAGED) */
 };
 
 /*
@@ -71,7 +72,10 @@ enum cf_error store_create(const char *path, const uint8_t *file_id, int64_t cre
  * and classified with plain read(2) before SQLite touches the file, so
  * nothing is written to a file that is not ours or is of a newer version.
  * An older schema is not migrated here (store_migrate(), after unlock):
- * until then only meta, user, keyslot and key_grant may be read.
+ * until then only meta, user, keyslot and key_grant may be read. The
+ * schema must be exactly the one our migrations up to its user_version
+ * make (sqlite_schema compared with theirs): a planted trigger, view or
+ * rebuilt table is CF_ERR_DAMAGED, CF_STORE_REASON_SCHEMA.
  * Errors: CF_ERR_NOT_FOUND, CF_ERR_NOT_CASEFILE, CF_ERR_DAMAGED,
  * CF_ERR_NEWER_FORMAT, CF_ERR_IN_USE (after CF_STORE_BUSY_TIMEOUT_MS),
  * CF_ERR_IO, CF_ERR_NOMEM. Caller frees *out with store_close().
@@ -306,5 +310,15 @@ enum cf_error store_migrate(struct cf_store *st);
 
 /* The SQL type SQLite reports for column `column` of table `table` ("INTEGER", "BLOB"), for the schema lint. Caller frees. NULL when there is none. */
 char *store_column_type(struct cf_store *st, const char *table, const char *column);
+
+/*
+ * Tests only: more SQL (CREATE TABLE ...) that the schema check of
+ * store_open() also accepts: a file whose schema is the migrations' plus
+ * exactly this passes, as does one with the migrations' alone; for
+ * test-only record tables (the canaries of
+ * tests/unit/core/test_casefile.c). The string is borrowed; NULL (the
+ * default, and all the product ever has) means none.
+ */
+void store_testing_extra_schema(const char *sql);
 
 #endif

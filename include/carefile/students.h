@@ -280,7 +280,9 @@ struct cf_import_plan {
  * Classifies every good row of roster against idx (matched by student
  * number, ASCII case ignored; see student_number_cmp()). Writes nothing. Caller frees *out with
  * students_import_plan_free(). Borrows idx and roster (the plan points into
- * both: keep them unchanged while it is used). CF_ERR_NOMEM, CF_ERR_INVALID.
+ * both: keep them unchanged while it is used). CF_ERR_NOMEM, CF_ERR_INVALID;
+ * CF_ERR_DAMAGED when idx left out damaged students (students_damaged()):
+ * their roster rows could not be matched and would be written twice.
  */
 enum cf_error students_import_plan(const struct cf_students *idx, const struct cf_roster *roster,
                                    struct cf_import_plan **out);

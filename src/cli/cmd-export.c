@@ -227,6 +227,15 @@ cli_cmd_export_run(const struct cf_options *opts, int argc, char **argv)
 	}
 	printf(P_("Exported %zu student to %s (UTF-8 with BOM, mode 0600).\n",
 	          "Exported %zu students to %s (UTF-8 with BOM, mode 0600).\n", n), n, out);
+	if (students_damaged(idx)) {
+		/* the export is not the whole file: say so, and exit as for a damaged file */
+		size_t bad = students_damaged(idx);
+
+		fprintf(stderr, P_("carefile: %zu student record could not be read and is not in the export: run carefile check.\n",
+		                   "carefile: %zu student records could not be read and are not in the export: run carefile check.\n",
+		                   bad), bad);
+		rc = cf_exit_code(CF_ERR_DAMAGED);
+	}
 done:
 	students_free(&idx);
 	casefile_close(&cf);

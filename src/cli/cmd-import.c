@@ -183,6 +183,16 @@ run(const struct cf_options *opts, const struct import_args *a, struct cf_roster
 	e = students_load(cf, &idx);
 	if (e == CF_OK)
 		e = students_import_plan(idx, ro, &plan);
+	if (e == CF_ERR_DAMAGED && students_damaged(idx)) {
+		size_t bad = students_damaged(idx);
+
+		fprintf(stderr, P_("carefile: %zu student record could not be read, so the import cannot tell which students "
+		                   "are already in the case file. Run carefile check; nothing was written.\n",
+		                   "carefile: %zu student records could not be read, so the import cannot tell which students "
+		                   "are already in the case file. Run carefile check; nothing was written.\n", bad), bad);
+		rc = cf_exit_code(e);
+		goto out;
+	}
 	if (e != CF_OK) {
 		rc = cli_fail(e, CF_STORE_REASON_NONE, path);
 		goto out;

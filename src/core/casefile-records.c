@@ -728,8 +728,11 @@ upgrade_one(const struct cf_row *row, void *p)
 	crypto_arena_reset(u->arena);
 	/*
 	 * A row that fails to authenticate is left as it is (version 0): it
-	 * stays in the file for `check` to name, and the compartment keeps
-	 * its legacy bit so nothing is declared upgraded that was not.
+	 * stays in the file for `check` to name. The compartment still loses
+	 * its legacy bit: were it kept for the damaged row, an older
+	 * ciphertext put back with version 0 would keep opening as authentic
+	 * (a replay window that an insider could hold open with one planted
+	 * bad row). Without the bit a version-0 row never opens again.
 	 */
 	if (e == CF_ERR_DAMAGED) {
 		u->err = CF_ERR_DAMAGED;
@@ -794,8 +797,7 @@ casefile_upgrade(struct cf_casefile *cf)
 		free(u.todo);
 		crypto_secure_free(u.rec);
 		crypto_arena_free(&u.arena);
-		if (e == CF_OK && u.err != CF_OK)
-			held &= ~CF_COMPARTMENT_BIT(t->compartment); /* a damaged row: the compartment stays legacy */
+		/* u.err: a damaged row was left for check to name; the compartment is upgraded all the same */
 	}
 	if (e == CF_OK) {
 		legacy &= ~held;

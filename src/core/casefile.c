@@ -803,6 +803,8 @@ casefile_reason_text(enum cf_store_reason reason)
 	case CF_STORE_REASON_IO: return _("The file could not be read or written.");
 	case CF_STORE_REASON_HEADER: return _("The case file header is damaged.");
 	case CF_STORE_REASON_KEYSLOT: return _("A keyslot or the header failed its integrity check.");
+	case CF_STORE_REASON_SCHEMA:
+		return _("The database holds tables, indexes or triggers that carefile did not make: it was altered outside carefile.");
 	case CF_STORE_REASON_UNFINISHED:
 		return _("This is an unfinished case file (its creation was interrupted): delete it and run init again.");
 	}

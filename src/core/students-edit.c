@@ -152,6 +152,13 @@ students_import_plan(const struct cf_students *idx, const struct cf_roster *rost
 	*out = NULL;
 	if (!idx || !roster)
 		return CF_ERR_INVALID;
+	/*
+	 * A student that could not be read cannot be matched: its roster row
+	 * would come out "new" and be written a second time. Nothing is
+	 * planned until check has named the damage.
+	 */
+	if (idx->damaged)
+		return CF_ERR_DAMAGED;
 	p = calloc(1, sizeof *p);
 	if (!p)
 		return CF_ERR_NOMEM;

@@ -365,6 +365,81 @@ run_migrations(struct cf_store *st, int from)
 	return st->user_version == CF_STORE_SCHEMA_VERSION ? CF_OK : CF_ERR_FAIL;
 }
 
+/*
+ * The schema of the file must be exactly what our migrations 1..user_version
+ * make: the same tables, columns, constraints and indexes, and nothing more
+ * (no trigger, view or rebuilt table that an insider planted with the sqlite3
+ * tool to undo, copy or change what carefile writes). Compared as the text
+ * SQLite keeps in sqlite_schema, against the same migrations run in an
+ * in-memory database. CF_OK, CF_ERR_DAMAGED (differs), CF_ERR_NOMEM, CF_ERR_FAIL.
+ */
+static const char *extra_schema;
+
+void
+store_testing_extra_schema(const char *sql)
+{
+	extra_schema = sql;
+}
+
+static enum cf_error
+schema_matches(struct cf_store *st, const char *extra)
+{
+	static const char list[] = "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
+	                           "ORDER BY type, name";
+	sqlite3 *ref = NULL;
+	sqlite3_stmt *a = NULL, *b = NULL;
+	enum cf_error e = CF_OK;
+	int rc = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL);
+
+	for (const struct cf_store_migration *m = store_migrations; rc == SQLITE_OK && m->version; m++)
+		if (m->version <= st->user_version)
+			rc = exec(ref, m->sql);
+	if (rc == SQLITE_OK && extra)
+		rc = exec(ref, extra);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(ref, list, -1, &a, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db, list, -1, &b, NULL);
+	if (rc != SQLITE_OK)
+		e = store_map_rc(rc) == CF_OK ? CF_ERR_FAIL : store_map_rc(rc);
+	while (e == CF_OK) {
+		int ra = sqlite3_step(a), rb = sqlite3_step(b);
+
+		if (ra != rb) {
+			e = (ra == SQLITE_ROW || ra == SQLITE_DONE) && (rb == SQLITE_ROW || rb == SQLITE_DONE)
+			    ? CF_ERR_DAMAGED : CF_ERR_FAIL;
+			break;
+		}
+		if (ra == SQLITE_DONE)
+			break;
+		if (ra != SQLITE_ROW) {
+			e = store_map_rc(ra) == CF_OK ? CF_ERR_FAIL : store_map_rc(ra);
+			break;
+		}
+		for (int c = 0; c < 4 && e == CF_OK; c++) {
+			const unsigned char *x = sqlite3_column_text(a, c), *y = sqlite3_column_text(b, c);
+
+			if (!x || !y || strcmp((const char *)x, (const char *)y) != 0)
+				e = CF_ERR_DAMAGED;
+		}
+	}
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	sqlite3_close(ref);
+	return e;
+}
+
+static enum cf_error
+schema_is_ours(struct cf_store *st)
+{
+	enum cf_error e = schema_matches(st, NULL);
+
+	/* tests: a file with their extra tables is ours too (one without them as well) */
+	if (e == CF_ERR_DAMAGED && extra_schema)
+		e = schema_matches(st, extra_schema);
+	return e;
+}
+
 /* A case file path must not have SQLite side files lying around when we create it. */
 static int
 side_file_exists(const char *path)
@@ -576,6 +651,11 @@ store_open(const char *path, struct cf_store **out, enum cf_store_reason *reason
 	e = store_assert_pragmas(st);
 	if (e != CF_OK) {
 		set_reason(reason, CF_STORE_REASON_PRAGMA);
+		goto fail;
+	}
+	e = schema_is_ours(st);
+	if (e != CF_OK) {
+		set_reason(reason, e == CF_ERR_DAMAGED ? CF_STORE_REASON_SCHEMA : reason_of(e));
 		goto fail;
 	}
 	e = store_meta_get(st, &m);

@@ -346,6 +346,16 @@ preview_load(struct imp *m, struct cf_tui *tui, const char *path)
 	}
 	if (err == CF_OK)
 		err = students_import_plan(imp_idx(m), m->roster, &m->plan);
+	if (err == CF_ERR_DAMAGED && students_damaged(imp_idx(m))) {
+		size_t bad = students_damaged(imp_idx(m));
+
+		preview_free(m);
+		set_message(m, true, P_("%zu student record could not be read, so the import cannot tell which students are "
+		                        "already in the case file. Run carefile check; nothing was written.",
+		                        "%zu student records could not be read, so the import cannot tell which students are "
+		                        "already in the case file. Run carefile check; nothing was written.", bad), bad);
+		return;
+	}
 	if (err == CF_OK)
 		err = sections_build(m);
 	if (err != CF_OK) {

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # check detects plaintext columns changed behind carefile's back: a student's status (to an invalid
 # value, or 0 <-> 1) and a contact moved to another student; each: exit 4, table and row id named.
+# A schema altered outside carefile (a planted trigger) is refused before anything runs; with a
+# damaged student, export says what it left out (exit 4) and import refuses to plan (exit 4).
 set -u
 BIN=${CAREFILE_BIN:?}
 T=$(mktemp -d "${TMPDIR:-/tmp}/cf-tamper-XXXXXX")
@@ -51,6 +53,33 @@ tamper "status 1 -> 0" student "$s" "update student set status=0 where id=$s"
 c=$(sql "$T/demo.carefile" "select min(id) from contact")
 tamper "contact moved to another student" contact "$c" \
 	"update contact set student_id=(select min(id) from student where id<>contact.student_id) where id=$c"
+
+# a trigger that would undo an edit inside carefile's own transaction: refused at open, file unchanged
+cp "$T/demo.carefile" "$T/trig.carefile"
+sql "$T/trig.carefile" "CREATE TRIGGER revert AFTER UPDATE OF data ON student BEGIN UPDATE student SET data=old.data WHERE id=new.id; END;" >/dev/null
+before=$(sha256sum <"$T/trig.carefile")
+chk "$T/trig.carefile"
+rc=$?
+if [ "$rc" -eq 4 ]; then ok "planted trigger: exit 4"; else bad "planted trigger: exit $rc, want 4"; fi
+if grep -q "altered outside carefile" "$T/err"; then ok "planted trigger: says the file was altered"; else bad "planted trigger: message"; sed 's/^/# /' "$T/err"; fi
+if [ "$(sha256sum <"$T/trig.carefile")" = "$before" ]; then ok "planted trigger: file unchanged"; else bad "planted trigger: file changed"; fi
+
+# a damaged student: export writes the others and says so; import will not guess
+cp "$T/demo.carefile" "$T/dmg.carefile"
+sql "$T/dmg.carefile" "update student set status=99 where id=5" >/dev/null
+"$BIN" -f "$T/dmg.carefile" -u demo --passphrase-fd 3 export students --out "$T/x.csv" 3<"$T/demo.pw" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+if [ "$rc" -eq 4 ]; then ok "export with a damaged student: exit 4"; else bad "export damaged: exit $rc, want 4"; fi
+if grep -q "1 student record could not be read and is not in the export" "$T/err"; then ok "export says what it left out"; else bad "export: no warning"; sed 's/^/# /' "$T/err"; fi
+rows=$(($(wc -l <"$T/x.csv") - 1))
+if [ "$rows" -eq 399 ]; then ok "export holds the 399 readable students"; else bad "export rows $rows, want 399"; fi
+"$BIN" -f "$T/demo.carefile" -u demo --passphrase-fd 3 export students --out "$T/all.csv" 3<"$T/demo.pw" >/dev/null 2>&1 </dev/null
+before=$(sha256sum <"$T/dmg.carefile")
+"$BIN" -f "$T/dmg.carefile" -u demo --passphrase-fd 3 import roster "$T/all.csv" --yes 3<"$T/demo.pw" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+if [ "$rc" -eq 4 ]; then ok "import with a damaged student: exit 4"; else bad "import damaged: exit $rc, want 4"; fi
+if grep -q "cannot tell which students are already in the case file" "$T/err"; then ok "import says why"; else bad "import: message"; sed 's/^/# /' "$T/err"; fi
+if [ "$(sha256sum <"$T/dmg.carefile")" = "$before" ]; then ok "import wrote nothing"; else bad "import changed the file"; fi
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -166,30 +166,45 @@ add_student(struct cf_casefile *cf, const char *number, const char *name, const 
 	return row.id;
 }
 
-/* Runs SQL on the closed file p (tests play an insider with write access). */
+/*
+ * Runs SQL on the closed file p (tests play an insider with write access).
+ * The insider's own copies go to a side database attached as `o` (o.keep):
+ * a table left in the case file itself is refused as an altered schema.
+ */
 static void
 sql_on(const char *p, const char *sql)
 {
 	sqlite3 *db = NULL;
+	char attach[400];
 
+	snprintf(attach, sizeof attach, "%s/insider.db", dir);
+	assert_int_equal(sqlite3_open(attach, &db), SQLITE_OK); /* created here: ATTACH does not create */
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	snprintf(attach, sizeof attach, "ATTACH '%s/insider.db' AS o", dir);
 	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(db));
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
+/* The canary tables: test-only record tables, which store_open() is told to count as ours. */
+static char canary_sql[4 * 400];
+
 static void
 create_canary_tables(const char *p)
 {
-	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++) {
-		char sql[400];
+	char sql[sizeof canary_sql + 64];
+	size_t n = 0;
 
-		snprintf(sql, sizeof sql,
-		         "PRAGMA locking_mode=EXCLUSIVE; CREATE TABLE %s (id INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE, "
-		         "compartment INTEGER NOT NULL, version INTEGER NOT NULL, created INTEGER NOT NULL, "
-		         "updated INTEGER NOT NULL, data BLOB NOT NULL)", canary_tables[c].name);
-		sql_on(p, sql);
-	}
+	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
+		n += (size_t)snprintf(canary_sql + n, sizeof canary_sql - n,
+		                      "CREATE TABLE %s (id INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE, "
+		                      "compartment INTEGER NOT NULL, version INTEGER NOT NULL, created INTEGER NOT NULL, "
+		                      "updated INTEGER NOT NULL, data BLOB NOT NULL);", canary_tables[c].name);
+	store_testing_extra_schema(canary_sql);
+	snprintf(sql, sizeof sql, "PRAGMA locking_mode=EXCLUSIVE; %s", canary_sql);
+	sql_on(p, sql);
 }
 
 static int
@@ -539,9 +554,9 @@ test_moved_replayed_or_edited_rows_fail(void **state)
 
 	/* a ciphertext copied onto another row */
 	expect_caught(mpath,
-	              "CREATE TABLE keep AS SELECT * FROM student WHERE id = 2;"
+	              "CREATE TABLE o.keep AS SELECT * FROM student WHERE id = 2;"
 	              "UPDATE student SET data = (SELECT data FROM student WHERE id = 1) WHERE id = 2",
-	              "UPDATE student SET data = (SELECT data FROM keep) WHERE id = 2; DROP TABLE keep", "student", 2);
+	              "UPDATE student SET data = (SELECT data FROM o.keep) WHERE id = 2; DROP TABLE o.keep", "student", 2);
 	/* every plaintext column is bound: status, version, created, updated */
 	expect_caught(mpath, "UPDATE student SET status = 3 WHERE id = 1", "UPDATE student SET status = 0 WHERE id = 1",
 	              "student", 1);
@@ -555,12 +570,12 @@ test_moved_replayed_or_edited_rows_fail(void **state)
 	expect_caught(mpath, "UPDATE contact SET student_id = 2 WHERE student_id = 1",
 	              "UPDATE contact SET student_id = 1 WHERE student_id = 2", "contact", 1);
 	/* a uuid swapped: the ciphertext names its own row */
-	expect_caught(mpath, "CREATE TABLE u AS SELECT uuid FROM student WHERE id = 2;"
+	expect_caught(mpath, "CREATE TABLE o.u AS SELECT uuid FROM student WHERE id = 2;"
 	                     "UPDATE student SET uuid = randomblob(16) WHERE id = 2",
-	              "UPDATE student SET uuid = (SELECT uuid FROM u) WHERE id = 2; DROP TABLE u", "student", 2);
+	              "UPDATE student SET uuid = (SELECT uuid FROM o.u) WHERE id = 2; DROP TABLE o.u", "student", 2);
 
 	/* an older ciphertext of the same row put back: the row's version moved on */
-	sql_on(mpath, "CREATE TABLE old AS SELECT data, version FROM student WHERE id = 1");
+	sql_on(mpath, "CREATE TABLE o.old AS SELECT data, version FROM student WHERE id = 1");
 	cf = open_ok(mpath);
 	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
 	assert_int_equal(students_load(cf, &idx), CF_OK);
@@ -571,9 +586,9 @@ test_moved_replayed_or_edited_rows_fail(void **state)
 	student_fini(&s);
 	students_free(&idx);
 	casefile_close(&cf);
-	expect_caught(mpath, "CREATE TABLE cur AS SELECT data FROM student WHERE id = 1;"
-	                     "UPDATE student SET data = (SELECT data FROM old) WHERE id = 1",
-	              "UPDATE student SET data = (SELECT data FROM cur) WHERE id = 1; DROP TABLE cur", "student", 1);
+	expect_caught(mpath, "CREATE TABLE o.cur AS SELECT data FROM student WHERE id = 1;"
+	                     "UPDATE student SET data = (SELECT data FROM o.old) WHERE id = 1",
+	              "UPDATE student SET data = (SELECT data FROM o.cur) WHERE id = 1; DROP TABLE o.cur", "student", 1);
 
 	/* another case file: the same row copied in (its uuid too) fails there */
 	snprintf(opath, sizeof opath, "%s/other.carefile", dir);

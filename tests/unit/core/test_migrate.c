@@ -90,8 +90,15 @@ static void
 sql_on(const char *p, const char *sql)
 {
 	sqlite3 *db = NULL;
+	char attach[400];
 
+	/* the insider's own copies go to a side database (o.old_contact): the case file's schema stays ours */
+	snprintf(attach, sizeof attach, "%s/insider.db", dir);
+	assert_int_equal(sqlite3_open(attach, &db), SQLITE_OK); /* created here: ATTACH does not create */
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	snprintf(attach, sizeof attach, "ATTACH '%s/insider.db' AS o", dir);
 	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 }
@@ -188,7 +195,7 @@ test_format_2_fixture(void **state)
 	assert_int_equal(sql_int(p, "PRAGMA user_version"), 2);
 	assert_untouched_by_failed_unlock(p);
 	/* keep the old sealing of a contact, to replay it after the upgrade */
-	sql_on(p, "CREATE TABLE old_contact AS SELECT id, data FROM contact WHERE id = (SELECT min(id) FROM contact)");
+	sql_on(p, "CREATE TABLE o.old_contact AS SELECT id, data FROM contact WHERE id = (SELECT min(id) FROM contact)");
 
 	/* the hotline user first: it holds identity (students) but not clinical (contacts) */
 	assert_int_equal(open_unlock(p, "hotline1", CF_DEMO_HOTLINE_PASSPHRASE, &cf), CF_OK);
@@ -232,12 +239,49 @@ test_format_2_fixture(void **state)
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM contact WHERE version = 1"), 8);
 
 	/* the old sealing put back (and the version with it) no longer opens: the header says none is left */
-	sql_on(p, "UPDATE contact SET data = (SELECT data FROM old_contact), version = 0 "
-	          "WHERE id = (SELECT id FROM old_contact)");
+	sql_on(p, "UPDATE contact SET data = (SELECT data FROM o.old_contact), version = 0 "
+	          "WHERE id = (SELECT id FROM o.old_contact)");
 	assert_int_equal(open_unlock(p, "demo", CF_DEMO_PASSPHRASE, &cf), CF_OK);
 	assert_int_equal(casefile_check(cf, &r), CF_ERR_DAMAGED);
 	assert_int_equal(r.n_failures, 1);
 	assert_string_equal(r.failures[0].table, "contact");
+	casefile_check_report_fini(&r);
+	casefile_close(&cf);
+	unlink(p);
+}
+
+/*
+ * An insider plants one bad row before the first unlock, hoping the
+ * compartment stays in its old-sealing mode so that an older ciphertext put
+ * back with version 0 keeps opening. The upgrade names the bad row and
+ * leaves no such mode behind: the replay is caught too.
+ */
+static void
+test_damaged_row_does_not_keep_the_old_sealing_open(void **state)
+{
+	char p[512];
+	struct cf_casefile *cf = NULL;
+	struct cf_check_report r;
+	struct cf_store_meta m;
+
+	(void)state;
+	copy_fixture("casefile-v2.carefile", p, sizeof p);
+	sql_on(p, "CREATE TABLE o.old2 AS SELECT id, data FROM contact WHERE id = (SELECT max(id) FROM contact);"
+	          "UPDATE contact SET data = substr(data, 1, length(data) - 1) WHERE id = (SELECT min(id) FROM contact)");
+	assert_int_equal(open_unlock(p, "demo", CF_DEMO_PASSPHRASE, &cf), CF_OK);
+	assert_int_equal(store_meta_get(casefile_store(cf), &m), CF_OK);
+	assert_int_equal(m.legacy_records, 0);
+	store_meta_fini(&m);
+	assert_int_equal(casefile_check(cf, &r), CF_ERR_DAMAGED);
+	assert_int_equal(r.n_failures, 1);
+	assert_string_equal(r.failures[0].table, "contact");
+	casefile_check_report_fini(&r);
+	casefile_close(&cf);
+	/* the pre-upgrade sealing of another contact put back with version 0 */
+	sql_on(p, "UPDATE contact SET data = (SELECT data FROM o.old2), version = 0 WHERE id = (SELECT id FROM o.old2)");
+	assert_int_equal(open_unlock(p, "demo", CF_DEMO_PASSPHRASE, &cf), CF_OK);
+	assert_int_equal(casefile_check(cf, &r), CF_ERR_DAMAGED);
+	assert_int_equal(r.n_failures, 2);
 	casefile_check_report_fini(&r);
 	casefile_close(&cf);
 	unlink(p);
@@ -269,6 +313,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_1_fixture),
 		cmocka_unit_test(test_format_2_fixture),
+		cmocka_unit_test(test_damaged_row_does_not_keep_the_old_sealing_open),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -292,6 +292,40 @@ test_bad_files_fail_closed(void **state)
 	sqlite3_close(db);
 	expect_open_fails(p, CF_ERR_DAMAGED, CF_STORE_REASON_BAD_VERSION);
 
+	/*
+	 * An insider's changes to the schema itself, each refused before
+	 * anything is read or written: a trigger that would undo or copy what
+	 * carefile writes (inside carefile's own signed transaction), a view, an
+	 * index, a table of their own, a record table rebuilt without its
+	 * UNIQUE uuid (rows copied under new ids), a column added.
+	 */
+	{
+		static const char *const planted[] = {
+			"CREATE TRIGGER t AFTER UPDATE OF data ON student BEGIN SELECT 1; END",
+			"CREATE TRIGGER t AFTER INSERT ON keyslot BEGIN UPDATE user SET roles = 15; END",
+			"CREATE VIEW v AS SELECT id FROM student",
+			"CREATE INDEX i ON student(updated)",
+			"CREATE TABLE keep(x)",
+			"CREATE TABLE c2 AS SELECT * FROM contact; DROP TABLE contact; ALTER TABLE c2 RENAME TO contact",
+			"ALTER TABLE student ADD COLUMN note TEXT",
+		};
+		char sql[300];
+
+		for (size_t i = 0; i < sizeof planted / sizeof planted[0]; i++) {
+			path_in_dir(p, sizeof p, "planted.carefile");
+			spit(p, bytes, len);
+			assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+			snprintf(sql, sizeof sql, "PRAGMA locking_mode=EXCLUSIVE; %s", planted[i]);
+			assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+			sqlite3_close(db);
+			expect_open_fails(p, CF_ERR_DAMAGED, CF_STORE_REASON_SCHEMA);
+		}
+		/* the same file untouched opens */
+		spit(p, bytes, len);
+		assert_int_equal(store_open(p, &st, &why), CF_OK);
+		store_close(&st);
+	}
+
 	/* page 2 onwards zeroed: SQLite reports corruption while reading the schema */
 	path_in_dir(p, sizeof p, "zeroed.carefile");
 	memset(bytes + 4096, 0, len - 4096);
