@@ -72,6 +72,7 @@ enum cf_error casefile_open(const char *path, struct cf_casefile **out, enum cf_
  * Argon2id, one transaction). After casefile_lock() only the same user may
  * unlock again (CF_ERR_AUTH otherwise).
  * Errors: CF_ERR_AUTH (wrong passphrase or no such user: not told apart),
+ * CF_ERR_DISABLED (right passphrase, but an admin disabled the account),
  * CF_ERR_DAMAGED (slot or header damaged or tampered), CF_ERR_KDF_PARAMS,
  * CF_ERR_NOMEM, CF_ERR_FAIL (already unlocked).
  */
@@ -246,6 +247,7 @@ struct cf_user_info {
 	int64_t created;                 /* UTC seconds */
 	cf_compartment_mask compartments;/* held by the user's keyslot (per its metadata) */
 	int pending_grants;              /* grants not yet merged (merged at the user's next unlock) */
+	int disabled;                    /* 1: the account cannot unlock (casefile_user_set_disabled) */
 };
 
 /* Every user, ordered by name. Needs an unlocked file. Caller frees with casefile_user_list_free(). */
@@ -293,6 +295,17 @@ enum cf_error casefile_user_grant(struct cf_casefile *cf, const char *name, uint
  * removing oneself is refused (CF_ERR_INVALID). CF_ERR_NOT_FOUND.
  */
 enum cf_error casefile_user_remove(struct cf_casefile *cf, const char *name);
+
+/*
+ * Disables (disabled 1) or enables (0) user name's account: a disabled
+ * account's correct passphrase unlocks nothing (CF_ERR_DISABLED, told only
+ * after the passphrase proved right, so it is no oracle). Requires the
+ * admin role (CF_ERR_PERMISSION); one's own account cannot be disabled
+ * (CF_ERR_INVALID). CF_ERR_NOT_FOUND, CF_ERR_LOCKED. One transaction with
+ * the header MAC. Keys are not rotated: a disabled user who kept a copy of
+ * the file still opens that copy (see user remove and the trust issue).
+ */
+enum cf_error casefile_user_set_disabled(struct cf_casefile *cf, const char *name, int disabled);
 
 /*
  * KDF parameters of the unlocked user's own passphrase slot (calibrated on

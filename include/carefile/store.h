@@ -180,6 +180,8 @@ enum cf_error store_user_list(struct cf_store *st, struct cf_store_user **users,
 void store_user_list_free(struct cf_store_user **users, size_t n);
 enum cf_error store_user_set_roles(struct cf_store *st, int64_t id, uint32_t roles);
 enum cf_error store_user_set_public_key(struct cf_store *st, int64_t id, const uint8_t *pk);
+/* Sets the user's disabled flag (0 or 1). Errors: CF_ERR_NOT_FOUND. */
+enum cf_error store_user_set_disabled(struct cf_store *st, int64_t id, int disabled);
 /* Deletes the user and (ON DELETE CASCADE) its keyslot and grants. Errors: CF_ERR_NOT_FOUND. */
 enum cf_error store_user_remove(struct cf_store *st, int64_t id);
 

@@ -27,6 +27,7 @@ usage(void)
 	                  "       carefile [-f FILE] --recovery-key-fd N user passwd NAME [--new-passphrase-fd M]\n"
 	                  "       carefile [-f FILE] -u USER user grant NAME --role R[,R...]\n"
 	                  "       carefile [-f FILE] -u USER user remove NAME\n"
+	                  "       carefile [-f FILE] -u USER user disable|enable NAME\n"
 	                  "Roles: admin, counselor, supervisor, hotline.\n"));
 	return cf_exit_code(CF_ERR_USAGE);
 }
@@ -98,6 +99,8 @@ cmd_list(struct cf_casefile *cf)
 		if (gmtime_r(&t, &tm))
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		printf("%-20s %-34s %s", u[i].name, roles, when);
+		if (u[i].disabled)
+			printf(_("  (disabled)"));
 		if (u[i].pending_grants)
 			printf(_("  (new roles take effect at the next unlock)"));
 		putchar('\n');
@@ -220,7 +223,7 @@ cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 	if (parse(argc, argv, &a) != 0)
 		return usage();
 	if (strcmp(a.sub, "list") && strcmp(a.sub, "add") && strcmp(a.sub, "passwd") &&
-	    strcmp(a.sub, "grant") && strcmp(a.sub, "remove"))
+	    strcmp(a.sub, "grant") && strcmp(a.sub, "remove") && strcmp(a.sub, "disable") && strcmp(a.sub, "enable"))
 		return usage();
 	if (opts->recovery_key_fd >= 0 && strcmp(a.sub, "passwd") != 0) {
 		fprintf(stderr, _("carefile: --recovery-key-fd is only for 'user passwd NAME'\n"));
@@ -256,6 +259,20 @@ cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 			rc = report(casefile_user_grant(cf, a.name, roles), a.name);
 			if (rc == 0)
 				fprintf(stderr, _("Granted; it takes effect at %s's next unlock.\n"), a.name);
+		}
+	} else if (strcmp(a.sub, "disable") == 0 || strcmp(a.sub, "enable") == 0) {
+		int off = strcmp(a.sub, "disable") == 0;
+
+		if (!a.name || a.role || a.new_fd >= 0) {
+			rc = usage();
+		} else if (off && opts->user && strcmp(a.name, opts->user) == 0) {
+			fprintf(stderr, _("carefile: you cannot disable your own account\n"));
+			rc = cf_exit_code(CF_ERR_INVALID);
+		} else {
+			rc = report(casefile_user_set_disabled(cf, a.name, off), a.name);
+			if (rc == 0)
+				fprintf(stderr, off ? _("User %s disabled: the account cannot unlock until enabled.\n")
+				                    : _("User %s enabled.\n"), a.name);
 		}
 	} else {
 		if (!a.name || a.role || a.new_fd >= 0) {

@@ -62,6 +62,7 @@ casefile_user_list(struct cf_casefile *cf, struct cf_user_info **users, size_t *
 		su[i].name = NULL;
 		v[i].roles = su[i].roles;
 		v[i].created = su[i].created;
+		v[i].disabled = su[i].disabled;
 		if (store_keyslot_get(cf->st, CF_SLOT_PASSPHRASE, su[i].id, &k) == CF_OK) {
 			v[i].compartments = k.compartments;
 			store_keyslot_fini(&k);
@@ -338,6 +339,34 @@ casefile_user_remove(struct cf_casefile *cf, const char *name)
 	e = store_begin(cf->st);
 	if (e == CF_OK) {
 		e = store_user_remove(cf->st, u.id);
+		if (e == CF_OK)
+			e = casefile_header_update(cf);
+		e = finish(cf, e);
+	}
+	store_user_fini(&u);
+	return e;
+}
+
+enum cf_error
+casefile_user_set_disabled(struct cf_casefile *cf, const char *name, int disabled)
+{
+	struct cf_store_user u;
+	enum cf_error e;
+
+	if (!casefile_is_unlocked(cf))
+		return CF_ERR_LOCKED;
+	if (!is_admin(cf))
+		return CF_ERR_PERMISSION;
+	e = store_user_find(cf->st, name, &u);
+	if (e != CF_OK)
+		return e;
+	if (disabled && !cf->recovery && u.id == cf->user_id) {
+		store_user_fini(&u);
+		return CF_ERR_INVALID;
+	}
+	e = store_begin(cf->st);
+	if (e == CF_OK) {
+		e = store_user_set_disabled(cf->st, u.id, disabled);
 		if (e == CF_OK)
 			e = casefile_header_update(cf);
 		e = finish(cf, e);

@@ -574,6 +574,9 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		e = CF_ERR_DAMAGED;
 	if (e == CF_OK)
 		e = header_verify(cf, kr);
+	/* told only now, after the passphrase proved right: the flag is no oracle for guessing */
+	if (e == CF_OK && u.disabled)
+		e = CF_ERR_DISABLED;
 	if (e == CF_OK) {
 		cf->kr = kr;
 		kr = NULL;

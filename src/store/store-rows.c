@@ -344,6 +344,22 @@ store_user_set_roles(struct cf_store *st, int64_t id, uint32_t roles)
 }
 
 enum cf_error
+store_user_set_disabled(struct cf_store *st, int64_t id, int disabled)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc = sqlite3_prepare_v2(st->db, "UPDATE user SET disabled = ? WHERE id = ?", -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int(s, 1, disabled ? 1 : 0);
+	sqlite3_bind_int64(s, 2, id);
+	e = exec_one_change(st, s);
+	sqlite3_finalize(s);
+	return e;
+}
+
+enum cf_error
 store_user_set_public_key(struct cf_store *st, int64_t id, const uint8_t *pk)
 {
 	sqlite3_stmt *s = NULL;

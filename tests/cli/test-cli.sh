@@ -179,5 +179,18 @@ expect 4 "check finds a tampered record" sh -c "'$BIN' -f '$TF' -u demo --passph
 check "check names the table and row, nothing else" grep -q '^FAILED: student row 2: ' "$T/out"
 check "check still counts the good rows" grep -q '^student: 3 rows, 2 authenticated' "$T/out"
 
+# ---- disabled accounts (trust issue item 7: the disabled column was never enforced) ----
+DD="$T/disable.carefile"; "$BIN" demo "$DD" >/dev/null 2>&1
+printf 'hotline-passphrase-2026\n' >"$T/hl.pw"
+expect 0 "admin disables hotline1" sh -c "'$BIN' -f '$DD' -u demo --passphrase-fd 3 user disable hotline1 3<'$T/demo.pw'"
+expect 0 "user list after disable" sh -c "'$BIN' -f '$DD' -u demo --passphrase-fd 3 user list 3<'$T/demo.pw'"
+check "user list marks the account disabled" grep -q '^hotline1 .*(disabled)' "$T/out"
+expect 22 "a disabled account's right passphrase unlocks nothing" sh -c "'$BIN' -f '$DD' -u hotline1 --passphrase-fd 3 check 3<'$T/hl.pw'"
+expect 3 "a wrong passphrase of a disabled account is only wrong" sh -c "echo wrong-passphrase-xyz | '$BIN' -f '$DD' -u hotline1 --passphrase-fd 0 check"
+expect 11 "an admin cannot disable their own account" sh -c "'$BIN' -f '$DD' -u demo --passphrase-fd 3 user disable demo 3<'$T/demo.pw'"
+expect 22 "a disabled account cannot enable itself" sh -c "'$BIN' -f '$DD' -u hotline1 --passphrase-fd 3 user enable hotline1 3<'$T/hl.pw'"
+expect 0 "admin enables hotline1" sh -c "'$BIN' -f '$DD' -u demo --passphrase-fd 3 user enable hotline1 3<'$T/demo.pw'"
+expect 0 "hotline1 unlocks again" sh -c "'$BIN' -f '$DD' -u hotline1 --passphrase-fd 3 check 3<'$T/hl.pw'"
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

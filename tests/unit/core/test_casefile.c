@@ -403,6 +403,78 @@ test_granting_requires_holding(void **state)
 	crypto_secure_free(p);
 }
 
+/* A disabled account's right passphrase unlocks nothing; only an admin disables, never themself. */
+static void
+test_disabled_account_cannot_unlock(void **state)
+{
+	struct cf_casefile *cf = open_ok(path);
+	struct cf_user_info *u = NULL;
+	size_t n = 0;
+	int seen = 0;
+
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "hot", 1), CF_ERR_PERMISSION);
+	casefile_close(&cf);
+
+	cf = open_ok(path);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "adm", 1), CF_ERR_INVALID);
+	assert_int_equal(casefile_user_set_disabled(cf, "nobody", 1), CF_ERR_NOT_FOUND);
+	assert_int_equal(casefile_user_set_disabled(cf, "hot", 1), CF_OK);
+	assert_int_equal(casefile_user_list(cf, &u, &n), CF_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(u[i].name, "hot") == 0) {
+			assert_int_equal(u[i].disabled, 1);
+			seen = 1;
+		} else {
+			assert_int_equal(u[i].disabled, 0);
+		}
+	assert_true(seen);
+	casefile_user_list_free(&u, n);
+	casefile_close(&cf);
+
+	cf = open_ok(path);
+	/* a wrong passphrase is still only "wrong": the flag is told after the passphrase proved right */
+	assert_int_equal(unlock_as(cf, "hot", "not-the-hot-passphrase-1"), CF_ERR_AUTH);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_ERR_DISABLED);
+	assert_false(casefile_is_unlocked(cf));
+	assert_int_equal(casefile_compartments(cf), 0);
+	casefile_close(&cf);
+
+	cf = open_ok(path);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "hot", 0), CF_OK);
+	casefile_close(&cf);
+	cf = open_ok(path);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	casefile_close(&cf);
+
+	/* the flag is under the header MAC: flipping it in the file is tampering, not enabling */
+	{
+		sqlite3 *db = NULL;
+
+		cf = open_ok(path);
+		assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+		assert_int_equal(casefile_user_set_disabled(cf, "hot", 1), CF_OK);
+		casefile_close(&cf);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE user SET disabled = 0 WHERE name = 'hot'", NULL, NULL, NULL),
+		                 SQLITE_OK);
+		sqlite3_close(db);
+		cf = open_ok(path);
+		assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_ERR_DAMAGED);
+		casefile_close(&cf);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE user SET disabled = 1 WHERE name = 'hot'", NULL, NULL, NULL),
+		                 SQLITE_OK);
+		sqlite3_close(db);
+		cf = open_ok(path);
+		assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+		assert_int_equal(casefile_user_set_disabled(cf, "hot", 0), CF_OK);
+		casefile_close(&cf);
+	}
+}
+
 /* ---- canaries ---- */
 
 static int
@@ -1142,6 +1214,7 @@ main(void)
 		cmocka_unit_test(test_passphrase_policy),
 		cmocka_unit_test(test_each_role_decrypts_only_its_compartments),
 		cmocka_unit_test(test_granting_requires_holding),
+		cmocka_unit_test(test_disabled_account_cannot_unlock),
 		cmocka_unit_test(test_canaries_absent_from_every_file),
 		cmocka_unit_test(test_moved_replayed_or_edited_rows_fail),
 		cmocka_unit_test(test_every_bit_flip_of_header_and_keyslots_is_detected),

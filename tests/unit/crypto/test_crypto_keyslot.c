@@ -218,6 +218,11 @@ test_params_bounds(void **state)
 		{ 3, CF_KDF_MEM_MAX + 1024 },                     /* above the memory ceiling */
 		{ 3, UINT64_MAX - 1023 },
 		{ 3, CF_KDF_MEM_MIN + 1 },                        /* not whole KiB */
+		/* wider than calibration can produce (the review's 64 passes, 4 GiB, 512 MiB) */
+		{ 17, CF_KDF_MEM_MIN },
+		{ 64, CF_KDF_MEM_MIN },
+		{ 3, 4ull * 1024 * 1024 * 1024 },
+		{ 3, 512ull * 1024 * 1024 },
 	};
 	struct cf_kdf_params ok = { CF_KDF_OPS_MAX, CF_KDF_MEM_MAX };
 	unsigned long before = crypto_testing_kdf_calls();
@@ -328,9 +333,9 @@ test_every_bit_flip(void **state)
 	{
 		static const size_t sample[] = {
 			OFF_SALT * 8 + 0, OFF_SALT * 8 + 37, OFF_SALT * 8 + 64, OFF_SALT * 8 + 101, OFF_SALT * 8 + 127,
-			OFF_MEM * 8 + 10,   /* 256 MiB + 1 KiB */
-			OFF_MEM * 8 + 20,   /* 256 MiB + 1 MiB */
+			/* memory stays at exactly 256 MiB (any other value is out of bounds, refused above) */
 			OFF_OPS * 8 + 2,    /* 3 -> 7 passes */
+			OFF_OPS * 8 + 3,    /* 3 -> 11 passes */
 		};
 
 		for (size_t i = 0; i < sizeof(sample) / sizeof(sample[0]); i++) {
