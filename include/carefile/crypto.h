@@ -36,6 +36,8 @@
 #define CF_BLIND_INDEX_BYTES 32
 #define CF_HASH_BYTES 32      /* crypto_hash_blake2b / crypto_sha256 output */
 #define CF_PUBLIC_KEY_BYTES 32 /* a user's X25519 public key (for grants) */
+#define CF_SIGN_PUBLIC_KEY_BYTES 32 /* an Ed25519 public key (a user's, or the directory's) */
+#define CF_SIGNATURE_BYTES 64  /* an Ed25519 signature (RFC 8032, crypto_sign_detached) */
 #define CF_SALT_BYTES 16
 #define CF_KEK_BYTES 32       /* key-encryption key of a keyslot */
 
@@ -189,7 +191,9 @@ uint32_t crypto_keyring_key_id(const struct cf_keyring *kr, enum cf_compartment 
 /*
  * A keyring for ANOTHER user (account creation, passphrase reset through the
  * recovery key): the same file key, copies of the compartment keys in mask,
- * and a FRESH user key pair (so the store must store the new public key).
+ * a FRESH user X25519 key pair and a FRESH Ed25519 signing key pair (so the
+ * store must store both new public keys), and src's directory pin (the new
+ * account trusts the directory its creator verified).
  * Granting requires holding: CF_ERR_PERMISSION if mask has a compartment that
  * src does not hold. CF_ERR_INVALID for bits outside the mask, CF_ERR_NOMEM.
  * Caller frees *out with crypto_keyring_free().
@@ -215,6 +219,50 @@ int crypto_keyring_rotate(struct cf_keyring *kr, enum cf_compartment c);
 
 /* The user's X25519 public key (CF_PUBLIC_KEY_BYTES) into out. CF_OK. Not secret. */
 int crypto_keyring_public_key(const struct cf_keyring *kr, uint8_t out[CF_PUBLIC_KEY_BYTES]);
+
+/* ------------------------------------------------------------ signatures */
+
+/*
+ * Every user has an Ed25519 key pair (RFC 8032; libsodium crypto_sign): the
+ * secret inside their keyslot, the public key in the signed directory. A
+ * keyring opened from a version-1 slot has none until
+ * crypto_keyring_new_signing_key() gives it one and the slot is re-sealed.
+ */
+
+/* The user's Ed25519 public key into out. CF_OK, CF_ERR_NOT_FOUND (none yet), CF_ERR_INVALID. */
+int crypto_keyring_sign_public_key(const struct cf_keyring *kr, uint8_t out[CF_SIGN_PUBLIC_KEY_BYTES]);
+
+/* Replace kr's signing key pair by a fresh random one. CF_OK or CF_ERR_INVALID. */
+int crypto_keyring_new_signing_key(struct cf_keyring *kr);
+
+/* Ed25519 signature of len bytes with the user's key. CF_OK, CF_ERR_NOT_FOUND (no key), CF_ERR_INVALID. */
+int crypto_keyring_sign(const struct cf_keyring *kr, const void *msg, size_t len, uint8_t sig[CF_SIGNATURE_BYTES]);
+
+/* Verify an Ed25519 signature (strict, libsodium): CF_OK, or CF_ERR_DAMAGED for any mismatch or bad key. */
+int crypto_signature_verify(const uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES], const void *msg, size_t len,
+	const uint8_t sig[CF_SIGNATURE_BYTES]);
+
+/*
+ * The directory key: an Ed25519 key pair whose seed is a subkey of the
+ * directory compartment's key (crypto_kdf_derive_from_key, context
+ * "cfdirsig", subkey id = the compartment's key id). Only holders of the
+ * directory compartment (admins, the recovery key) can sign the directory;
+ * every account pins its public key inside its keyslot.
+ * CF_OK, CF_ERR_PERMISSION (directory compartment not held), CF_ERR_INVALID.
+ */
+int crypto_directory_public_key(const struct cf_keyring *kr, uint8_t out[CF_SIGN_PUBLIC_KEY_BYTES]);
+int crypto_directory_sign(const struct cf_keyring *kr, const void *msg, size_t len, uint8_t sig[CF_SIGNATURE_BYTES]);
+
+/*
+ * The directory this account trusts (sealed in its keyslot, version 2 on):
+ * the directory public key and the highest directory epoch seen. A directory
+ * signed by another key, or older than the epoch, is refused at unlock.
+ * crypto_keyring_directory_pin: CF_OK, CF_ERR_NOT_FOUND (a v1 slot: nothing
+ * pinned yet), CF_ERR_INVALID. Set: CF_OK or CF_ERR_INVALID; it takes effect
+ * in the file when the slot is sealed again.
+ */
+int crypto_keyring_directory_pin(const struct cf_keyring *kr, uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t *epoch);
+int crypto_keyring_set_directory_pin(struct cf_keyring *kr, const uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t epoch);
 
 /* ------------------------------------------------------------ KDF params */
 
@@ -277,10 +325,11 @@ struct cf_keyslot_ad {
 };
 
 /*
- * Keyslot blob, version 1 (CF_KEYSLOT_BLOB_BYTES = 320 bytes):
+ * Keyslot blob, version 2 (CF_KEYSLOT_BLOB_BYTES = 392 bytes; version 1, 320
+ * bytes, is still opened, never written):
  *
  *   off  len  field
- *     0    1  blob version = 1
+ *     0    1  blob version = 2
  *     1    1  kind: 1 = passphrase, 2 = recovery key
  *     2    1  KDF: 1 = Argon2id13 (passphrase), 2 = keyed BLAKE2b-256 (recovery)
  *     3    1  reserved, 0
@@ -288,8 +337,8 @@ struct cf_keyslot_ad {
  *    12    8  memlimit_bytes (u64; 0 for recovery)
  *    20   16  salt (random per seal)
  *    36   24  XChaCha20-Poly1305 nonce (random per seal)
- *    60  228  ciphertext: 212-byte payload + 16-byte Poly1305 tag
- *   288   32  BLAKE2b-256 checksum of bytes 0..287 (unkeyed)
+ *    60  300  ciphertext: 284-byte payload + 16-byte Poly1305 tag (v1: 212 + 16)
+ *   360   32  BLAKE2b-256 checksum of bytes 0..359 (unkeyed; v1: at 288, of 0..287)
  *
  * The checksum only tells accidental damage (CF_ERR_DAMAGED, found before any
  * KDF runs) from a wrong passphrase (CF_ERR_AUTH); it is no security
@@ -297,13 +346,19 @@ struct cf_keyslot_ad {
  * reported as CF_ERR_AUTH, still fail-closed.
  *
  * AEAD associated data (XChaCha20-Poly1305 IETF): each field prefixed by its
- * length as u32:  "carefile keyslot v1" | u32 format_version | file id (16) |
- * slot id bytes | blob bytes 0..35 (version, kind, KDF, reserved, params, salt).
+ * length as u32:  "carefile keyslot v2" (v1: "... v1") | u32 format_version |
+ * file id (16) | slot id bytes | blob bytes 0..35 (version, kind, KDF,
+ * reserved, params, salt).
  *
- * Payload (plaintext, 212 bytes, fixed size whatever the compartments held):
- *     0  1 payload version = 1;  1  1 compartment mask;  2  2 reserved 0
+ * Payload (plaintext, fixed size whatever the compartments held):
+ *     0  1 payload version = 2 (v1: 1);  1  1 compartment mask;
+ *     2  1 flags (v2): bit 0 signing key present, bit 1 directory pin present; 3 1 reserved 0
  *     4 32 file key;  36 32 user X25519 secret key
  *    68 4*36 for compartment 0..3: u32 key id (0 = not held) + 32-byte key (zeros if not held)
+ *   v2 only:
+ *   212 32 Ed25519 seed of the user's signing key (zeros if absent)
+ *   244 32 pinned directory public key (zeros if absent)
+ *   276  8 pinned directory epoch (u64)
  *
  * KEK: passphrase slot: crypto_pwhash(Argon2id13, 32 bytes, passphrase, salt,
  * opslimit, memlimit_bytes). Recovery slot: BLAKE2b-256 keyed with the 32-byte
@@ -313,8 +368,10 @@ struct cf_keyslot_ad {
  * hash only separates it from other uses of the key and makes each slot's KEK
  * unique through the salt.
  */
-#define CF_KEYSLOT_BLOB_VERSION 1
-#define CF_KEYSLOT_BLOB_BYTES 320
+#define CF_KEYSLOT_BLOB_VERSION 2
+#define CF_KEYSLOT_BLOB_VERSION_1 1
+#define CF_KEYSLOT_BLOB_BYTES 392
+#define CF_KEYSLOT_BLOB_V1_BYTES 320
 #define CF_KEYSLOT_KIND_PASSPHRASE 1
 #define CF_KEYSLOT_KIND_RECOVERY 2
 
@@ -340,6 +397,34 @@ int crypto_keyslot_seal_passphrase(const struct cf_keyring *kr, const char *pass
  */
 int crypto_keyslot_open_passphrase(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t pass_len,
 	const struct cf_keyslot_ad *ad, struct cf_keyring **out);
+
+/*
+ * As crypto_keyslot_seal_passphrase(); when kek is not NULL, *kek gets the
+ * KEK derived (CF_KEK_BYTES of secure memory; caller frees with
+ * crypto_secure_free()), for crypto_keyslot_reseal_kek(). *kek NULL on error.
+ */
+int crypto_keyslot_seal_passphrase_kek(const struct cf_keyring *kr, const char *passphrase, size_t pass_len,
+	const struct cf_kdf_params *params, const struct cf_keyslot_ad *ad, uint8_t **blob, size_t *blob_len,
+	uint8_t **kek);
+
+/*
+ * As crypto_keyslot_open_passphrase(), and *kek gets the slot's derived KEK
+ * (CF_KEK_BYTES of secure memory; caller frees with crypto_secure_free()),
+ * so that the account's own slot can be re-sealed during the session
+ * without another Argon2id run (crypto_keyslot_reseal_kek). *kek is NULL on error.
+ */
+int crypto_keyslot_open_passphrase_kek(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t pass_len,
+	const struct cf_keyslot_ad *ad, struct cf_keyring **out, uint8_t **kek);
+
+/*
+ * Seal kr into a new slot with the same passphrase: the KEK derived from
+ * old_blob (crypto_keyslot_open_passphrase_kek), old_blob's kind, KDF
+ * parameters and salt, a fresh nonce, written as the current blob version.
+ * Nothing is derived. CF_OK with *blob (malloc; caller frees with free());
+ * CF_ERR_DAMAGED (old_blob malformed), CF_ERR_INVALID, CF_ERR_NOMEM.
+ */
+int crypto_keyslot_reseal_kek(const struct cf_keyring *kr, const uint8_t *old_blob, size_t old_len,
+	const uint8_t kek[CF_KEK_BYTES], const struct cf_keyslot_ad *ad, uint8_t **blob, size_t *blob_len);
 
 /*
  * Kind and KDF parameters of a slot without opening it (e.g. to warn that
@@ -538,19 +623,25 @@ int crypto_blind_index(const struct cf_keyring *kr, enum cf_compartment c, const
 
 /*
  * Grants let a user who holds compartments hand them to another user without
- * that user's passphrase (e.g. "user grant NAME --role R"): the keys are
- * sealed to the recipient's X25519 public key (crypto_box_seal), the store
- * keeps the blob, and at the recipient's next unlock it opens the grant,
- * merges the keys, and re-seals the recipient's passphrase slot.
+ * that user's passphrase (e.g. "user grant NAME --role R", or a holder who
+ * unlocks and finds an entitled account without the key): the keys are
+ * sealed from the granter's X25519 key to the recipient's (crypto_box: the
+ * recipient learns which account sealed it, and core checks that account
+ * against the signed directory), the store keeps the blob, and at the
+ * recipient's next unlock it opens the grant, merges the keys, and re-seals
+ * the recipient's passphrase slot. Anonymous version-1 grants
+ * (crypto_box_seal: anyone with a public key could plant one) are refused.
  *
- * Grant blob, version 1 (CF_GRANT_BLOB_BYTES = 249 bytes):
- *     0   1 blob version = 1
- *     1 248 crypto_box_seal (X25519 + XSalsa20-Poly1305, 48 bytes overhead) of
- *           200 bytes: file id (16) | BLAKE2b-256 of the recipient slot id (32) |
+ * Grant blob, version 2 (CF_GRANT_BLOB_BYTES = 241 bytes):
+ *     0   1 blob version = 2
+ *     1  24 nonce (random)
+ *    25 216 crypto_box_easy (X25519 + XSalsa20-Poly1305, 16-byte tag), granter's
+ *           secret key to recipient's public key, of 200 bytes:
+ *           file id (16) | BLAKE2b-256 of the recipient slot id (32) |
  *           u32 format_version | u8 mask | 3 reserved 0 |
  *           for compartment 0..3: u32 key id (0 = not granted) + 32-byte key (zeros)
  */
-#define CF_GRANT_BLOB_BYTES 249
+#define CF_GRANT_BLOB_BYTES 241
 
 /*
  * Seal the keys of the compartments in mask, from granter, to the user whose
@@ -563,13 +654,15 @@ int crypto_grant_seal(const struct cf_keyring *granter, cf_compartment_mask mask
 	uint8_t **blob, size_t *blob_len);
 
 /*
- * Open a grant with the recipient's keyring and merge its keys into kr (a
+ * Open a grant that granter_pk (the granter's X25519 public key, as the
+ * verified directory lists it) sealed to kr, and merge its keys into kr (a
  * compartment already held with an equal or newer key id is kept). On success
  * *granted (may be NULL) gets the mask the grant carried. CF_OK;
- * CF_ERR_DAMAGED (malformed, not for this key pair, file or slot id);
- * CF_ERR_INVALID; CF_ERR_NOMEM. kr is unchanged on error.
+ * CF_ERR_DAMAGED (malformed, a version-1 anonymous grant, not from granter_pk,
+ * not for this key pair, file or slot id); CF_ERR_INVALID; CF_ERR_NOMEM.
+ * kr is unchanged on error.
  */
 int crypto_grant_open(struct cf_keyring *kr, const uint8_t *blob, size_t blob_len,
-	const struct cf_keyslot_ad *ad, cf_compartment_mask *granted);
+	const struct cf_keyslot_ad *ad, const uint8_t granter_pk[CF_PUBLIC_KEY_BYTES], cf_compartment_mask *granted);
 
 #endif

@@ -54,4 +54,10 @@ int crypto_testing_keyslot_open_kek(const uint8_t *blob, size_t blob_len, const 
 /* Recompute the trailing checksum of a keyslot blob in place (to reach the AEAD check with a tampered blob). */
 void crypto_testing_keyslot_fix_checksum(uint8_t *blob, size_t blob_len);
 
+/*
+ * Give kr a random key (key id 1) for compartment c, as an insider forging a
+ * "key" it never held would. CF_OK or CF_ERR_INVALID.
+ */
+int crypto_testing_keyring_add_random(struct cf_keyring *kr, enum cf_compartment c);
+
 #endif

@@ -19,7 +19,7 @@
  * share/sql/NNNN-*.sql and embedded in the binary at build time.
  */
 #define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
-#define CF_STORE_SCHEMA_VERSION 3
+#define CF_STORE_SCHEMA_VERSION 4
 #define CF_STORE_BUSY_TIMEOUT_MS 2000
 #define CF_STORE_FILE_ID_BYTES 16
 #define CF_STORE_UUID_BYTES 16
@@ -144,6 +144,16 @@ struct cf_store_meta {
 	 * (version 0); cleared when a holder of c has upgraded them.
 	 */
 	uint32_t legacy_records;
+	/*
+	 * Schema 4 on: the signed directory (casefile.h, "Trust"): the
+	 * directory's Ed25519 public key, its epoch (+1 per signed change) and
+	 * its signature (owned; NULL while no admin has signed it yet).
+	 */
+	int has_directory_key;
+	uint8_t directory_key[CF_STORE_PUBLIC_KEY_BYTES];
+	uint64_t directory_epoch;
+	uint8_t *directory_sig;
+	size_t directory_sig_len;
 };
 
 /* Reads the meta row into *m. Caller frees m->mac with store_meta_fini(). Errors: CF_ERR_DAMAGED. */
@@ -155,6 +165,9 @@ enum cf_error store_meta_set_mac(struct cf_store *st, const uint8_t *mac, size_t
 enum cf_error store_meta_set_sum(struct cf_store *st, const uint8_t *sum, size_t sum_len);
 /* Replaces meta.legacy_records (schema 3 on). */
 enum cf_error store_meta_set_legacy(struct cf_store *st, uint32_t legacy);
+/* Replaces the directory key (32 bytes), epoch and signature (schema 4 on; CF_ERR_FAIL before). Borrows key, sig. */
+enum cf_error store_meta_set_directory(struct cf_store *st, const uint8_t *key, uint64_t epoch, const uint8_t *sig,
+                                       size_t sig_len);
 
 /* ---- users (staff accounts; names are plaintext, see share/sql) ------- */
 
@@ -167,6 +180,8 @@ struct cf_store_user {
 	int disabled;
 	int has_public_key;
 	uint8_t public_key[CF_STORE_PUBLIC_KEY_BYTES]; /* X25519, for grants; not secret */
+	int has_sign_key;                              /* schema 4 on */
+	uint8_t sign_key[CF_STORE_PUBLIC_KEY_BYTES];   /* Ed25519 public key; not secret */
 };
 
 void store_user_fini(struct cf_store_user *u);
@@ -180,6 +195,8 @@ enum cf_error store_user_list(struct cf_store *st, struct cf_store_user **users,
 void store_user_list_free(struct cf_store_user **users, size_t n);
 enum cf_error store_user_set_roles(struct cf_store *st, int64_t id, uint32_t roles);
 enum cf_error store_user_set_public_key(struct cf_store *st, int64_t id, const uint8_t *pk);
+/* Sets the user's Ed25519 public key (32 bytes; schema 4 on, CF_ERR_FAIL before). Errors: CF_ERR_NOT_FOUND. */
+enum cf_error store_user_set_sign_key(struct cf_store *st, int64_t id, const uint8_t *pk);
 /* Sets the user's disabled flag (0 or 1). Errors: CF_ERR_NOT_FOUND. */
 enum cf_error store_user_set_disabled(struct cf_store *st, int64_t id, int disabled);
 /* Deletes the user and (ON DELETE CASCADE) its keyslot and grants. Errors: CF_ERR_NOT_FOUND. */
@@ -220,6 +237,7 @@ void store_keyslot_list_free(struct cf_store_keyslot **slots, size_t n);
 struct cf_store_grant {
 	int64_t id;
 	int64_t user_id;
+	int64_t granter_id; /* user who sealed it (schema 4 on; 0 before) */
 	uint32_t compartments;
 	int64_t created;
 	uint8_t *blob;     /* owned */
@@ -227,12 +245,15 @@ struct cf_store_grant {
 };
 
 void store_grant_fini(struct cf_store_grant *g);
-enum cf_error store_grant_add(struct cf_store *st, int64_t user_id, uint32_t compartments, int64_t created,
-                              const uint8_t *blob, size_t blob_len);
+/* Adds a grant from granter_id to user_id (schema 4 on; CF_ERR_FAIL before). Borrows blob. */
+enum cf_error store_grant_add(struct cf_store *st, int64_t user_id, int64_t granter_id, uint32_t compartments,
+                              int64_t created, const uint8_t *blob, size_t blob_len);
 /* Grants of user_id, or of every user when user_id is 0, ordered by id. Caller frees with store_grant_list_free(). */
 enum cf_error store_grant_list(struct cf_store *st, int64_t user_id, struct cf_store_grant **grants, size_t *n);
 void store_grant_list_free(struct cf_store_grant **grants, size_t n);
 enum cf_error store_grant_remove(struct cf_store *st, int64_t id);
+/* Deletes every grant granter_id sealed (before that account is removed). CF_OK also when there is none. */
+enum cf_error store_grant_remove_by_granter(struct cf_store *st, int64_t granter_id);
 
 /* ---- rows of typed tables (carefile/record.h): plaintext metadata and one ciphertext ---- */
 

@@ -28,11 +28,24 @@ struct cf_casefile {
 	size_t read_cap;
 	uint8_t *blob_buf;
 	size_t blob_cap;
+	uint8_t *slot_kek;   /* secure: the KEK of the account's own slot, to re-seal it without Argon2id; NULL if unknown */
 	uint8_t draft_id[CF_UUID_BYTES]; /* random per session: a draft opens in no other */
 	int draft_id_set;
 };
 
 #define CF_RECOVERY_SLOT_ID "recovery"
+
+/* Growing byte buffer for canonical little-endian serialisation (header MAC, directory). */
+struct buf {
+	uint8_t *p;   /* malloc; the caller frees it */
+	size_t len, cap;
+	int failed;   /* out of memory: later puts do nothing */
+};
+void buf_put(struct buf *b, const void *p, size_t n);
+void buf_u64(struct buf *b, uint64_t v);
+void buf_u32(struct buf *b, uint32_t v);
+/* u32 length, then the bytes */
+void buf_lv(struct buf *b, const void *p, size_t n);
 #define CF_RECORD_COLUMN "data"
 
 /*
@@ -51,6 +64,59 @@ void casefile_buffers_free(struct cf_casefile *cf);
 /* Header MAC over meta, users, keyslots and grants as stored now; written inside the caller's transaction. */
 enum cf_error casefile_header_update(struct cf_casefile *cf);
 
+/* ---- the signed directory (casefile-directory.c) ---- */
+
+/* What casefile_directory_verify() found. */
+struct casefile_dir_state {
+	int signed_dir;                          /* signature verified (against the pin, or the stored key for an unpinned slot) */
+	uint8_t key[CF_SIGN_PUBLIC_KEY_BYTES];   /* the directory key it verified with */
+	uint64_t epoch;
+	int pin_stale;                           /* the slot pins nothing or an older epoch: re-seal it */
+};
+
+/*
+ * At unlock, after the slot opened and the header MAC verified: a slot that
+ * pins a directory key accepts only a directory signed by that key with an
+ * epoch no older than the pinned one (CF_ERR_DAMAGED otherwise, also for a
+ * stripped signature). An unpinned (version-1) slot verifies the stored key's
+ * signature, if any, and pins it at the re-seal that follows. A file never
+ * signed is trusted through its MAC (files from before the signed directory).
+ */
+enum cf_error casefile_directory_verify(struct cf_casefile *cf, const struct cf_keyring *kr,
+                                        struct casefile_dir_state *out);
+
+/*
+ * Signs the directory as stored now with the directory key of cf->kr at
+ * epoch + 1 and pins cf->kr (in memory) to it; inside the caller's
+ * transaction. CF_ERR_PERMISSION without the directory compartment.
+ */
+enum cf_error casefile_directory_sign(struct cf_casefile *cf, uint64_t *epoch);
+
+/*
+ * Re-seals the unlocked account's own slot with cf->kr (its pin) using the
+ * KEK kept from the unlock: no Argon2id. CF_OK and nothing done when the KEK
+ * is unknown (recovery, test openers). Inside the caller's transaction.
+ */
+enum cf_error casefile_reseal_own(struct cf_casefile *cf);
+
+/* casefile_directory_sign(), then the header MAC: what every admin change ends with. */
+enum cf_error casefile_directory_commit(struct cf_casefile *cf);
+
+/* Seals kr into the unlocking account's own slot and stores it (inside the caller's transaction). */
+typedef enum cf_error (*casefile_slot_sealer)(struct cf_casefile *cf, const struct cf_keyring *kr, void *ctx);
+
+/*
+ * After unlock and upgrade, in one transaction: sign a never-signed
+ * directory (directory holders), merge the account's grants (each checked
+ * against the directory; a planted one fails with CF_ERR_DAMAGED), re-seal
+ * the account's slot with reseal when the pin is stale or grants were merged,
+ * and seal grants to entitled accounts that lack a compartment cf->kr holds.
+ * me: the account (NULL for the recovery key). reseal may be NULL (nothing
+ * re-sealed). cf->kr is replaced by the merged keyring on success.
+ */
+enum cf_error casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me,
+                                    const struct casefile_dir_state *dv, casefile_slot_sealer reseal, void *ctx);
+
 /* Strength check then KDF parameters: kdf, or calibrated when NULL. */
 enum cf_error casefile_kdf_params(const struct cf_kdf_params *kdf, struct cf_kdf_params *out);
 
@@ -60,9 +126,13 @@ enum cf_error casefile_kdf_params(const struct cf_kdf_params *kdf, struct cf_kdf
  * thousands of tampered files can be tried without Argon2id.
  */
 typedef int (*casefile_slot_opener)(const uint8_t *blob, size_t blob_len, const struct cf_keyslot_ad *ad,
-                                    void *ctx, struct cf_keyring **out);
+                                    void *ctx, struct cf_keyring **out, uint8_t **kek);
 
-/* casefile_unlock() with the derivation step replaced by opener. */
+/*
+ * casefile_unlock() with the derivation step replaced by opener. The opener
+ * may hand back the slot's KEK in *kek (secure memory; the case file keeps
+ * and wipes it) or leave it NULL.
+ */
 enum cf_error casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_opener opener,
                                    void *ctx, const char *pass, size_t pass_len);
 

@@ -17,10 +17,14 @@ hook(const char *point)
 		casefile_test_hook(point);
 }
 
+/*
+ * Admin changes are signed with the directory key: the role (read from the
+ * directory as verified at unlock) is not enough without the key.
+ */
 static int
 is_admin(const struct cf_casefile *cf)
 {
-	return cf->recovery || (cf->roles & CF_ROLE_ADMIN);
+	return (cf->recovery || (cf->roles & CF_ROLE_ADMIN)) && crypto_keyring_has(cf->kr, CF_COMPARTMENT_DIRECTORY);
 }
 
 /* Commits, or rolls back when e is an error. */
@@ -113,6 +117,21 @@ write_slot(struct cf_casefile *cf, int64_t user_id, const char *name, const stru
 	return e;
 }
 
+/* Signs the directory as it stands now and pins nkr (an account being sealed) to it. */
+static enum cf_error
+sign_and_pin(struct cf_casefile *cf, struct cf_keyring *nkr)
+{
+	uint8_t key[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint64_t epoch = 0;
+	enum cf_error e = casefile_directory_sign(cf, &epoch);
+
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_directory_public_key(cf->kr, key);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_set_directory_pin(nkr, key, epoch);
+	return e;
+}
+
 enum cf_error
 casefile_user_add(struct cf_casefile *cf, const char *name, uint32_t roles, const char *pass, size_t pass_len,
                   int skip_strength, const struct cf_kdf_params *kdf)
@@ -120,7 +139,7 @@ casefile_user_add(struct cf_casefile *cf, const char *name, uint32_t roles, cons
 	struct cf_keyring *nkr = NULL;
 	struct cf_kdf_params params;
 	struct cf_store_user existing;
-	uint8_t uuid[CF_UUID_BYTES], pk[CF_PUBLIC_KEY_BYTES];
+	uint8_t uuid[CF_UUID_BYTES], pk[CF_PUBLIC_KEY_BYTES], spk[CF_SIGN_PUBLIC_KEY_BYTES];
 	int64_t id = 0;
 	enum cf_error e;
 
@@ -130,8 +149,13 @@ casefile_user_add(struct cf_casefile *cf, const char *name, uint32_t roles, cons
 		return CF_ERR_INVALID;
 	if (!is_admin(cf))
 		return CF_ERR_PERMISSION;
-	/* granting requires holding: crypto refuses a subset with keys kr lacks */
-	e = (enum cf_error)crypto_keyring_subset(cf->kr, user_roles_compartments(roles), &nkr);
+	/*
+	 * The new slot gets what the admin holds of what the roles entitle; a
+	 * holder of the rest grants it at their next unlock (the directory says
+	 * the account is entitled), so an admin needs no clinical key to add a counselor.
+	 */
+	e = (enum cf_error)crypto_keyring_subset(cf->kr, user_roles_compartments(roles) & crypto_keyring_mask(cf->kr),
+	                                         &nkr);
 	if (e != CF_OK)
 		return e;
 	e = store_user_find(cf->st, name, &existing);
@@ -148,6 +172,8 @@ casefile_user_add(struct cf_casefile *cf, const char *name, uint32_t roles, cons
 	if (e == CF_OK)
 		e = crypto_keyring_public_key(nkr, pk) == CF_OK ? CF_OK : CF_ERR_FAIL;
 	if (e == CF_OK)
+		e = crypto_keyring_sign_public_key(nkr, spk) == CF_OK ? CF_OK : CF_ERR_FAIL;
+	if (e == CF_OK)
 		e = store_begin(cf->st);
 	if (e != CF_OK) {
 		crypto_keyring_free(&nkr);
@@ -157,6 +183,10 @@ casefile_user_add(struct cf_casefile *cf, const char *name, uint32_t roles, cons
 	e = store_user_add(cf->st, name, uuid, roles, (int64_t)time(NULL), &id);
 	if (e == CF_OK)
 		e = store_user_set_public_key(cf->st, id, pk);
+	if (e == CF_OK)
+		e = store_user_set_sign_key(cf->st, id, spk);
+	if (e == CF_OK)
+		e = sign_and_pin(cf, nkr);
 	if (e == CF_OK)
 		e = write_slot(cf, id, name, nkr, pass, pass_len, &params);
 	if (e == CF_OK)
@@ -199,6 +229,9 @@ casefile_user_passwd(struct cf_casefile *cf, const char *pass, size_t pass_len, 
 	e = write_slot(cf, cf->user_id, cf->user, cf->kr, pass, pass_len, &params);
 	if (e == CF_OK)
 		hook("passwd:slot");
+	/* the KEK kept from the unlock belonged to the old passphrase */
+	crypto_secure_free(cf->slot_kek);
+	cf->slot_kek = NULL;
 	if (e == CF_OK)
 		e = casefile_header_update(cf);
 	if (e == CF_OK)
@@ -217,7 +250,7 @@ casefile_user_reset(struct cf_casefile *cf, const char *name, const char *pass, 
 	struct cf_store_grant *g = NULL;
 	struct cf_keyring *nkr = NULL;
 	struct cf_kdf_params params;
-	uint8_t pk[CF_PUBLIC_KEY_BYTES];
+	uint8_t pk[CF_PUBLIC_KEY_BYTES], spk[CF_SIGN_PUBLIC_KEY_BYTES];
 	size_t ng = 0;
 	enum cf_error e;
 
@@ -236,6 +269,8 @@ casefile_user_reset(struct cf_casefile *cf, const char *name, const char *pass, 
 	if (e == CF_OK)
 		e = crypto_keyring_public_key(nkr, pk) == CF_OK ? CF_OK : CF_ERR_FAIL;
 	if (e == CF_OK)
+		e = crypto_keyring_sign_public_key(nkr, spk) == CF_OK ? CF_OK : CF_ERR_FAIL;
+	if (e == CF_OK)
 		e = store_begin(cf->st);
 	if (e != CF_OK) {
 		crypto_keyring_free(&nkr);
@@ -244,13 +279,17 @@ casefile_user_reset(struct cf_casefile *cf, const char *name, const char *pass, 
 	}
 	e = store_user_set_public_key(cf->st, u.id, pk);
 	if (e == CF_OK)
-		e = write_slot(cf, u.id, u.name, nkr, pass, pass_len, &params);
+		e = store_user_set_sign_key(cf->st, u.id, spk);
 	/* grants were sealed to the old public key; the new slot already holds the user's roles */
 	if (e == CF_OK)
 		e = store_grant_list(cf->st, u.id, &g, &ng);
 	for (size_t i = 0; e == CF_OK && i < ng; i++)
 		e = store_grant_remove(cf->st, g[i].id);
 	store_grant_list_free(&g, ng);
+	if (e == CF_OK)
+		e = sign_and_pin(cf, nkr);
+	if (e == CF_OK)
+		e = write_slot(cf, u.id, u.name, nkr, pass, pass_len, &params);
 	if (e == CF_OK)
 		e = casefile_header_update(cf);
 	crypto_keyring_free(&nkr);
@@ -274,10 +313,8 @@ casefile_user_grant(struct cf_casefile *cf, const char *name, uint32_t roles)
 		return CF_ERR_INVALID;
 	if (!is_admin(cf))
 		return CF_ERR_PERMISSION;
-	want = user_roles_compartments(roles);
-	/* granting requires holding: checked before anything is looked up or written */
-	if (want & ~crypto_keyring_mask(cf->kr))
-		return CF_ERR_PERMISSION;
+	/* what the admin holds is granted now; a holder of the rest grants it at their next unlock */
+	want = user_roles_compartments(roles) & crypto_keyring_mask(cf->kr);
 	e = store_user_find(cf->st, name, &u);
 	if (e != CF_OK)
 		return e;
@@ -301,20 +338,21 @@ casefile_user_grant(struct cf_casefile *cf, const char *name, uint32_t roles)
 		store_user_fini(&u);
 		return e == CF_ERR_NOT_FOUND ? CF_ERR_DAMAGED : e;
 	}
-	if (want & ~have) {
+	/* a grant must come from an account (checked against its public key): the recovery key leaves it to holders */
+	if ((want & ~have) && !cf->recovery) {
 		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, u.name };
 		uint8_t *blob = NULL;
 		size_t blob_len = 0;
 
 		e = (enum cf_error)crypto_grant_seal(cf->kr, want & ~have, u.public_key, &ad, &blob, &blob_len);
 		if (e == CF_OK)
-			e = store_grant_add(cf->st, u.id, want & ~have, (int64_t)time(NULL), blob, blob_len);
+			e = store_grant_add(cf->st, u.id, cf->user_id, want & ~have, (int64_t)time(NULL), blob, blob_len);
 		free(blob);
 	}
 	if (e == CF_OK)
 		e = store_user_set_roles(cf->st, u.id, u.roles | roles);
 	if (e == CF_OK)
-		e = casefile_header_update(cf);
+		e = casefile_directory_commit(cf);
 	store_user_fini(&u);
 	return finish(cf, e);
 }
@@ -338,9 +376,12 @@ casefile_user_remove(struct cf_casefile *cf, const char *name)
 	}
 	e = store_begin(cf->st);
 	if (e == CF_OK) {
-		e = store_user_remove(cf->st, u.id);
+		/* a grant the removed account sealed could no longer be checked: holders re-grant what is due */
+		e = store_grant_remove_by_granter(cf->st, u.id);
 		if (e == CF_OK)
-			e = casefile_header_update(cf);
+			e = store_user_remove(cf->st, u.id);
+		if (e == CF_OK)
+			e = casefile_directory_commit(cf);
 		e = finish(cf, e);
 	}
 	store_user_fini(&u);
@@ -368,7 +409,7 @@ casefile_user_set_disabled(struct cf_casefile *cf, const char *name, int disable
 	if (e == CF_OK) {
 		e = store_user_set_disabled(cf->st, u.id, disabled);
 		if (e == CF_OK)
-			e = casefile_header_update(cf);
+			e = casefile_directory_commit(cf);
 		e = finish(cf, e);
 	}
 	store_user_fini(&u);

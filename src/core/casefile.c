@@ -12,13 +12,7 @@
 
 /* ---- canonical little-endian serialisation of the header ---- */
 
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void
+void
 buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (b->failed)
@@ -42,7 +36,7 @@ buf_put(struct buf *b, const void *p, size_t n)
 	b->len += n;
 }
 
-static void
+void
 buf_u64(struct buf *b, uint64_t v)
 {
 	uint8_t x[8];
@@ -52,7 +46,7 @@ buf_u64(struct buf *b, uint64_t v)
 	buf_put(b, x, 8);
 }
 
-static void
+void
 buf_u32(struct buf *b, uint32_t v)
 {
 	uint8_t x[4];
@@ -62,8 +56,7 @@ buf_u32(struct buf *b, uint32_t v)
 	buf_put(b, x, 4);
 }
 
-/* u32 length, then the bytes */
-static void
+void
 buf_lv(struct buf *b, const void *p, size_t n)
 {
 	buf_u32(b, (uint32_t)n);
@@ -131,6 +124,15 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 			buf_lv(&b, tag, sizeof tag - 1);
 			buf_u32(&b, m.legacy_records);
 		}
+		/* schema 4 on: the signed directory's key, epoch and signature */
+		if (store_schema_version(st) >= 4) {
+			static const char tag[] = "directory";
+
+			buf_lv(&b, tag, sizeof tag - 1);
+			buf_lv(&b, m.directory_key, m.has_directory_key ? sizeof m.directory_key : 0);
+			buf_u64(&b, m.directory_epoch);
+			buf_lv(&b, m.directory_sig, m.directory_sig_len);
+		}
 		buf_u32(&b, (uint32_t)nu);
 		/* store_user_list() orders by name; the MAC does not depend on that order's collation */
 		for (size_t i = 0; i < nu; i++) {
@@ -143,6 +145,8 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 			buf_u64(&b, (uint64_t)u->created);
 			buf_u32(&b, (uint32_t)u->disabled);
 			buf_lv(&b, u->public_key, u->has_public_key ? sizeof u->public_key : 0);
+			if (store_schema_version(st) >= 4)
+				buf_lv(&b, u->sign_key, u->has_sign_key ? sizeof u->sign_key : 0);
 		}
 		buf_u32(&b, (uint32_t)ns);
 		for (size_t i = 0; i < ns; i++) {
@@ -162,6 +166,8 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 
 			buf_u64(&b, (uint64_t)g->id);
 			buf_u64(&b, (uint64_t)g->user_id);
+			if (store_schema_version(st) >= 4)
+				buf_u64(&b, (uint64_t)g->granter_id);
 			buf_u32(&b, g->compartments);
 			buf_u64(&b, (uint64_t)g->created);
 			buf_lv(&b, g->blob, g->blob_len);
@@ -323,7 +329,9 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	struct cf_casefile *cf = NULL;
 	struct cf_kdf_params params;
 	struct cf_recovery_key *rk = NULL;
-	uint8_t uuid[CF_UUID_BYTES], pk[CF_PUBLIC_KEY_BYTES], sum[CF_HASH_BYTES];
+	uint8_t uuid[CF_UUID_BYTES], pk[CF_PUBLIC_KEY_BYTES], spk[CF_SIGN_PUBLIC_KEY_BYTES], sum[CF_HASH_BYTES];
+	uint8_t dir_key[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint64_t epoch = 0;
 	uint8_t *blob = NULL, *rblob = NULL;
 	size_t blob_len = 0, rblob_len = 0;
 	struct cf_store_meta m;
@@ -362,10 +370,16 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	 */
 	/* roles admin+counselor+supervisor hold every compartment: see user.h */
 	e = (enum cf_error)crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &cf->kr);
+	/* both slots pin the directory this call signs below, at epoch 1 */
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_directory_public_key(cf->kr, dir_key);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_set_directory_pin(cf->kr, dir_key, 1);
 	if (e == CF_OK) {
 		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, user };
 
-		e = (enum cf_error)crypto_keyslot_seal_passphrase(cf->kr, pass, pass_len, &params, &ad, &blob, &blob_len);
+		e = (enum cf_error)crypto_keyslot_seal_passphrase_kek(cf->kr, pass, pass_len, &params, &ad, &blob, &blob_len,
+		                                                      &cf->slot_kek);
 	}
 	if (e == CF_OK)
 		e = (enum cf_error)crypto_recovery_key_generate(&rk);
@@ -376,6 +390,8 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	}
 	if (e == CF_OK)
 		e = (enum cf_error)crypto_keyring_public_key(cf->kr, pk);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_sign_public_key(cf->kr, spk);
 	if (e != CF_OK)
 		goto fail;
 	e = store_create(path, cf->file_id, now, &cf->st, reason);
@@ -400,6 +416,8 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 		e = store_user_add(cf->st, user, uuid, roles, now, &cf->user_id);
 	if (e == CF_OK)
 		e = store_user_set_public_key(cf->st, cf->user_id, pk);
+	if (e == CF_OK)
+		e = store_user_set_sign_key(cf->st, cf->user_id, spk);
 	crypto_random_uuid(uuid);
 	if (e == CF_OK)
 		e = store_keyslot_put(cf->st, CF_SLOT_PASSPHRASE, cf->user_id, uuid, crypto_keyring_mask(cf->kr), now,
@@ -411,6 +429,10 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	blob = NULL;
 	free(rblob);
 	rblob = NULL;
+	if (e == CF_OK)
+		e = casefile_directory_sign(cf, &epoch);
+	if (e == CF_OK && epoch != 1)
+		e = CF_ERR_FAIL;
 	if (e == CF_OK)
 		e = casefile_header_update(cf);
 	if (e == CF_OK && recovery_text) {
@@ -469,68 +491,58 @@ struct pass_ctx {
 
 static int
 open_with_passphrase(const uint8_t *blob, size_t blob_len, const struct cf_keyslot_ad *ad, void *ctx,
-                     struct cf_keyring **out)
+                     struct cf_keyring **out, uint8_t **kek)
 {
 	const struct pass_ctx *p = ctx;
 
-	return crypto_keyslot_open_passphrase(blob, blob_len, p->pass, p->len, ad, out);
+	return crypto_keyslot_open_passphrase_kek(blob, blob_len, p->pass, p->len, ad, out, kek);
 }
 
-/* Merges pending grants into kr and re-seals the user's slot with pass, in one transaction. */
+struct reseal_ctx {
+	const struct cf_store_user *u;
+	const struct cf_store_keyslot *slot;
+	const char *pass;
+	size_t pass_len;
+};
+
+/* Re-seals the unlocking account's passphrase slot with the same passphrase and KDF cost. */
 static enum cf_error
-merge_grants(struct cf_casefile *cf, const struct cf_store_user *u, const struct cf_store_keyslot *slot,
-             const char *pass, size_t pass_len)
+reseal_passphrase(struct cf_casefile *cf, const struct cf_keyring *kr, void *ctx)
 {
-	struct cf_store_grant *grants = NULL;
-	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, u->name };
+	const struct reseal_ctx *r = ctx;
+	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, r->u->name };
 	struct cf_kdf_params params;
-	struct cf_keyring *merged = NULL;
 	uint8_t *blob = NULL;
-	size_t ng = 0, blob_len = 0;
+	size_t blob_len = 0;
 	int kind;
-	enum cf_error e = store_grant_list(cf->st, u->id, &grants, &ng);
+	enum cf_error e;
 
-	if (e != CF_OK || ng == 0 || !pass) {
-		store_grant_list_free(&grants, ng);
-		return e;
-	}
-	e = (enum cf_error)crypto_keyring_copy(cf->kr, &merged);
-	for (size_t i = 0; e == CF_OK && i < ng; i++)
-		e = (enum cf_error)crypto_grant_open(merged, grants[i].blob, grants[i].blob_len, &ad, NULL);
-	if (e != CF_OK && e != CF_ERR_NOMEM)
-		e = CF_ERR_DAMAGED;
+	if (cf->slot_kek)
+		e = (enum cf_error)crypto_keyslot_reseal_kek(kr, r->slot->blob, r->slot->blob_len, cf->slot_kek, &ad, &blob,
+		                                             &blob_len);
+	else if (!r->pass)
+		return CF_ERR_NOT_FOUND; /* nothing to re-seal with: the next unlock does it */
+	else if ((e = (enum cf_error)crypto_keyslot_info(r->slot->blob, r->slot->blob_len, &kind, &params)) == CF_OK)
+		e = (enum cf_error)crypto_keyslot_seal_passphrase(kr, r->pass, r->pass_len, &params, &ad, &blob, &blob_len);
 	if (e == CF_OK)
-		e = (enum cf_error)crypto_keyslot_info(slot->blob, slot->blob_len, &kind, &params);
-	if (e == CF_OK)
-		e = (enum cf_error)crypto_keyslot_seal_passphrase(merged, pass, pass_len, &params, &ad, &blob, &blob_len);
-	if (e == CF_OK)
-		e = store_begin(cf->st);
-	if (e == CF_OK) {
-		e = store_keyslot_put(cf->st, CF_SLOT_PASSPHRASE, u->id, slot->uuid, crypto_keyring_mask(merged),
+		e = store_keyslot_put(cf->st, CF_SLOT_PASSPHRASE, r->u->id, r->slot->uuid, crypto_keyring_mask(kr),
 		                      (int64_t)time(NULL), blob, blob_len);
-		for (size_t i = 0; e == CF_OK && i < ng; i++)
-			e = store_grant_remove(cf->st, grants[i].id);
-		if (e == CF_OK) {
-			struct cf_keyring *old = cf->kr;
-
-			cf->kr = merged;
-			e = casefile_header_update(cf);
-			cf->kr = old;
-		}
-		if (e == CF_OK)
-			e = store_commit(cf->st);
-		else
-			store_rollback(cf->st);
-	}
 	free(blob);
-	store_grant_list_free(&grants, ng);
-	if (e == CF_OK) {
-		crypto_keyring_free(&cf->kr);
-		cf->kr = merged;
-	} else {
-		crypto_keyring_free(&merged);
-	}
 	return e;
+}
+
+/* The account's signing key must be the one the directory lists (none on either side for an old account). */
+static enum cf_error
+check_sign_key(const struct cf_store_user *u, const struct cf_keyring *kr)
+{
+	uint8_t spk[CF_SIGN_PUBLIC_KEY_BYTES];
+	int has = crypto_keyring_sign_public_key(kr, spk) == CF_OK;
+
+	if (has != !!u->has_sign_key)
+		return CF_ERR_DAMAGED;
+	if (has && crypto_memcmp(spk, u->sign_key, sizeof spk) != 0)
+		return CF_ERR_DAMAGED;
+	return CF_OK;
 }
 
 enum cf_error
@@ -540,6 +552,7 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 	struct cf_store_user u;
 	struct cf_store_keyslot slot;
 	struct cf_keyring *kr = NULL;
+	struct casefile_dir_state dv;
 	uint8_t pk[CF_PUBLIC_KEY_BYTES];
 	enum cf_error e;
 
@@ -564,7 +577,9 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 	{
 		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, u.name };
 
-		e = (enum cf_error)opener(slot.blob, slot.blob_len, &ad, ctx, &kr);
+		crypto_secure_free(cf->slot_kek);
+		cf->slot_kek = NULL;
+		e = (enum cf_error)opener(slot.blob, slot.blob_len, &ad, ctx, &kr, &cf->slot_kek);
 	}
 	/* What the slot says it holds, what it holds and who it belongs to must agree. */
 	if (e == CF_OK && crypto_keyring_mask(kr) != slot.compartments)
@@ -574,20 +589,31 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		e = CF_ERR_DAMAGED;
 	if (e == CF_OK)
 		e = header_verify(cf, kr);
+	/* roles, keys and the disabled flag below are read from the directory as verified here */
+	if (e == CF_OK)
+		e = casefile_directory_verify(cf, kr, &dv);
+	if (e == CF_OK && dv.signed_dir)
+		e = check_sign_key(&u, kr);
 	/* told only now, after the passphrase proved right: the flag is no oracle for guessing */
 	if (e == CF_OK && u.disabled)
 		e = CF_ERR_DISABLED;
 	if (e == CF_OK) {
+		struct reseal_ctx rc = { &u, &slot, pass, pass_len };
+
 		cf->kr = kr;
 		kr = NULL;
-		/* authenticated: only now may the file be written (migration, upgrade, grants) */
+		/* authenticated: only now may the file be written (migration, upgrade, directory, grants) */
 		e = casefile_upgrade(cf);
 		if (e == CF_OK)
-			e = merge_grants(cf, &u, &slot, pass, pass_len);
+			e = casefile_after_unlock(cf, &u, &dv, reseal_passphrase, &rc);
 		if (e != CF_OK)
 			crypto_keyring_free(&cf->kr);
 	}
 	crypto_keyring_free(&kr);
+	if (e != CF_OK) {
+		crypto_secure_free(cf->slot_kek);
+		cf->slot_kek = NULL;
+	}
 	if (e == CF_OK && !cf->user) {
 		cf->user = strdup(user);
 		if (!cf->user) {
@@ -613,6 +639,28 @@ casefile_unlock(struct cf_casefile *cf, const char *user, const char *pass, size
 	return casefile_unlock_with(cf, user, open_with_passphrase, &ctx, pass, pass_len);
 }
 
+struct recovery_reseal {
+	const struct cf_recovery_key *rk;
+	const struct cf_store_keyslot *slot;
+};
+
+/* Re-seals the recovery slot (fast: no Argon2id) so that it pins the directory too. */
+static enum cf_error
+reseal_recovery(struct cf_casefile *cf, const struct cf_keyring *kr, void *ctx)
+{
+	const struct recovery_reseal *r = ctx;
+	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, CF_RECOVERY_SLOT_ID };
+	uint8_t *blob = NULL;
+	size_t blob_len = 0;
+	enum cf_error e = (enum cf_error)crypto_keyslot_seal_recovery(kr, r->rk, &ad, &blob, &blob_len);
+
+	if (e == CF_OK)
+		e = store_keyslot_put(cf->st, CF_SLOT_RECOVERY, 0, r->slot->uuid, CF_COMPARTMENT_MASK_ALL,
+		                      (int64_t)time(NULL), blob, blob_len);
+	free(blob);
+	return e;
+}
+
 enum cf_error
 casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, size_t *bad_group)
 {
@@ -620,6 +668,7 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	struct cf_store_keyslot slot;
 	struct cf_keyring *kr = NULL;
 	struct cf_keyslot_ad ad;
+	struct casefile_dir_state dv;
 	enum cf_error e;
 
 	if (!cf)
@@ -642,19 +691,28 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	ad.file_id = cf->file_id;
 	ad.slot_id = CF_RECOVERY_SLOT_ID;
 	e = (enum cf_error)crypto_keyslot_open_recovery(slot.blob, slot.blob_len, rk, &ad, &kr);
-	crypto_recovery_key_free(&rk);
 	if (e == CF_OK && (crypto_keyring_mask(kr) != CF_COMPARTMENT_MASK_ALL ||
 	                   slot.compartments != CF_COMPARTMENT_MASK_ALL))
 		e = CF_ERR_DAMAGED;
 	if (e == CF_OK)
 		e = header_verify(cf, kr);
-	store_keyslot_fini(&slot);
+	if (e == CF_OK)
+		e = casefile_directory_verify(cf, kr, &dv);
 	if (e != CF_OK) {
+		store_keyslot_fini(&slot);
+		crypto_recovery_key_free(&rk);
 		crypto_keyring_free(&kr);
 		return e;
 	}
 	cf->kr = kr;
 	e = casefile_upgrade(cf);
+	if (e == CF_OK) {
+		struct recovery_reseal rr = { rk, &slot };
+
+		e = casefile_after_unlock(cf, NULL, &dv, reseal_recovery, &rr);
+	}
+	store_keyslot_fini(&slot);
+	crypto_recovery_key_free(&rk);
 	if (e != CF_OK) {
 		crypto_keyring_free(&cf->kr);
 		return e;
@@ -687,6 +745,8 @@ casefile_lock(struct cf_casefile *cf)
 		for (int i = 0; i < cf->n_lock_hooks; i++)
 			cf->lock_hooks[i].fn(cf->lock_hooks[i].ctx);
 	crypto_keyring_free(&cf->kr);
+	crypto_secure_free(cf->slot_kek);
+	cf->slot_kek = NULL;
 	casefile_buffers_free(cf);
 	if (cf->recovery) {
 		cf->recovery = 0;

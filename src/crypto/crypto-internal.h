@@ -19,6 +19,14 @@ struct cf_keyring {
 	uint32_t key_ids[CF_COMPARTMENT__COUNT];
 	uint32_t mask;
 	uint32_t has_file_key;
+	/* the user's Ed25519 key pair (keyslot v2 on; none in a v1 slot until re-sealed) */
+	uint8_t sign_pk[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint8_t sign_sk[64];
+	uint32_t has_sign;
+	/* the directory public key and epoch this account trusts (keyslot v2 on) */
+	uint8_t pin_pk[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint64_t pin_epoch;
+	uint32_t has_pin;
 };
 
 /* Serialised key material of a keyring, as in keyslot and grant payloads. */
@@ -32,6 +40,9 @@ void crypto_keyring_new_box(struct cf_keyring *kr);
 
 /* Recompute box_pk from box_sk. */
 void crypto_keyring_box_from_sk(struct cf_keyring *kr);
+
+/* Ed25519 key pair of kr from a 32-byte seed (crypto_sign_seed_keypair); sets has_sign. */
+void crypto_keyring_sign_from_seed(struct cf_keyring *kr, const uint8_t seed[32]);
 
 /* Write the per-compartment table (key id + key, zeros when not in mask or not held) into out. */
 void crypto_keys_table_write(const struct cf_keyring *kr, cf_compartment_mask mask, uint8_t *out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "carefile/crypto.h"
+#include "carefile/crypto_testing.h"
 #include "crypto-internal.h"
 
 static const char *const compartment_names[CF_COMPARTMENT__COUNT] = {
@@ -63,6 +64,136 @@ crypto_keyring_box_from_sk(struct cf_keyring *kr)
 	crypto_scalarmult_base(kr->box_pk, kr->box_sk);
 }
 
+void
+crypto_keyring_sign_from_seed(struct cf_keyring *kr, const uint8_t seed[32])
+{
+	crypto_sign_seed_keypair(kr->sign_pk, kr->sign_sk, seed);
+	kr->has_sign = 1;
+}
+
+int
+crypto_keyring_new_signing_key(struct cf_keyring *kr)
+{
+	uint8_t seed[32];
+
+	if (kr == NULL)
+		return CF_ERR_INVALID;
+	randombytes_buf(seed, sizeof seed);
+	crypto_keyring_sign_from_seed(kr, seed);
+	sodium_memzero(seed, sizeof seed);
+	return CF_OK;
+}
+
+int
+crypto_keyring_sign_public_key(const struct cf_keyring *kr, uint8_t out[CF_SIGN_PUBLIC_KEY_BYTES])
+{
+	if (kr == NULL || out == NULL)
+		return CF_ERR_INVALID;
+	if (!kr->has_sign)
+		return CF_ERR_NOT_FOUND;
+	memcpy(out, kr->sign_pk, CF_SIGN_PUBLIC_KEY_BYTES);
+	return CF_OK;
+}
+
+int
+crypto_keyring_sign(const struct cf_keyring *kr, const void *msg, size_t len, uint8_t sig[CF_SIGNATURE_BYTES])
+{
+	if (kr == NULL || sig == NULL || (msg == NULL && len > 0))
+		return CF_ERR_INVALID;
+	if (!kr->has_sign)
+		return CF_ERR_NOT_FOUND;
+	crypto_sign_detached(sig, NULL, msg, len, kr->sign_sk);
+	return CF_OK;
+}
+
+int
+crypto_signature_verify(const uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES], const void *msg, size_t len,
+	const uint8_t sig[CF_SIGNATURE_BYTES])
+{
+	if (pk == NULL || sig == NULL || (msg == NULL && len > 0))
+		return CF_ERR_DAMAGED;
+	return crypto_sign_verify_detached(sig, msg, len, pk) == 0 ? CF_OK : CF_ERR_DAMAGED;
+}
+
+static const char dir_sign_context[crypto_kdf_CONTEXTBYTES] = { 'c', 'f', 'd', 'i', 'r', 's', 'i', 'g' };
+
+/* The directory key pair into pk/sk (sk: secure memory of 64 bytes). */
+static int
+directory_keypair(const struct cf_keyring *kr, uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES], uint8_t *sk)
+{
+	uint8_t *seed;
+
+	if (kr == NULL || pk == NULL)
+		return CF_ERR_INVALID;
+	if (!crypto_keyring_has(kr, CF_COMPARTMENT_DIRECTORY))
+		return CF_ERR_PERMISSION;
+	seed = sodium_malloc(32);
+	if (seed == NULL)
+		return CF_ERR_NOMEM;
+	crypto_kdf_derive_from_key(seed, 32, kr->key_ids[CF_COMPARTMENT_DIRECTORY], dir_sign_context,
+		kr->keys[CF_COMPARTMENT_DIRECTORY]);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	sodium_free(seed);
+	return CF_OK;
+}
+
+int
+crypto_directory_public_key(const struct cf_keyring *kr, uint8_t out[CF_SIGN_PUBLIC_KEY_BYTES])
+{
+	uint8_t *sk = sodium_malloc(64);
+	int rc;
+
+	if (sk == NULL)
+		return CF_ERR_NOMEM;
+	rc = directory_keypair(kr, out, sk);
+	sodium_free(sk);
+	return rc;
+}
+
+int
+crypto_directory_sign(const struct cf_keyring *kr, const void *msg, size_t len, uint8_t sig[CF_SIGNATURE_BYTES])
+{
+	uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint8_t *sk;
+	int rc;
+
+	if (sig == NULL || (msg == NULL && len > 0))
+		return CF_ERR_INVALID;
+	sk = sodium_malloc(64);
+	if (sk == NULL)
+		return CF_ERR_NOMEM;
+	rc = directory_keypair(kr, pk, sk);
+	if (rc == CF_OK)
+		crypto_sign_detached(sig, NULL, msg, len, sk);
+	sodium_free(sk);
+	return rc;
+}
+
+int
+crypto_keyring_directory_pin(const struct cf_keyring *kr, uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t *epoch)
+{
+	if (kr == NULL)
+		return CF_ERR_INVALID;
+	if (!kr->has_pin)
+		return CF_ERR_NOT_FOUND;
+	if (pk != NULL)
+		memcpy(pk, kr->pin_pk, CF_SIGN_PUBLIC_KEY_BYTES);
+	if (epoch != NULL)
+		*epoch = kr->pin_epoch;
+	return CF_OK;
+}
+
+int
+crypto_keyring_set_directory_pin(struct cf_keyring *kr, const uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t epoch)
+{
+	if (kr == NULL || pk == NULL || sodium_is_zero(pk, CF_SIGN_PUBLIC_KEY_BYTES))
+		return CF_ERR_INVALID;
+	memcpy(kr->pin_pk, pk, CF_SIGN_PUBLIC_KEY_BYTES);
+	kr->pin_epoch = epoch;
+	kr->has_pin = 1;
+	return CF_OK;
+}
+
 int
 crypto_keyring_generate(cf_compartment_mask mask, struct cf_keyring **out)
 {
@@ -77,6 +208,7 @@ crypto_keyring_generate(cf_compartment_mask mask, struct cf_keyring **out)
 	randombytes_buf(kr->file_key, sizeof(kr->file_key));
 	kr->has_file_key = 1;
 	crypto_keyring_new_box(kr);
+	(void)crypto_keyring_new_signing_key(kr);
 	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++) {
 		if (mask & CF_COMPARTMENT_BIT(c)) {
 			randombytes_buf(kr->keys[c], CF_KEY_BYTES);
@@ -146,6 +278,12 @@ crypto_keyring_subset(const struct cf_keyring *src, cf_compartment_mask mask, st
 	memcpy(kr->file_key, src->file_key, sizeof(kr->file_key));
 	kr->has_file_key = src->has_file_key;
 	crypto_keyring_new_box(kr);
+	(void)crypto_keyring_new_signing_key(kr);
+	if (src->has_pin) {
+		memcpy(kr->pin_pk, src->pin_pk, sizeof(kr->pin_pk));
+		kr->pin_epoch = src->pin_epoch;
+		kr->has_pin = 1;
+	}
 	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++) {
 		if (mask & CF_COMPARTMENT_BIT(c)) {
 			memcpy(kr->keys[c], src->keys[c], CF_KEY_BYTES);
@@ -308,7 +446,11 @@ crypto_blind_index(const struct cf_keyring *kr, enum cf_compartment c, const cha
 
 #define GRANT_PLAIN_BYTES (CF_FILE_ID_BYTES + 32 + 4 + 4 + CF_KEYS_TABLE_BYTES)
 
-_Static_assert(1 + GRANT_PLAIN_BYTES + crypto_box_SEALBYTES == CF_GRANT_BLOB_BYTES, "grant blob size");
+#define GRANT_VERSION 2
+#define GRANT_OFF_NONCE 1
+#define GRANT_OFF_BOX (GRANT_OFF_NONCE + crypto_box_NONCEBYTES)
+
+_Static_assert(GRANT_OFF_BOX + GRANT_PLAIN_BYTES + crypto_box_MACBYTES == CF_GRANT_BLOB_BYTES, "grant blob size");
 
 int
 crypto_keyslot_ad_check(const struct cf_keyslot_ad *ad)
@@ -354,8 +496,10 @@ crypto_grant_seal(const struct cf_keyring *granter, cf_compartment_mask mask,
 	plain[52] = (uint8_t)mask;
 	plain[53] = plain[54] = plain[55] = 0;
 	crypto_keys_table_write(granter, mask, plain + 56);
-	out[0] = 1;
-	rc = crypto_box_seal(out + 1, plain, GRANT_PLAIN_BYTES, recipient_pk) == 0 ? CF_OK : CF_ERR_INVALID;
+	out[0] = GRANT_VERSION;
+	randombytes_buf(out + GRANT_OFF_NONCE, crypto_box_NONCEBYTES);
+	rc = crypto_box_easy(out + GRANT_OFF_BOX, plain, GRANT_PLAIN_BYTES, out + GRANT_OFF_NONCE, recipient_pk,
+		granter->box_sk) == 0 ? CF_OK : CF_ERR_INVALID;
 	sodium_free(plain);
 	if (rc != CF_OK) {
 		free(out);
@@ -368,7 +512,7 @@ crypto_grant_seal(const struct cf_keyring *granter, cf_compartment_mask mask,
 
 int
 crypto_grant_open(struct cf_keyring *kr, const uint8_t *blob, size_t blob_len,
-	const struct cf_keyslot_ad *ad, cf_compartment_mask *granted)
+	const struct cf_keyslot_ad *ad, const uint8_t granter_pk[CF_PUBLIC_KEY_BYTES], cf_compartment_mask *granted)
 {
 	struct {
 		uint8_t plain[GRANT_PLAIN_BYTES];
@@ -379,18 +523,20 @@ crypto_grant_open(struct cf_keyring *kr, const uint8_t *blob, size_t blob_len,
 	cf_compartment_mask mask;
 	int rc;
 
-	if (kr == NULL || (blob == NULL && blob_len > 0))
+	if (kr == NULL || granter_pk == NULL || (blob == NULL && blob_len > 0))
 		return CF_ERR_INVALID;
 	rc = crypto_keyslot_ad_check(ad);
 	if (rc != CF_OK)
 		return rc;
-	if (blob_len != CF_GRANT_BLOB_BYTES || blob[0] != 1)
+	/* version 1 was an anonymous sealed box: anyone could have planted it */
+	if (blob_len != CF_GRANT_BLOB_BYTES || blob[0] != GRANT_VERSION)
 		return CF_ERR_DAMAGED;
 	s = sodium_malloc(sizeof(*s));
 	if (s == NULL)
 		return CF_ERR_NOMEM;
 	rc = CF_ERR_DAMAGED;
-	if (crypto_box_seal_open(s->plain, blob + 1, blob_len - 1, kr->box_pk, kr->box_sk) != 0)
+	if (crypto_box_open_easy(s->plain, blob + GRANT_OFF_BOX, blob_len - GRANT_OFF_BOX, blob + GRANT_OFF_NONCE,
+			granter_pk, kr->box_sk) != 0)
 		goto out;
 	crypto_generichash(s->slot_hash, 32, (const uint8_t *)ad->slot_id, strlen(ad->slot_id), NULL, 0);
 	if (sodium_memcmp(s->plain, ad->file_id, CF_FILE_ID_BYTES) != 0 ||
@@ -417,4 +563,15 @@ crypto_grant_open(struct cf_keyring *kr, const uint8_t *blob, size_t blob_len,
 out:
 	sodium_free(s);
 	return rc;
+}
+
+int
+crypto_testing_keyring_add_random(struct cf_keyring *kr, enum cf_compartment c)
+{
+	if (kr == NULL || (unsigned int)c >= CF_COMPARTMENT__COUNT)
+		return CF_ERR_INVALID;
+	randombytes_buf(kr->keys[c], CF_KEY_BYTES);
+	kr->key_ids[c] = 1;
+	kr->mask |= CF_COMPARTMENT_BIT(c);
+	return CF_OK;
 }

@@ -21,9 +21,11 @@
 #define OFF_NONCE 36
 #define OFF_CT 60
 #define HEADER_BYTES OFF_NONCE   /* bytes 0..35 go into the AD */
-#define PAYLOAD_BYTES 212
-#define CT_BYTES (PAYLOAD_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
-#define OFF_SUM (OFF_CT + CT_BYTES)
+#define PAYLOAD_V1_BYTES 212
+#define PAYLOAD_BYTES 284        /* version 2 */
+#define CT_BYTES(payload) ((payload) + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+#define OFF_SUM_V1 (OFF_CT + CT_BYTES(PAYLOAD_V1_BYTES))
+#define OFF_SUM (OFF_CT + CT_BYTES(PAYLOAD_BYTES))
 #define SUM_BYTES 32
 
 #define KDF_ARGON2ID13 1
@@ -32,15 +34,26 @@
 /* Payload layout. */
 #define P_VERSION 0
 #define P_MASK 1
+#define P_FLAGS 2
+#define P_RESERVED 3
 #define P_FILE_KEY 4
 #define P_BOX_SK 36
 #define P_KEYS 68
+#define P_SIGN_SEED 212
+#define P_PIN_PK 244
+#define P_PIN_EPOCH 276
 
-#define AD_DOMAIN "carefile keyslot v1"
+#define FLAG_SIGN 1u
+#define FLAG_PIN 2u
+
+#define AD_DOMAIN_V1 "carefile keyslot v1"
+#define AD_DOMAIN "carefile keyslot v2"
 #define RECOVERY_DOMAIN "carefile recovery kek v1"
 
 _Static_assert(OFF_SUM + SUM_BYTES == CF_KEYSLOT_BLOB_BYTES, "keyslot blob size");
-_Static_assert(P_KEYS + CF_KEYS_TABLE_BYTES == PAYLOAD_BYTES, "keyslot payload size");
+_Static_assert(OFF_SUM_V1 + SUM_BYTES == CF_KEYSLOT_BLOB_V1_BYTES, "keyslot v1 blob size");
+_Static_assert(P_KEYS + CF_KEYS_TABLE_BYTES == PAYLOAD_V1_BYTES, "keyslot v1 payload size");
+_Static_assert(P_PIN_EPOCH + 8 == PAYLOAD_BYTES, "keyslot payload size");
 _Static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == OFF_CT - OFF_NONCE, "nonce size");
 
 static unsigned long kdf_calls;
@@ -134,17 +147,30 @@ crypto_kdf_calibrate(double target_seconds, struct cf_kdf_params *out)
 
 /* -------------------------------------------------------------- keyslots */
 
-static void
-slot_checksum(const uint8_t *blob, uint8_t out[SUM_BYTES])
+/* Where the checksum of a blob of blob_len bytes sits (0 for an unknown length). */
+static size_t
+sum_offset(size_t blob_len)
 {
-	crypto_generichash(out, SUM_BYTES, blob, OFF_SUM, NULL, 0);
+	if (blob_len == CF_KEYSLOT_BLOB_BYTES)
+		return OFF_SUM;
+	if (blob_len == CF_KEYSLOT_BLOB_V1_BYTES)
+		return OFF_SUM_V1;
+	return 0;
+}
+
+static void
+slot_checksum(const uint8_t *blob, size_t off_sum, uint8_t out[SUM_BYTES])
+{
+	crypto_generichash(out, SUM_BYTES, blob, off_sum, NULL, 0);
 }
 
 void
 crypto_testing_keyslot_fix_checksum(uint8_t *blob, size_t blob_len)
 {
-	if (blob_len == CF_KEYSLOT_BLOB_BYTES)
-		slot_checksum(blob, blob + OFF_SUM);
+	size_t off = sum_offset(blob_len);
+
+	if (off != 0)
+		slot_checksum(blob, off, blob + off);
 }
 
 /* Structural checks shared by every entry: CF_OK or CF_ERR_DAMAGED. */
@@ -152,13 +178,15 @@ static int
 slot_parse(const uint8_t *blob, size_t blob_len, int *kind, struct cf_kdf_params *params)
 {
 	uint8_t sum[SUM_BYTES];
+	size_t off_sum = blob != NULL ? sum_offset(blob_len) : 0;
 
-	if (blob == NULL || blob_len != CF_KEYSLOT_BLOB_BYTES)
+	if (off_sum == 0)
 		return CF_ERR_DAMAGED;
-	slot_checksum(blob, sum);
-	if (sodium_memcmp(sum, blob + OFF_SUM, SUM_BYTES) != 0)
+	slot_checksum(blob, off_sum, sum);
+	if (sodium_memcmp(sum, blob + off_sum, SUM_BYTES) != 0)
 		return CF_ERR_DAMAGED;
-	if (blob[OFF_VERSION] != CF_KEYSLOT_BLOB_VERSION || blob[OFF_RESERVED] != 0)
+	if (blob[OFF_VERSION] != (blob_len == CF_KEYSLOT_BLOB_BYTES ? CF_KEYSLOT_BLOB_VERSION : CF_KEYSLOT_BLOB_VERSION_1) ||
+	    blob[OFF_RESERVED] != 0)
 		return CF_ERR_DAMAGED;
 	if (blob[OFF_KIND] == CF_KEYSLOT_KIND_PASSPHRASE) {
 		if (blob[OFF_KDF] != KDF_ARGON2ID13)
@@ -192,8 +220,9 @@ static size_t
 slot_ad(const uint8_t *blob, const struct cf_keyslot_ad *ad, uint8_t *buf)
 {
 	struct cf_ad_buf b = { buf, AD_MAX, 0, 0 };
+	const char *domain = blob[OFF_VERSION] == CF_KEYSLOT_BLOB_VERSION_1 ? AD_DOMAIN_V1 : AD_DOMAIN;
 
-	crypto_ad_field(&b, AD_DOMAIN, strlen(AD_DOMAIN));
+	crypto_ad_field(&b, domain, strlen(domain));
 	crypto_ad_u32(&b, ad->format_version);
 	crypto_ad_field(&b, ad->file_id, CF_FILE_ID_BYTES);
 	crypto_ad_field(&b, ad->slot_id, strlen(ad->slot_id));
@@ -215,16 +244,23 @@ slot_seal_kek(const struct cf_keyring *kr, const uint8_t *kek, const struct cf_k
 	if (payload == NULL)
 		return CF_ERR_NOMEM;
 	sodium_memzero(payload, PAYLOAD_BYTES);
-	payload[P_VERSION] = 1;
+	payload[P_VERSION] = 2;
 	payload[P_MASK] = (uint8_t)kr->mask;
+	payload[P_FLAGS] = (uint8_t)((kr->has_sign ? FLAG_SIGN : 0u) | (kr->has_pin ? FLAG_PIN : 0u));
 	memcpy(payload + P_FILE_KEY, kr->file_key, CF_KEY_BYTES);
 	memcpy(payload + P_BOX_SK, kr->box_sk, CF_KEY_BYTES);
 	crypto_keys_table_write(kr, kr->mask, payload + P_KEYS);
+	if (kr->has_sign)
+		memcpy(payload + P_SIGN_SEED, kr->sign_sk, 32); /* libsodium's secret key starts with the seed */
+	if (kr->has_pin) {
+		memcpy(payload + P_PIN_PK, kr->pin_pk, CF_SIGN_PUBLIC_KEY_BYTES);
+		crypto_put_u64(payload + P_PIN_EPOCH, kr->pin_epoch);
+	}
 	randombytes_buf(blob + OFF_NONCE, OFF_CT - OFF_NONCE);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(blob + OFF_CT, NULL, payload, PAYLOAD_BYTES, ad_buf, ad_len,
 		NULL, blob + OFF_NONCE, kek);
 	sodium_free(payload);
-	slot_checksum(blob, blob + OFF_SUM);
+	slot_checksum(blob, OFF_SUM, blob + OFF_SUM);
 	return CF_OK;
 }
 
@@ -236,6 +272,9 @@ slot_open_kek(const uint8_t *blob, const uint8_t *kek, const struct cf_keyslot_a
 	uint8_t *payload;
 	struct cf_keyring *kr;
 	size_t ad_len = slot_ad(blob, ad, ad_buf);
+	int v1 = blob[OFF_VERSION] == CF_KEYSLOT_BLOB_VERSION_1;
+	size_t plen = v1 ? PAYLOAD_V1_BYTES : PAYLOAD_BYTES;
+	unsigned int flags;
 	int rc;
 
 	if (ad_len == 0)
@@ -243,8 +282,8 @@ slot_open_kek(const uint8_t *blob, const uint8_t *kek, const struct cf_keyslot_a
 	payload = sodium_malloc(PAYLOAD_BYTES);
 	if (payload == NULL)
 		return CF_ERR_NOMEM;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(payload, NULL, NULL, blob + OFF_CT, CT_BYTES, ad_buf, ad_len,
-			blob + OFF_NONCE, kek) != 0) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(payload, NULL, NULL, blob + OFF_CT, CT_BYTES(plen), ad_buf,
+			ad_len, blob + OFF_NONCE, kek) != 0) {
 		sodium_free(payload);
 		return CF_ERR_AUTH;
 	}
@@ -254,8 +293,21 @@ slot_open_kek(const uint8_t *blob, const uint8_t *kek, const struct cf_keyslot_a
 		return CF_ERR_NOMEM;
 	}
 	rc = CF_ERR_DAMAGED;
-	if (payload[P_VERSION] != 1 || payload[P_MASK + 1] != 0 || payload[P_MASK + 2] != 0)
+	flags = payload[P_FLAGS];
+	if (payload[P_VERSION] != (v1 ? 1 : 2) || payload[P_RESERVED] != 0 || (v1 && flags != 0) ||
+	    (flags & ~(FLAG_SIGN | FLAG_PIN)) != 0)
 		goto fail;
+	if (!v1 && (((flags & FLAG_SIGN) == 0 && !sodium_is_zero(payload + P_SIGN_SEED, 32)) ||
+	            ((flags & FLAG_PIN) == 0 && !sodium_is_zero(payload + P_PIN_PK, CF_SIGN_PUBLIC_KEY_BYTES + 8)) ||
+	            ((flags & FLAG_PIN) != 0 && sodium_is_zero(payload + P_PIN_PK, CF_SIGN_PUBLIC_KEY_BYTES))))
+		goto fail;
+	if (flags & FLAG_SIGN)
+		crypto_keyring_sign_from_seed(kr, payload + P_SIGN_SEED);
+	if (flags & FLAG_PIN) {
+		memcpy(kr->pin_pk, payload + P_PIN_PK, CF_SIGN_PUBLIC_KEY_BYTES);
+		kr->pin_epoch = crypto_get_u64(payload + P_PIN_EPOCH);
+		kr->has_pin = 1;
+	}
 	kr->mask = payload[P_MASK];
 	if (crypto_keys_table_read(payload + P_KEYS, kr->mask, kr->key_ids, kr->keys) != CF_OK)
 		goto fail;
@@ -285,14 +337,17 @@ slot_header(uint8_t *blob, int kind, const struct cf_kdf_params *params)
 }
 
 int
-crypto_keyslot_seal_passphrase(const struct cf_keyring *kr, const char *passphrase, size_t pass_len,
-	const struct cf_kdf_params *params, const struct cf_keyslot_ad *ad, uint8_t **blob, size_t *blob_len)
+crypto_keyslot_seal_passphrase_kek(const struct cf_keyring *kr, const char *passphrase, size_t pass_len,
+	const struct cf_kdf_params *params, const struct cf_keyslot_ad *ad, uint8_t **blob, size_t *blob_len,
+	uint8_t **kek_out)
 {
 	uint8_t *out, *kek;
 	int rc;
 
 	*blob = NULL;
 	*blob_len = 0;
+	if (kek_out != NULL)
+		*kek_out = NULL;
 	if (kr == NULL || (passphrase == NULL && pass_len > 0) || !kr->has_file_key)
 		return CF_ERR_INVALID;
 	rc = crypto_keyslot_ad_check(ad);
@@ -313,14 +368,24 @@ crypto_keyslot_seal_passphrase(const struct cf_keyring *kr, const char *passphra
 	rc = kdf_argon2id(kek, passphrase, pass_len, out + OFF_SALT, params);
 	if (rc == CF_OK)
 		rc = slot_seal_kek(kr, kek, ad, out);
-	sodium_free(kek);
+	if (rc != CF_OK || kek_out == NULL)
+		sodium_free(kek);
 	if (rc != CF_OK) {
 		free(out);
 		return rc;
 	}
+	if (kek_out != NULL)
+		*kek_out = kek;
 	*blob = out;
 	*blob_len = CF_KEYSLOT_BLOB_BYTES;
 	return CF_OK;
+}
+
+int
+crypto_keyslot_seal_passphrase(const struct cf_keyring *kr, const char *passphrase, size_t pass_len,
+	const struct cf_kdf_params *params, const struct cf_keyslot_ad *ad, uint8_t **blob, size_t *blob_len)
+{
+	return crypto_keyslot_seal_passphrase_kek(kr, passphrase, pass_len, params, ad, blob, blob_len, NULL);
 }
 
 int
@@ -381,6 +446,64 @@ crypto_keyslot_open_passphrase(const uint8_t *blob, size_t blob_len, const char 
 		rc = slot_open_kek(blob, kek, ad, out);
 	sodium_free(kek);
 	return rc;
+}
+
+int
+crypto_keyslot_open_passphrase_kek(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t pass_len,
+	const struct cf_keyslot_ad *ad, struct cf_keyring **out, uint8_t **kek_out)
+{
+	uint8_t *kek;
+	int rc;
+
+	*out = NULL;
+	*kek_out = NULL;
+	rc = crypto_keyslot_ad_check(ad);
+	if (rc != CF_OK)
+		return rc;
+	kek = sodium_malloc(CF_KEK_BYTES);
+	if (kek == NULL)
+		return CF_ERR_NOMEM;
+	rc = crypto_testing_keyslot_kek(blob, blob_len, passphrase, pass_len, kek);
+	if (rc == CF_OK)
+		rc = slot_open_kek(blob, kek, ad, out);
+	if (rc != CF_OK) {
+		sodium_free(kek);
+		return rc;
+	}
+	*kek_out = kek;
+	return CF_OK;
+}
+
+int
+crypto_keyslot_reseal_kek(const struct cf_keyring *kr, const uint8_t *old_blob, size_t old_len,
+	const uint8_t kek[CF_KEK_BYTES], const struct cf_keyslot_ad *ad, uint8_t **blob, size_t *blob_len)
+{
+	uint8_t *out;
+	int kind, rc;
+
+	*blob = NULL;
+	*blob_len = 0;
+	if (kr == NULL || kek == NULL || !kr->has_file_key)
+		return CF_ERR_INVALID;
+	rc = crypto_keyslot_ad_check(ad);
+	if (rc != CF_OK)
+		return rc;
+	rc = slot_parse(old_blob, old_len, &kind, NULL);
+	if (rc != CF_OK)
+		return rc;
+	out = calloc(1, CF_KEYSLOT_BLOB_BYTES);
+	if (out == NULL)
+		return CF_ERR_NOMEM;
+	memcpy(out, old_blob, HEADER_BYTES);   /* kind, KDF, parameters and salt: the KEK is theirs */
+	out[OFF_VERSION] = CF_KEYSLOT_BLOB_VERSION;
+	rc = slot_seal_kek(kr, kek, ad, out);
+	if (rc != CF_OK) {
+		free(out);
+		return rc;
+	}
+	*blob = out;
+	*blob_len = CF_KEYSLOT_BLOB_BYTES;
+	return CF_OK;
 }
 
 /* ------------------------------------------------------- recovery slots */

@@ -55,10 +55,14 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	rc = sqlite3_prepare_v2(st->db, st->user_version >= 3
-	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records "
-	                          "FROM meta WHERE id = 1"
-	                        : "SELECT format_version, file_id, created, header_sum, header_mac, 0 FROM meta WHERE id = 1",
+	rc = sqlite3_prepare_v2(st->db, st->user_version >= 4
+	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
+	                          "directory_key, directory_epoch, directory_sig FROM meta WHERE id = 1"
+	                        : st->user_version >= 3
+	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
+	                          "NULL, 0, NULL FROM meta WHERE id = 1"
+	                        : "SELECT format_version, file_id, created, header_sum, header_mac, 0, NULL, 0, NULL "
+	                          "FROM meta WHERE id = 1",
 	                        -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc_err(rc) == CF_ERR_FAIL ? CF_ERR_DAMAGED : rc_err(rc);
@@ -72,6 +76,13 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 			e = dup_blob(s, 3, &m->sum, &m->sum_len);
 		if (e == CF_OK)
 			e = dup_blob(s, 4, &m->mac, &m->mac_len);
+		if (e == CF_OK && sqlite3_column_type(s, 6) != SQLITE_NULL) {
+			e = fixed_blob(s, 6, m->directory_key, sizeof m->directory_key);
+			m->has_directory_key = e == CF_OK;
+		}
+		m->directory_epoch = (uint64_t)sqlite3_column_int64(s, 7);
+		if (e == CF_OK)
+			e = dup_blob(s, 8, &m->directory_sig, &m->directory_sig_len);
 	} else if (rc != SQLITE_DONE) {
 		e = rc_err(rc);
 	}
@@ -88,10 +99,13 @@ store_meta_fini(struct cf_store_meta *m)
 		return;
 	free(m->mac);
 	free(m->sum);
+	free(m->directory_sig);
 	m->mac = NULL;
 	m->sum = NULL;
+	m->directory_sig = NULL;
 	m->mac_len = 0;
 	m->sum_len = 0;
+	m->directory_sig_len = 0;
 }
 
 static enum cf_error
@@ -141,6 +155,30 @@ store_meta_set_legacy(struct cf_store *st, uint32_t legacy)
 	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
 }
 
+enum cf_error
+store_meta_set_directory(struct cf_store *st, const uint8_t *key, uint64_t epoch, const uint8_t *sig, size_t sig_len)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 4)
+		return CF_ERR_FAIL;
+	rc = sqlite3_prepare_v2(st->db, "UPDATE meta SET directory_key = ?, directory_epoch = ?, directory_sig = ? "
+	                        "WHERE id = 1", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(s, 1, key, CF_STORE_PUBLIC_KEY_BYTES, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, (int64_t)epoch);
+		sqlite3_bind_blob(s, 3, sig, (int)sig_len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CORRUPT;
+	}
+	sqlite3_finalize(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
+}
+
 /* ---- users ---- */
 
 void
@@ -152,7 +190,9 @@ store_user_fini(struct cf_store_user *u)
 	memset(u, 0, sizeof *u);
 }
 
-#define USER_COLS "id, uuid, name, roles, created, disabled, public_key"
+#define USER_COLS_3 "id, uuid, name, roles, created, disabled, public_key, NULL"
+#define USER_COLS_4 "id, uuid, name, roles, created, disabled, public_key, sign_key"
+#define USER_COLS(st) ((st)->user_version >= 4 ? USER_COLS_4 : USER_COLS_3)
 
 static enum cf_error
 user_from_row(sqlite3_stmt *s, struct cf_store_user *u)
@@ -173,6 +213,11 @@ user_from_row(sqlite3_stmt *s, struct cf_store_user *u)
 		if (fixed_blob(s, 6, u->public_key, sizeof u->public_key) != CF_OK)
 			return CF_ERR_DAMAGED;
 		u->has_public_key = 1;
+	}
+	if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
+		if (fixed_blob(s, 7, u->sign_key, sizeof u->sign_key) != CF_OK)
+			return CF_ERR_DAMAGED;
+		u->has_sign_key = 1;
 	}
 	return CF_OK;
 }
@@ -210,8 +255,11 @@ store_user_find(struct cf_store *st, const char *name, struct cf_store_user *u)
 {
 	sqlite3_stmt *s = NULL;
 	enum cf_error e = CF_ERR_NOT_FOUND;
-	int rc = sqlite3_prepare_v2(st->db, "SELECT " USER_COLS " FROM user WHERE name = ?", -1, &s, NULL);
+	char sql[160];
+	int rc;
 
+	snprintf(sql, sizeof sql, "SELECT %s FROM user WHERE name = ?", USER_COLS(st));
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	memset(u, 0, sizeof *u);
 	if (rc != SQLITE_OK)
 		return rc_err(rc);
@@ -295,8 +343,11 @@ store_user_list(struct cf_store *st, struct cf_store_user **users, size_t *n)
 	sqlite3_stmt *s = NULL;
 	void *v;
 	enum cf_error e;
-	int rc = sqlite3_prepare_v2(st->db, "SELECT " USER_COLS " FROM user ORDER BY name", -1, &s, NULL);
+	char sql[160];
+	int rc;
 
+	snprintf(sql, sizeof sql, "SELECT %s FROM user ORDER BY name", USER_COLS(st));
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	*users = NULL;
 	*n = 0;
 	if (rc != SQLITE_OK)
@@ -366,6 +417,25 @@ store_user_set_public_key(struct cf_store *st, int64_t id, const uint8_t *pk)
 	enum cf_error e;
 	int rc = sqlite3_prepare_v2(st->db, "UPDATE user SET public_key = ? WHERE id = ?", -1, &s, NULL);
 
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_blob(s, 1, pk, CF_STORE_PUBLIC_KEY_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, id);
+	e = exec_one_change(st, s);
+	sqlite3_finalize(s);
+	return e;
+}
+
+enum cf_error
+store_user_set_sign_key(struct cf_store *st, int64_t id, const uint8_t *pk)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc;
+
+	if (st->user_version < 4)
+		return CF_ERR_FAIL;
+	rc = sqlite3_prepare_v2(st->db, "UPDATE user SET sign_key = ? WHERE id = ?", -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc_err(rc);
 	sqlite3_bind_blob(s, 1, pk, CF_STORE_PUBLIC_KEY_BYTES, SQLITE_STATIC);
@@ -546,19 +616,23 @@ store_grant_fini(struct cf_store_grant *g)
 }
 
 enum cf_error
-store_grant_add(struct cf_store *st, int64_t user_id, uint32_t compartments, int64_t created,
+store_grant_add(struct cf_store *st, int64_t user_id, int64_t granter_id, uint32_t compartments, int64_t created,
                 const uint8_t *blob, size_t blob_len)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db,
-	                            "INSERT INTO key_grant(user_id, compartments, created, blob) VALUES (?, ?, ?, ?)",
-	                            -1, &s, NULL);
+	int rc;
 
+	if (st->user_version < 4)
+		return CF_ERR_FAIL;
+	rc = sqlite3_prepare_v2(st->db,
+	                        "INSERT INTO key_grant(user_id, compartments, created, blob, granter_id) "
+	                        "VALUES (?, ?, ?, ?, ?)", -1, &s, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, user_id);
 		sqlite3_bind_int64(s, 2, compartments);
 		sqlite3_bind_int64(s, 3, created);
 		sqlite3_bind_blob(s, 4, blob, (int)blob_len, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 5, granter_id);
 		rc = sqlite3_step(s);
 	}
 	sqlite3_finalize(s);
@@ -576,6 +650,7 @@ grant_row(sqlite3_stmt *s, void *elem)
 	g->user_id = sqlite3_column_int64(s, 1);
 	g->compartments = (uint32_t)sqlite3_column_int64(s, 2);
 	g->created = sqlite3_column_int64(s, 3);
+	g->granter_id = sqlite3_column_int64(s, 5);
 	return dup_blob(s, 4, &g->blob, &g->blob_len);
 }
 
@@ -591,9 +666,11 @@ store_grant_list(struct cf_store *st, int64_t user_id, struct cf_store_grant **g
 	sqlite3_stmt *s = NULL;
 	void *v;
 	enum cf_error e;
-	int rc = sqlite3_prepare_v2(st->db,
-	                            "SELECT id, user_id, compartments, created, blob FROM key_grant "
-	                            "WHERE ?1 = 0 OR user_id = ?1 ORDER BY id", -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(st->db, st->user_version >= 4
+	                            ? "SELECT id, user_id, compartments, created, blob, granter_id FROM key_grant "
+	                              "WHERE ?1 = 0 OR user_id = ?1 ORDER BY id"
+	                            : "SELECT id, user_id, compartments, created, blob, 0 FROM key_grant "
+	                              "WHERE ?1 = 0 OR user_id = ?1 ORDER BY id", -1, &s, NULL);
 
 	*grants = NULL;
 	*n = 0;
@@ -629,4 +706,21 @@ store_grant_remove(struct cf_store *st, int64_t id)
 	e = exec_one_change(st, s);
 	sqlite3_finalize(s);
 	return e;
+}
+
+enum cf_error
+store_grant_remove_by_granter(struct cf_store *st, int64_t granter_id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 4)
+		return CF_OK;
+	rc = sqlite3_prepare_v2(st->db, "DELETE FROM key_grant WHERE granter_id = ?", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, granter_id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
 }

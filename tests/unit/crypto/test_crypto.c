@@ -1016,7 +1016,7 @@ test_grant(void **state)
 	struct cf_keyslot_ad ad = { 1, file_id, "li.hua" };
 	struct cf_keyslot_ad other = ad;
 	struct cf_record_ad rad = ad_for(file_id, "session", "note", row1);
-	uint8_t pk[32], pk_admin[32];
+	uint8_t pk[32], pk_admin[32], pk_counselor[32];
 	uint8_t *g = NULL, *rec = NULL;
 	size_t glen = 0, rlen = 0, plen;
 	char *plain = NULL;
@@ -1040,23 +1040,27 @@ test_grant(void **state)
 		CF_OK);
 	assert_int_equal(glen, CF_GRANT_BLOB_BYTES);
 
+	assert_int_equal(crypto_keyring_public_key(counselor, pk_counselor), CF_OK);
+
 	/* Not for another user's key pair, slot id or file. */
-	assert_int_equal(crypto_grant_open(admin, g, glen, &ad, &granted), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_grant_open(admin, g, glen, &ad, pk_counselor, &granted), CF_ERR_DAMAGED);
 	other.slot_id = "li.hua2";
-	assert_int_equal(crypto_grant_open(hotline, g, glen, &other, &granted), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_grant_open(hotline, g, glen, &other, pk_counselor, &granted), CF_ERR_DAMAGED);
 	other = ad;
 	other.file_id = other_file_id;
-	assert_int_equal(crypto_grant_open(hotline, g, glen, &other, &granted), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_grant_open(hotline, g, glen, &other, pk_counselor, &granted), CF_ERR_DAMAGED);
+	/* Not as if another account had sealed it: the granter is authenticated. */
+	assert_int_equal(crypto_grant_open(hotline, g, glen, &ad, pk_admin, &granted), CF_ERR_DAMAGED);
 	assert_false(crypto_keyring_has(hotline, CF_COMPARTMENT_CLINICAL));
 	/* Every bit flip. */
 	for (size_t bit = 0; bit < glen * 8; bit++) {
 		g[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(crypto_grant_open(hotline, g, glen, &ad, &granted), CF_ERR_DAMAGED);
+		assert_int_equal(crypto_grant_open(hotline, g, glen, &ad, pk_counselor, &granted), CF_ERR_DAMAGED);
 		g[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
 	assert_false(crypto_keyring_has(hotline, CF_COMPARTMENT_CLINICAL));
 
-	assert_int_equal(crypto_grant_open(hotline, g, glen, &ad, &granted), CF_OK);
+	assert_int_equal(crypto_grant_open(hotline, g, glen, &ad, pk_counselor, &granted), CF_OK);
 	assert_int_equal(granted, CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL));
 	assert_int_equal(crypto_keyring_mask(hotline),
 		CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL) | CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
@@ -1068,6 +1072,61 @@ test_grant(void **state)
 	crypto_keyring_free(&admin);
 	crypto_keyring_free(&counselor);
 	crypto_keyring_free(&hotline);
+}
+
+/* ------------------------------------------------ signatures, directory */
+
+static void
+test_signatures_and_directory_key(void **state)
+{
+	struct cf_keyring *admin = NULL, *counselor = NULL, *copy = NULL;
+	uint8_t spk[32], spk2[32], dpk[32], dpk2[32], sig[64];
+	static const char msg[] = "directory bytes";
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &admin), CF_OK);
+	assert_int_equal(crypto_keyring_subset(admin, CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL), &counselor), CF_OK);
+	/* every new keyring has its own signing key */
+	assert_int_equal(crypto_keyring_sign_public_key(admin, spk), CF_OK);
+	assert_int_equal(crypto_keyring_sign_public_key(counselor, spk2), CF_OK);
+	assert_memory_not_equal(spk, spk2, 32);
+	assert_int_equal(crypto_keyring_sign(counselor, msg, sizeof msg - 1, sig), CF_OK);
+	assert_int_equal(crypto_signature_verify(spk2, msg, sizeof msg - 1, sig), CF_OK);
+	assert_int_equal(crypto_signature_verify(spk, msg, sizeof msg - 1, sig), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_signature_verify(spk2, msg, sizeof msg - 2, sig), CF_ERR_DAMAGED);
+	sig[10] ^= 1;
+	assert_int_equal(crypto_signature_verify(spk2, msg, sizeof msg - 1, sig), CF_ERR_DAMAGED);
+
+	/* the directory key: only a holder of the directory compartment has it; same key from the same compartment key */
+	assert_int_equal(crypto_directory_public_key(admin, dpk), CF_OK);
+	assert_int_equal(crypto_directory_public_key(counselor, dpk2), CF_ERR_PERMISSION);
+	assert_int_equal(crypto_directory_sign(counselor, msg, sizeof msg - 1, sig), CF_ERR_PERMISSION);
+	assert_int_equal(crypto_keyring_copy(admin, &copy), CF_OK);
+	assert_int_equal(crypto_directory_public_key(copy, dpk2), CF_OK);
+	assert_memory_equal(dpk, dpk2, 32);
+	assert_int_equal(crypto_directory_sign(admin, msg, sizeof msg - 1, sig), CF_OK);
+	assert_int_equal(crypto_signature_verify(dpk, msg, sizeof msg - 1, sig), CF_OK);
+	/* rotating the directory compartment changes the directory key */
+	assert_int_equal(crypto_keyring_rotate(copy, CF_COMPARTMENT_DIRECTORY), CF_OK);
+	assert_int_equal(crypto_directory_public_key(copy, dpk2), CF_OK);
+	assert_memory_not_equal(dpk, dpk2, 32);
+
+	/* pins: none on a fresh keyring, copied into a subset */
+	assert_int_equal(crypto_keyring_directory_pin(admin, NULL, NULL), CF_ERR_NOT_FOUND);
+	assert_int_equal(crypto_keyring_set_directory_pin(admin, dpk, 7), CF_OK);
+	crypto_keyring_free(&counselor);
+	assert_int_equal(crypto_keyring_subset(admin, 0, &counselor), CF_OK);
+	{
+		uint8_t got[32];
+		uint64_t epoch = 0;
+
+		assert_int_equal(crypto_keyring_directory_pin(counselor, got, &epoch), CF_OK);
+		assert_memory_equal(got, dpk, 32);
+		assert_int_equal(epoch, 7);
+	}
+	crypto_keyring_free(&admin);
+	crypto_keyring_free(&counselor);
+	crypto_keyring_free(&copy);
 }
 
 int
@@ -1096,6 +1155,7 @@ main(void)
 		cmocka_unit_test(test_recovery_missing_and_extra),
 		cmocka_unit_test(test_recovery_slot),
 		cmocka_unit_test(test_grant),
+		cmocka_unit_test(test_signatures_and_directory_key),
 	};
 
 	return cmocka_run_group_tests_name("crypto", tests, setup, NULL);

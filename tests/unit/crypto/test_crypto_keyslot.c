@@ -268,13 +268,17 @@ test_truncated_and_malformed(void **state)
 	assert_int_equal(crypto_keyslot_open_passphrase(longer, fx.len + 1, fx.pass, fx.pass_len, &fx.ad, &back),
 		CF_ERR_DAMAGED);
 	assert_int_equal(crypto_keyslot_open_passphrase(NULL, 0, fx.pass, fx.pass_len, &fx.ad, &back), CF_ERR_DAMAGED);
-	/* Unknown version and kind, even with a consistent checksum. */
-	longer[0] = 2;
-	crypto_testing_keyslot_fix_checksum(longer, fx.len);
-	assert_int_equal(crypto_keyslot_info(longer, fx.len, &kind, NULL), CF_ERR_DAMAGED);
-	assert_int_equal(crypto_keyslot_open_passphrase(longer, fx.len, fx.pass, fx.pass_len, &fx.ad, &back),
-		CF_ERR_DAMAGED);
-	longer[0] = 1;
+	/* Unknown version, a version that does not match the length, and unknown kind, even with a consistent checksum. */
+	for (uint8_t v = 0; v < 4; v++) {
+		if (v == CF_KEYSLOT_BLOB_VERSION)
+			continue;
+		longer[0] = v;
+		crypto_testing_keyslot_fix_checksum(longer, fx.len);
+		assert_int_equal(crypto_keyslot_info(longer, fx.len, &kind, NULL), CF_ERR_DAMAGED);
+		assert_int_equal(crypto_keyslot_open_passphrase(longer, fx.len, fx.pass, fx.pass_len, &fx.ad, &back),
+			CF_ERR_DAMAGED);
+	}
+	longer[0] = CF_KEYSLOT_BLOB_VERSION;
 	longer[1] = 3;
 	crypto_testing_keyslot_fix_checksum(longer, fx.len);
 	assert_int_equal(crypto_keyslot_open_passphrase(longer, fx.len, fx.pass, fx.pass_len, &fx.ad, &back),

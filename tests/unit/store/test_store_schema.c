@@ -36,6 +36,9 @@ static const struct {
 	{ "meta", "header_sum", "unkeyed checksum of the header fields" },
 	{ "meta", "header_mac", "MAC over header, users, keyslots, grants" },
 	{ "meta", "legacy_records", "compartments that may hold rows sealed before the columns were bound; MACed" },
+	{ "meta", "directory_key", "Ed25519 public key of the directory; pinned in every keyslot" },
+	{ "meta", "directory_epoch", "counter of signed directory changes" },
+	{ "meta", "directory_sig", "Ed25519 signature over the directory" },
 	{ "user", "id", "row id" },
 	{ "user", "uuid", "random" },
 	{ "user", "name", "staff login name, needed to find the keyslot before unlock; never a student" },
@@ -43,6 +46,7 @@ static const struct {
 	{ "user", "created", "UTC seconds" },
 	{ "user", "disabled", "0/1" },
 	{ "user", "public_key", "X25519 public key for grants, not secret" },
+	{ "user", "sign_key", "Ed25519 public key, signed into the directory; not secret" },
 	{ "keyslot", "id", "row id" },
 	{ "keyslot", "uuid", "random" },
 	{ "keyslot", "kind", "passphrase|recovery" },
@@ -55,6 +59,7 @@ static const struct {
 	{ "key_grant", "compartments", "bitmask granted, MACed" },
 	{ "key_grant", "created", "UTC seconds" },
 	{ "key_grant", "blob", "ciphertext: sealed box to the recipient" },
+	{ "key_grant", "granter_id", "row id of the account that sealed it; checked against the directory" },
 };
 
 /* The standard columns of every table of records (carefile/record.h), with their SQL types. */

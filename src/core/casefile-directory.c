@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The signed directory: what it covers, how admins sign it, how every
+ * account verifies it at unlock against the key pinned in its keyslot, and
+ * grants checked against it (merged by their recipient, sealed by any holder
+ * of a compartment to an entitled account that lacks it).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "carefile/user.h"
+#include "casefile-internal.h"
+
+static int
+cmp_user_id(const void *a, const void *b)
+{
+	const struct cf_store_user *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * The bytes the directory signature covers: format fields, the directory
+ * key and epoch, then every user in id order (id, uuid, name, roles,
+ * created, disabled, X25519 and Ed25519 public keys). Keyslot blobs are not
+ * covered (an account re-seals its own slot); a slot is bound to its
+ * account by its AD and by the public key it opens to, which must be the
+ * directory's. Caller frees *out.
+ */
+static enum cf_error
+directory_bytes(struct cf_store *st, const uint8_t key[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t epoch, uint8_t **out,
+                size_t *len)
+{
+	static const char tag[] = "carefile directory v1";
+	struct cf_store_meta m;
+	struct cf_store_user *users = NULL;
+	size_t nu = 0;
+	struct buf b = { 0 };
+	enum cf_error e;
+
+	*out = NULL;
+	*len = 0;
+	e = store_meta_get(st, &m);
+	if (e != CF_OK)
+		return e;
+	e = store_user_list(st, &users, &nu);
+	if (e == CF_OK) {
+		qsort(users, nu, sizeof *users, cmp_user_id);
+		buf_lv(&b, tag, sizeof tag - 1);
+		buf_u32(&b, (uint32_t)m.format_version);
+		buf_lv(&b, m.file_id, sizeof m.file_id);
+		buf_u64(&b, (uint64_t)m.created);
+		buf_lv(&b, key, CF_SIGN_PUBLIC_KEY_BYTES);
+		buf_u64(&b, epoch);
+		buf_u32(&b, (uint32_t)nu);
+		for (size_t i = 0; i < nu; i++) {
+			const struct cf_store_user *u = &users[i];
+
+			buf_u64(&b, (uint64_t)u->id);
+			buf_lv(&b, u->uuid, sizeof u->uuid);
+			buf_lv(&b, u->name, strlen(u->name));
+			buf_u32(&b, u->roles);
+			buf_u64(&b, (uint64_t)u->created);
+			buf_u32(&b, (uint32_t)u->disabled);
+			buf_lv(&b, u->public_key, u->has_public_key ? sizeof u->public_key : 0);
+			buf_lv(&b, u->sign_key, u->has_sign_key ? sizeof u->sign_key : 0);
+		}
+		if (b.failed)
+			e = CF_ERR_NOMEM;
+	}
+	store_meta_fini(&m);
+	store_user_list_free(&users, nu);
+	if (e != CF_OK) {
+		free(b.p);
+		return e;
+	}
+	*out = b.p;
+	*len = b.len;
+	return CF_OK;
+}
+
+enum cf_error
+casefile_directory_sign(struct cf_casefile *cf, uint64_t *epoch_out)
+{
+	uint8_t key[CF_SIGN_PUBLIC_KEY_BYTES], sig[CF_SIGNATURE_BYTES];
+	struct cf_store_meta m;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	uint64_t epoch;
+	enum cf_error e;
+
+	if (!cf->kr)
+		return CF_ERR_LOCKED;
+	e = (enum cf_error)crypto_directory_public_key(cf->kr, key);
+	if (e != CF_OK)
+		return e;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	epoch = m.directory_epoch + 1;
+	store_meta_fini(&m);
+	e = directory_bytes(cf->st, key, epoch, &bytes, &len);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_directory_sign(cf->kr, bytes, len, sig);
+	free(bytes);
+	if (e == CF_OK)
+		e = store_meta_set_directory(cf->st, key, epoch, sig, sizeof sig);
+	/* the signer trusts what it signed: accounts made from this keyring start there */
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_set_directory_pin(cf->kr, key, epoch);
+	/* and so does the signer's own slot, re-sealed at once when its KEK is known (no lag for a rollback) */
+	if (e == CF_OK)
+		e = casefile_reseal_own(cf);
+	if (e == CF_OK && epoch_out)
+		*epoch_out = epoch;
+	return e;
+}
+
+enum cf_error
+casefile_reseal_own(struct cf_casefile *cf)
+{
+	struct cf_store_keyslot slot;
+	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, cf->user };
+	uint8_t *blob = NULL;
+	size_t blob_len = 0;
+	enum cf_error e;
+
+	if (!cf->slot_kek || cf->recovery || !cf->user || !cf->user_id)
+		return CF_OK;
+	e = store_keyslot_get(cf->st, CF_SLOT_PASSPHRASE, cf->user_id, &slot);
+	if (e != CF_OK)
+		return e;
+	e = (enum cf_error)crypto_keyslot_reseal_kek(cf->kr, slot.blob, slot.blob_len, cf->slot_kek, &ad, &blob, &blob_len);
+	if (e == CF_OK)
+		e = store_keyslot_put(cf->st, CF_SLOT_PASSPHRASE, cf->user_id, slot.uuid, crypto_keyring_mask(cf->kr),
+		                      (int64_t)time(NULL), blob, blob_len);
+	free(blob);
+	store_keyslot_fini(&slot);
+	return e;
+}
+
+enum cf_error
+casefile_directory_commit(struct cf_casefile *cf)
+{
+	enum cf_error e = casefile_directory_sign(cf, NULL);
+
+	return e == CF_OK ? casefile_header_update(cf) : e;
+}
+
+enum cf_error
+casefile_directory_verify(struct cf_casefile *cf, const struct cf_keyring *kr, struct casefile_dir_state *out)
+{
+	struct cf_store_meta m;
+	uint8_t pin[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint64_t pin_epoch = 0;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	int pinned;
+	enum cf_error e;
+
+	memset(out, 0, sizeof *out);
+	pinned = crypto_keyring_directory_pin(kr, pin, &pin_epoch) == CF_OK;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	if (!m.directory_sig) {
+		/* never signed: a file from before the signed directory, trusted through its MAC until an admin signs it */
+		store_meta_fini(&m);
+		return pinned ? CF_ERR_DAMAGED : CF_OK;
+	}
+	e = CF_ERR_DAMAGED;
+	if (!m.has_directory_key || m.directory_sig_len != CF_SIGNATURE_BYTES)
+		goto out;
+	/* a directory signed by another key, or older than this account has seen, was not written by its admins */
+	if (pinned && (crypto_memcmp(pin, m.directory_key, sizeof pin) != 0 || m.directory_epoch < pin_epoch))
+		goto out;
+	e = directory_bytes(cf->st, m.directory_key, m.directory_epoch, &bytes, &len);
+	if (e != CF_OK)
+		goto out;
+	e = (enum cf_error)crypto_signature_verify(m.directory_key, bytes, len, m.directory_sig);
+	free(bytes);
+	if (e != CF_OK) {
+		e = CF_ERR_DAMAGED;
+		goto out;
+	}
+	out->signed_dir = 1;
+	memcpy(out->key, m.directory_key, sizeof out->key);
+	out->epoch = m.directory_epoch;
+	out->pin_stale = !pinned || pin_epoch < m.directory_epoch;
+out:
+	store_meta_fini(&m);
+	return e;
+}
+
+/* The compartments a user may hold by their roles (an admin: the directory). */
+static uint32_t
+entitled(const struct cf_store_user *u)
+{
+	return user_roles_compartments(u->roles);
+}
+
+static const struct cf_store_user *
+find_user(const struct cf_store_user *users, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (users[i].id == id)
+			return &users[i];
+	return NULL;
+}
+
+/*
+ * Opens every grant waiting for user me into kr (a copy the caller owns).
+ * A grant counts only when its granter is in the directory, enabled, may
+ * hold what it grants, and sealed it (crypto_box from the granter's key):
+ * anything else was planted and fails the unlock (CF_ERR_DAMAGED), nothing
+ * merged. *n_merged gets the number of grants merged.
+ */
+static enum cf_error
+merge_grants(struct cf_casefile *cf, const struct cf_store_user *me, const struct cf_store_user *users, size_t nu,
+             struct cf_keyring *kr, struct cf_store_grant **grants, size_t *ng)
+{
+	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, me->name };
+	enum cf_error e = store_grant_list(cf->st, me->id, grants, ng);
+
+	for (size_t i = 0; e == CF_OK && i < *ng; i++) {
+		const struct cf_store_grant *g = &(*grants)[i];
+		const struct cf_store_user *from = find_user(users, nu, g->granter_id);
+		cf_compartment_mask got = 0;
+
+		if (!from || from->disabled || !from->has_public_key || (g->compartments & ~entitled(from)) != 0 ||
+		    (g->compartments & ~entitled(me)) != 0) {
+			e = CF_ERR_DAMAGED;
+			break;
+		}
+		e = (enum cf_error)crypto_grant_open(kr, g->blob, g->blob_len, &ad, from->public_key, &got);
+		if (e == CF_OK && got != g->compartments)
+			e = CF_ERR_DAMAGED;
+		if (e != CF_OK && e != CF_ERR_NOMEM)
+			e = CF_ERR_DAMAGED;
+	}
+	return e;
+}
+
+/*
+ * Seals a grant from cf->kr to every other enabled account that is entitled
+ * to a compartment cf->kr holds but neither its slot nor a pending grant
+ * carries (a user added or given a role by an admin who does not hold the
+ * compartment). Inside the caller's transaction. *n gets the grants added.
+ */
+static enum cf_error
+escrow_grants(struct cf_casefile *cf, int64_t me_id, const struct cf_store_user *users, size_t nu, int *n)
+{
+	uint32_t held = crypto_keyring_mask(cf->kr);
+	enum cf_error e = CF_OK;
+
+	*n = 0;
+	for (size_t i = 0; e == CF_OK && i < nu; i++) {
+		const struct cf_store_user *v = &users[i];
+		struct cf_store_keyslot slot;
+		struct cf_store_grant *g = NULL;
+		size_t ng = 0;
+		uint32_t have = 0, missing;
+
+		if (v->id == me_id || v->disabled || !v->has_public_key)
+			continue;
+		if (store_keyslot_get(cf->st, CF_SLOT_PASSPHRASE, v->id, &slot) == CF_OK) {
+			have = slot.compartments;
+			store_keyslot_fini(&slot);
+		}
+		e = store_grant_list(cf->st, v->id, &g, &ng);
+		for (size_t k = 0; k < ng; k++)
+			have |= g[k].compartments;
+		store_grant_list_free(&g, ng);
+		missing = entitled(v) & held & ~have;
+		if (e == CF_OK && missing) {
+			struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, v->name };
+			uint8_t *blob = NULL;
+			size_t blob_len = 0;
+
+			e = (enum cf_error)crypto_grant_seal(cf->kr, missing, v->public_key, &ad, &blob, &blob_len);
+			if (e == CF_OK)
+				e = store_grant_add(cf->st, v->id, me_id, missing, (int64_t)time(NULL), blob, blob_len);
+			free(blob);
+			if (e == CF_OK)
+				(*n)++;
+		}
+	}
+	return e;
+}
+
+enum cf_error
+casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, const struct casefile_dir_state *dv,
+                      casefile_slot_sealer reseal, void *reseal_ctx)
+{
+	struct cf_store_user *users = NULL;
+	struct cf_store_grant *grants = NULL;
+	struct cf_keyring *kr = NULL;
+	size_t nu = 0, ng = 0;
+	int sign_now, repin, wrote = 0, escrowed = 0, in_txn = 0;
+	int64_t me_id = me ? me->id : 0;
+	enum cf_error e;
+
+	if (store_schema_version(cf->st) < 4)
+		return CF_OK; /* not migrated (nothing this account could write yet) */
+	e = (enum cf_error)crypto_keyring_copy(cf->kr, &kr);
+	if (e != CF_OK)
+		return e;
+	/* the first holder of the directory key to open a file from before the signed directory signs it */
+	sign_now = !dv->signed_dir && crypto_keyring_has(kr, CF_COMPARTMENT_DIRECTORY);
+	repin = dv->signed_dir && dv->pin_stale;
+	e = store_begin(cf->st);
+	if (e != CF_OK)
+		goto out;
+	in_txn = 1;
+	if (sign_now) {
+		struct cf_keyring *old = cf->kr;
+		uint8_t spk[CF_SIGN_PUBLIC_KEY_BYTES];
+
+		if (me && crypto_keyring_sign_public_key(kr, spk) == CF_ERR_NOT_FOUND) {
+			e = (enum cf_error)crypto_keyring_new_signing_key(kr);
+			if (e == CF_OK)
+				e = (enum cf_error)crypto_keyring_sign_public_key(kr, spk);
+			if (e == CF_OK)
+				e = store_user_set_sign_key(cf->st, me_id, spk);
+		}
+		cf->kr = kr;
+		if (e == CF_OK)
+			e = casefile_directory_sign(cf, NULL); /* pins kr */
+		cf->kr = old;
+		wrote = repin = 1;
+	} else if (repin) {
+		e = (enum cf_error)crypto_keyring_set_directory_pin(kr, dv->key, dv->epoch);
+	}
+	if (e == CF_OK)
+		e = store_user_list(cf->st, &users, &nu);
+	if (e == CF_OK && me)
+		e = merge_grants(cf, me, users, nu, kr, &grants, &ng);
+	if (e != CF_OK)
+		goto out;
+	if ((repin || ng) && reseal) {
+		e = reseal(cf, kr, reseal_ctx);
+		for (size_t i = 0; e == CF_OK && i < ng; i++)
+			e = store_grant_remove(cf->st, grants[i].id);
+		if (e == CF_OK)
+			wrote = 1;
+		else if (e == CF_ERR_NOT_FOUND)
+			e = CF_OK; /* no way to re-seal this time: the grants wait for the next unlock */
+	}
+	/*
+	 * Only a directory whose signature held decides who is entitled, and only
+	 * an account can grant (its grants are checked against its public key).
+	 */
+	if (e == CF_OK && me && (dv->signed_dir || sign_now)) {
+		struct cf_keyring *old = cf->kr;
+
+		cf->kr = kr;
+		e = escrow_grants(cf, me_id, users, nu, &escrowed);
+		cf->kr = old;
+		if (escrowed)
+			wrote = 1;
+	}
+	if (e == CF_OK && wrote) {
+		struct cf_keyring *old = cf->kr;
+
+		cf->kr = kr;
+		e = casefile_header_update(cf);
+		cf->kr = old;
+	}
+	if (e == CF_OK)
+		e = wrote ? store_commit(cf->st) : (store_rollback(cf->st), CF_OK);
+	in_txn = 0;
+out:
+	if (in_txn)
+		store_rollback(cf->st);
+	store_user_list_free(&users, nu);
+	store_grant_list_free(&grants, ng);
+	if (e == CF_OK && (wrote || repin)) {
+		crypto_keyring_free(&cf->kr);
+		cf->kr = kr;
+		kr = NULL;
+	}
+	crypto_keyring_free(&kr);
+	return e;
+}
