@@ -476,7 +476,12 @@ open_with_passphrase(const uint8_t *blob, size_t blob_len, const struct cf_keysl
 	return crypto_keyslot_open_passphrase(blob, blob_len, p->pass, p->len, ad, out);
 }
 
-/* Merges pending grants into kr and re-seals the user's slot with pass, in one transaction. */
+/*
+ * Merges pending grants into kr, keeps only the keys of the user's roles,
+ * and re-seals the user's slot with pass, in one transaction. Runs when
+ * there are grants, or when the slot holds keys its roles no longer give
+ * (a hotline slot of a version whose hotline role held identity).
+ */
 static enum cf_error
 merge_grants(struct cf_casefile *cf, const struct cf_store_user *u, const struct cf_store_keyslot *slot,
              const char *pass, size_t pass_len)
@@ -490,7 +495,7 @@ merge_grants(struct cf_casefile *cf, const struct cf_store_user *u, const struct
 	int kind;
 	enum cf_error e = store_grant_list(cf->st, u->id, &grants, &ng);
 
-	if (e != CF_OK || ng == 0 || !pass) {
+	if (e != CF_OK || (ng == 0 && slot->compartments == crypto_keyring_mask(cf->kr)) || !pass) {
 		store_grant_list_free(&grants, ng);
 		return e;
 	}
@@ -499,6 +504,9 @@ merge_grants(struct cf_casefile *cf, const struct cf_store_user *u, const struct
 		e = (enum cf_error)crypto_grant_open(merged, grants[i].blob, grants[i].blob_len, &ad, NULL);
 	if (e != CF_OK && e != CF_ERR_NOMEM)
 		e = CF_ERR_DAMAGED;
+	/* a grant sealed by an older version may carry a compartment the role no longer gives */
+	if (e == CF_OK)
+		crypto_keyring_drop(merged, crypto_keyring_mask(merged) & ~user_roles_compartments(u->roles));
 	if (e == CF_OK)
 		e = (enum cf_error)crypto_keyslot_info(slot->blob, slot->blob_len, &kind, &params);
 	if (e == CF_OK)
@@ -578,6 +586,12 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 	if (e == CF_OK && u.disabled)
 		e = CF_ERR_DISABLED;
 	if (e == CF_OK) {
+		/*
+		 * Least privilege: the keys of the user's roles (authenticated now,
+		 * by the header MAC) and no others, even when an older version
+		 * sealed more into the slot; merge_grants() then re-seals it so.
+		 */
+		crypto_keyring_drop(kr, crypto_keyring_mask(kr) & ~user_roles_compartments(u.roles));
 		cf->kr = kr;
 		kr = NULL;
 		/* authenticated: only now may the file be written (migration, upgrade, grants) */
