@@ -69,7 +69,10 @@ enum cf_error casefile_open(const char *path, struct cf_casefile **out, enum cf_
  * the user's keys open that were sealed before the plaintext columns were
  * bound are re-sealed (casefile_upgrade, one transaction), and pending
  * grants to this user are merged and the slot re-sealed (one more
- * Argon2id, one transaction). After casefile_lock() only the same user may
+ * Argon2id, one transaction). The keyring keeps only the compartments the
+ * user's roles give (user_roles_compartments()): a slot sealed with more
+ * (by a version whose hotline role held identity) is re-sealed without
+ * them the same way. After casefile_lock() only the same user may
  * unlock again (CF_ERR_AUTH otherwise).
  * Errors: CF_ERR_AUTH (wrong passphrase or no such user: not told apart),
  * CF_ERR_DISABLED (right passphrase, but an admin disabled the account),
@@ -249,6 +252,18 @@ struct cf_user_info {
 	int pending_grants;              /* grants not yet merged (merged at the user's next unlock) */
 	int disabled;                    /* 1: the account cannot unlock (casefile_user_set_disabled) */
 };
+
+/*
+ * The roles user name's row claims, read from an open file BEFORE any
+ * unlock, so a command can refuse what the role may not do before it asks
+ * for a passphrase. NOT authenticated (only casefile_unlock() verifies the
+ * header MAC): use it to refuse early, never to allow; the keys decide
+ * after the unlock. It tells nothing the file does not (user names and
+ * roles are plaintext columns). CF_ERR_NOT_FOUND for an unknown user (the
+ * unlock then fails as for a wrong passphrase: not told apart),
+ * CF_ERR_INVALID, CF_ERR_IO.
+ */
+enum cf_error casefile_user_roles_unverified(struct cf_casefile *cf, const char *name, uint32_t *roles);
 
 /* Every user, ordered by name. Needs an unlocked file. Caller frees with casefile_user_list_free(). */
 enum cf_error casefile_user_list(struct cf_casefile *cf, struct cf_user_info **users, size_t *n);

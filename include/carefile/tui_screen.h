@@ -58,6 +58,13 @@ struct cf_screen_ops {
 	const char *name;  /* ASCII id for tests and logs: "today" */
 	const char *title; /* N_() title for the header line; short (<= 16 columns in zh_CN) */
 	const struct cf_tui_keyhelp *keys; /* this screen's own keys, or NULL */
+	/*
+	 * The keys this instance offers now, when they depend on its state (a
+	 * role that may not add or import is offered no such key): the hint
+	 * line and the help overlay use it instead of keys. Borrowed, static.
+	 * May be NULL (keys is used).
+	 */
+	const struct cf_tui_keyhelp *(*keys_now)(const struct cf_screen *s);
 	unsigned flags;    /* TUI_SCREEN_* */
 	/*
 	 * Allocates s->priv and loads what the screen shows (the only place,
@@ -114,6 +121,9 @@ struct cf_screen {
 	struct cf_rect area;
 	bool compact;
 };
+
+/* The keys s offers now: ops->keys_now(s) when set, else ops->keys (NULL for none). Borrowed. */
+const struct cf_tui_keyhelp *tui_screen_keys(const struct cf_screen *s);
 
 /*
  * Pushes a new instance of ops on top of the stack, calls ops->init(s, arg)

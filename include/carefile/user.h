@@ -29,12 +29,18 @@ enum cf_role {
  *   supervisor: identity, clinical, hotline  (reviews counselors AND hotline
  *               volunteers, sees every crisis alert, including ones raised on
  *               the hotline: DESIGN.md §1)
- *   hotline:    hotline, identity            (identity so a call can be linked
- *               to a known student found by name, DESIGN.md §2 "caller: ... a
- *               known student"; never clinical: hotline staff cannot decrypt
- *               session notes, DESIGN.md §4)
+ *   hotline:    hotline                      (calls, callers, shifts only:
+ *               least privilege, DESIGN.md §4. No identity: a hotline worker
+ *               reads no student's record, remarks or family flags and cannot
+ *               list, edit, import or export students; no clinical: no session
+ *               notes. Linking a call to a known student and handing an alert
+ *               to counselors go through the write-only drop box of §4.)
  * An init user (admin+counselor+supervisor) therefore holds every
  * compartment and can create accounts of any role.
+ *
+ * Slots sealed by an older version may hold more than their roles give
+ * (hotline slots held identity): casefile_unlock() keeps only the keys of
+ * the user's roles and re-seals such a slot without the others.
  */
 uint32_t user_roles_compartments(uint32_t roles);
 

@@ -43,11 +43,44 @@ enum cf_error cli_read_new_passphrase(int fd, const char *user, char **out, size
 char *cli_casefile_path(const struct cf_options *opts, const char *name, int make_dir);
 
 /*
- * Opens path and unlocks it as opts->user with the passphrase from
- * --passphrase-fd or the terminal. Prints the message on failure and
- * returns the error. Caller frees *cf with casefile_close().
+ * What a command needs beyond an unlock: the compartments whose keys it
+ * uses, and what to tell a user whose roles do not give them.
  */
-enum cf_error cli_open_unlocked(const struct cf_options *opts, const char *path, struct cf_casefile **cf);
+struct cli_need {
+	cf_compartment_mask compartments; /* CF_COMPARTMENT_BIT()s; 0: nothing beyond the unlock */
+	const char *command;              /* untranslated, as typed: "export students" */
+	const char *roles;                /* N_() text: the roles that give them */
+};
+
+/* Students' records (identity compartment): `export students`, `import roster` (its --dry-run too). */
+extern const struct cli_need cli_need_export_students;
+extern const struct cli_need cli_need_import_roster;
+
+/*
+ * Opens path (cli_open()) for opts->user and, when need is not NULL,
+ * refuses a user whose roles do not give need->compartments BEFORE any
+ * passphrase is asked, as the file claims the roles (not yet
+ * authenticated: enough to refuse, never to allow; cli_unlock() checks the
+ * keys). An unknown user is not refused here: the unlock then fails as
+ * for a wrong passphrase. Prints the message on failure (CF_ERR_USAGE
+ * without -u, CF_ERR_PERMISSION) and returns the error with *cf closed.
+ * Caller frees *cf with casefile_close().
+ */
+enum cf_error cli_open_as(const struct cf_options *opts, const char *path, const struct cli_need *need,
+                          struct cf_casefile **cf);
+
+/*
+ * Unlocks *cf (from cli_open_as()) as opts->user with the passphrase from
+ * --passphrase-fd or the terminal, then, when need is not NULL, refuses
+ * (CF_ERR_PERMISSION) unless the keys of need->compartments are held.
+ * Prints the message on failure and returns the error; *cf is closed then.
+ */
+enum cf_error cli_unlock(const struct cf_options *opts, const char *path, const struct cli_need *need,
+                         struct cf_casefile **cf);
+
+/* cli_open_as() then cli_unlock(). Caller frees *cf with casefile_close(). */
+enum cf_error cli_open_unlocked(const struct cf_options *opts, const char *path, const struct cli_need *need,
+                                struct cf_casefile **cf);
 
 /* Opens path without unlocking; prints on failure. */
 enum cf_error cli_open(const char *path, struct cf_casefile **cf);

@@ -22,7 +22,7 @@ cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv)
 	if (!path)
 		return cf_exit_code(CF_ERR_USAGE);
 	/* casefile_open() makes the connection: quick_check runs on it before anything else reads */
-	e = cli_open_unlocked(opts, path, &cf);
+	e = cli_open_unlocked(opts, path, NULL, &cf);
 	free(path);
 	if (e != CF_OK)
 		return cf_exit_code(e);

@@ -196,8 +196,11 @@ cli_cmd_export_run(const struct cf_options *opts, int argc, char **argv)
 	path = cli_casefile_path(opts, "casefile.carefile", 0);
 	if (!path)
 		return cf_exit_code(CF_ERR_USAGE);
-	/* the export always unlocks with the passphrase, even when the interface is open elsewhere */
-	e = cli_open_unlocked(opts, path, &cf);
+	/*
+	 * the export always unlocks with the passphrase, even when the interface is open elsewhere;
+	 * a role without the students' keys is refused before the passphrase, and nothing is created
+	 */
+	e = cli_open_unlocked(opts, path, &cli_need_export_students, &cf);
 	if (e != CF_OK) {
 		free(path);
 		return cf_exit_code(e);

@@ -161,25 +161,21 @@ confirm(const struct cf_import_plan *p)
 	return (line[0] == 'y' || line[0] == 'Y') && (line[1] == '\n' || line[1] == '\0' || strncmp(line + 1, "es", 2) == 0);
 }
 
+/* Unlocks cf (open, the role checked) and imports ro. Closes cf. */
 static int
-run(const struct cf_options *opts, const struct import_args *a, struct cf_roster *ro)
+run(const struct cf_options *opts, const char *path, struct cf_casefile *cf, const struct import_args *a,
+    struct cf_roster *ro)
 {
-	struct cf_casefile *cf = NULL;
 	struct cf_students *idx = NULL;
 	struct cf_import_plan *plan = NULL;
-	char *path, *val = NULL, *old = NULL;
+	char *val = NULL, *old = NULL;
 	size_t written = 0;
 	enum cf_error e;
 	int rc = 0;
 
-	path = cli_casefile_path(opts, "casefile.carefile", 0);
-	if (!path)
-		return cf_exit_code(CF_ERR_USAGE);
-	e = cli_open_unlocked(opts, path, &cf);
-	if (e != CF_OK) {
-		free(path);
+	e = cli_unlock(opts, path, &cli_need_import_roster, &cf);
+	if (e != CF_OK)
 		return cf_exit_code(e);
-	}
 	e = students_load(cf, &idx);
 	if (e == CF_OK)
 		e = students_import_plan(idx, ro, &plan);
@@ -233,7 +229,6 @@ out:
 	students_import_plan_free(&plan);
 	students_free(&idx);
 	casefile_close(&cf);
-	free(path);
 	return rc;
 }
 
@@ -241,8 +236,10 @@ int
 cli_cmd_import_run(const struct cf_options *opts, int argc, char **argv)
 {
 	struct import_args a;
+	struct cf_casefile *cf = NULL;
 	struct cf_roster *ro = NULL;
 	struct cf_roster_failure fail;
+	char *path;
 	enum cf_error e;
 	int rc;
 
@@ -257,12 +254,25 @@ cli_cmd_import_run(const struct cf_options *opts, int argc, char **argv)
 		fprintf(stderr, _("carefile: import needs a terminal to confirm; use --yes, or --dry-run to preview only\n"));
 		return cf_exit_code(CF_ERR_USAGE);
 	}
+	path = cli_casefile_path(opts, "casefile.carefile", 0);
+	if (!path)
+		return cf_exit_code(CF_ERR_USAGE);
+	/* a role without the students' keys is refused first: before the roster is read or a passphrase asked */
+	e = cli_open_as(opts, path, &cli_need_import_roster, &cf);
+	if (e != CF_OK) {
+		free(path);
+		return cf_exit_code(e);
+	}
 	/* the roster is read before the passphrase: a file that is not a roster costs no unlock */
 	memset(&fail, 0, sizeof fail);
 	e = (enum cf_error)roster_read_file(a.csv, &ro, &fail);
-	if (e != CF_OK)
+	if (e != CF_OK) {
+		casefile_close(&cf);
+		free(path);
 		return read_failed(a.csv, e, &fail);
-	rc = run(opts, &a, ro);
+	}
+	rc = run(opts, path, cf, &a, ro);
 	roster_free(&ro);
+	free(path);
 	return rc;
 }

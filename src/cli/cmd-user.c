@@ -237,7 +237,7 @@ cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 	if (opts->recovery_key_fd >= 0)
 		e = open_recovery(opts, path, &cf);
 	else
-		e = cli_open_unlocked(opts, path, &cf);
+		e = cli_open_unlocked(opts, path, NULL, &cf);
 	free(path);
 	if (e != CF_OK)
 		return cf_exit_code(e);

@@ -9,6 +9,7 @@
 
 #include "carefile/crypto.h"
 #include "carefile/i18n.h"
+#include "carefile/user.h"
 #include "cli-internal.h"
 
 int
@@ -116,12 +117,31 @@ cli_open(const char *path, struct cf_casefile **cf)
 	return e;
 }
 
-enum cf_error
-cli_open_unlocked(const struct cf_options *opts, const char *path, struct cf_casefile **cf)
+/* TRANSLATORS: after "Your role does not allow this": who may; role names stay in English (--role) */
+#define STUDENTS_ROLES N_("student records need the counselor or supervisor role")
+
+const struct cli_need cli_need_export_students = {
+	CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY), "export students", STUDENTS_ROLES,
+};
+
+const struct cli_need cli_need_import_roster = {
+	CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY), "import roster", STUDENTS_ROLES,
+};
+
+/* The refusal: which command, why, and that nothing happened. Returns CF_ERR_PERMISSION. */
+static enum cf_error
+refuse(const struct cli_need *need)
 {
-	char prompt[160];
-	char *pass = NULL;
-	size_t len = 0;
+	/* TRANSLATORS: command as typed (export students), "Your role does not allow this", who may */
+	fprintf(stderr, _("carefile: %s: %s (%s); nothing was read or written\n"), need->command,
+	        cf_strerror(CF_ERR_PERMISSION), _(need->roles));
+	return CF_ERR_PERMISSION;
+}
+
+enum cf_error
+cli_open_as(const struct cf_options *opts, const char *path, const struct cli_need *need, struct cf_casefile **cf)
+{
+	uint32_t roles = 0;
 	enum cf_error e;
 
 	*cf = NULL;
@@ -131,8 +151,25 @@ cli_open_unlocked(const struct cf_options *opts, const char *path, struct cf_cas
 	}
 	/* the file is checked (and locked) before anyone types a passphrase */
 	e = cli_open(path, cf);
-	if (e != CF_OK)
+	if (e != CF_OK || !need || !need->compartments)
 		return e;
+	/* the roles as the file claims them: a role that cannot do this is told before its passphrase */
+	if (casefile_user_roles_unverified(*cf, opts->user, &roles) == CF_OK &&
+	    (user_roles_compartments(roles) & need->compartments) != need->compartments) {
+		casefile_close(cf);
+		return refuse(need);
+	}
+	return CF_OK;
+}
+
+enum cf_error
+cli_unlock(const struct cf_options *opts, const char *path, const struct cli_need *need, struct cf_casefile **cf)
+{
+	char prompt[160];
+	char *pass = NULL;
+	size_t len = 0;
+	enum cf_error e;
+
 	snprintf(prompt, sizeof prompt, _("Passphrase for %s: "), opts->user);
 	e = cli_read_secret(opts->passphrase_fd, prompt, &pass, &len);
 	if (e == CF_ERR_USAGE)
@@ -145,7 +182,19 @@ cli_open_unlocked(const struct cf_options *opts, const char *path, struct cf_cas
 			cli_fail(e, e == CF_ERR_DAMAGED ? CF_STORE_REASON_KEYSLOT : CF_STORE_REASON_NONE, path);
 	}
 	crypto_secure_free(pass);
+	/* the keys decide: refused right after the unlock, before any other prompt or work */
+	if (e == CF_OK && need && (casefile_compartments(*cf) & need->compartments) != need->compartments)
+		e = refuse(need);
 	if (e != CF_OK)
 		casefile_close(cf);
 	return e;
+}
+
+enum cf_error
+cli_open_unlocked(const struct cf_options *opts, const char *path, const struct cli_need *need,
+                  struct cf_casefile **cf)
+{
+	enum cf_error e = cli_open_as(opts, path, need, cf);
+
+	return e == CF_OK ? cli_unlock(opts, path, need, cf) : e;
 }

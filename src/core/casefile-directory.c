@@ -338,7 +338,7 @@ casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, co
 		e = merge_grants(cf, me, users, nu, kr, &grants, &ng);
 	if (e != CF_OK)
 		goto out;
-	if ((repin || ng) && reseal) {
+	if ((repin || ng || dv->keys_dropped) && reseal) {
 		e = reseal(cf, kr, reseal_ctx);
 		for (size_t i = 0; e == CF_OK && i < ng; i++)
 			e = store_grant_remove(cf->st, grants[i].id);
@@ -375,7 +375,7 @@ out:
 		store_rollback(cf->st);
 	store_user_list_free(&users, nu);
 	store_grant_list_free(&grants, ng);
-	if (e == CF_OK && (wrote || repin)) {
+	if (e == CF_OK && (wrote || repin || dv->keys_dropped)) {
 		crypto_keyring_free(&cf->kr);
 		cf->kr = kr;
 		kr = NULL;

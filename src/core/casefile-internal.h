@@ -72,6 +72,7 @@ struct casefile_dir_state {
 	uint8_t key[CF_SIGN_PUBLIC_KEY_BYTES];   /* the directory key it verified with */
 	uint64_t epoch;
 	int pin_stale;                           /* the slot pins nothing or an older epoch: re-seal it */
+	int keys_dropped;                        /* set by unlock: the slot held keys its roles do not give: re-seal it */
 };
 
 /*

@@ -38,6 +38,23 @@ finish(struct cf_casefile *cf, enum cf_error e)
 }
 
 enum cf_error
+casefile_user_roles_unverified(struct cf_casefile *cf, const char *name, uint32_t *roles)
+{
+	struct cf_store_user u;
+	enum cf_error e;
+
+	*roles = 0;
+	if (!cf || !name)
+		return CF_ERR_INVALID;
+	e = store_user_find(cf->st, name, &u);
+	if (e != CF_OK)
+		return e;
+	*roles = u.roles;
+	store_user_fini(&u);
+	return CF_OK;
+}
+
+enum cf_error
 casefile_user_list(struct cf_casefile *cf, struct cf_user_info **users, size_t *n)
 {
 	struct cf_store_user *su = NULL;

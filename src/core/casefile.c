@@ -600,6 +600,15 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 	if (e == CF_OK) {
 		struct reseal_ctx rc = { &u, &slot, pass, pass_len };
 
+		/*
+		 * Least privilege: the keys of the user's roles (read from the
+		 * directory as verified above) and no others, even when an older
+		 * version sealed more into the slot; the slot is re-sealed so below.
+		 */
+		if (crypto_keyring_mask(kr) & ~user_roles_compartments(u.roles)) {
+			crypto_keyring_drop(kr, crypto_keyring_mask(kr) & ~user_roles_compartments(u.roles));
+			dv.keys_dropped = 1;
+		}
 		cf->kr = kr;
 		kr = NULL;
 		/* authenticated: only now may the file be written (migration, upgrade, directory, grants) */

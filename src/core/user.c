@@ -21,8 +21,8 @@ static const struct {
 	{ CF_ROLE_SUPERVISOR, "supervisor", N_("supervisor"),
 	  CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) | CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL) |
 	  CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE) },
-	{ CF_ROLE_HOTLINE, "hotline", N_("hotline"),
-	  CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE) | CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) },
+	/* least privilege: no identity, so no student's record (DESIGN.md §4; issue 8, item 5) */
+	{ CF_ROLE_HOTLINE, "hotline", N_("hotline"), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE) },
 };
 
 uint32_t

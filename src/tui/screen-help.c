@@ -39,13 +39,13 @@ static int
 help_rows(const struct help *h, struct help_row *rows)
 {
 	int n = 0;
-	const struct cf_tui_keyhelp *k;
+	const struct cf_tui_keyhelp *k = tui_screen_keys(h->below);
 
-	if (h->below && h->below->ops->keys && h->below->ops->keys[0].key) {
+	if (k && k->key) {
 		if (rows)
 			rows[n] = (struct help_row){ NULL, _(h->below->ops->title) };
 		n++;
-		for (k = h->below->ops->keys; k->key; k++, n++)
+		for (; k->key; k++, n++)
 			if (rows)
 				rows[n] = (struct help_row){ k->key, _(k->help) };
 		if (rows)

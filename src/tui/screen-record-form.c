@@ -85,6 +85,9 @@ rform_init(struct cf_screen *s, void *arg)
 
 	if (!a || !a->spec || !tui_casefile(s->tui))
 		return CF_ERR_LOCKED;
+	/* a form the user could not save never opens: nothing is loaded or typed in vain (a contact needs clinical) */
+	if (!(casefile_compartments(tui_casefile(s->tui)) & CF_COMPARTMENT_BIT(a->spec->table->compartment)))
+		return CF_ERR_PERMISSION;
 	r = crypto_secure_alloc(sizeof *r);
 	if (!r)
 		return CF_ERR_NOMEM;

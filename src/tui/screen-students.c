@@ -370,6 +370,20 @@ summary_add(char *buf, size_t size, size_t *n, const char *label, const char *va
 		*n += (size_t)r < size - *n ? (size_t)r : size - *n - 1;
 }
 
+/*
+ * The user's keys do not open student records (a hotline or admin-only
+ * role: no identity compartment). The screen then says so instead of an
+ * empty list, and offers no search, add, filter, import or privacy key.
+ */
+static bool
+denied(const struct students *l)
+{
+	return !l->st.idx && l->st.load_err == CF_ERR_PERMISSION;
+}
+
+/* TRANSLATORS: the Students screen for a role without access to student records (hotline, admin); one line. */
+#define DENIED_TEXT N_("No permission: your role cannot see student records.")
+
 /* The empty-list text: why there are no rows. */
 static const char *
 empty_text(const struct students *l)
@@ -386,6 +400,23 @@ empty_text(const struct students *l)
 	return _("No student matches the search and filters.");
 }
 
+/* Why the list is not there, and where to go instead: no names, no counts, nothing of the file. */
+static void
+draw_denied(const struct students *l)
+{
+	struct cf_rect r = l->table;
+	int y;
+
+	tui_draw_text(l->title.y, l->title.x, l->title.w, _("Students"), TUI_ROLE_TITLE, TEXT_LEFT);
+	y = tui_draw_paragraph(&r, 0, _(DENIED_TEXT), TUI_ROLE_ERROR) + 1;
+	y += tui_draw_paragraph(&r, y, _("Student records (names, guardians, remarks and family flags) open only with "
+	                                 "the keys of the counselor or supervisor role. Ask an administrator if your "
+	                                 "work needs them."),
+	                        TUI_ROLE_NORMAL) + 1;
+	tui_draw_paragraph(&r, y, _("The other screens work as usual: press t for Today or h for Hotline."),
+	                   TUI_ROLE_HINT);
+}
+
 static void
 students_draw(struct cf_screen *s)
 {
@@ -393,6 +424,11 @@ students_draw(struct cf_screen *s)
 	char buf[1024], count[128];
 	size_t n = 0;
 	int cw;
+
+	if (denied(l)) {
+		draw_denied(l);
+		return;
+	}
 
 	snprintf(buf, sizeof buf, "%s%s", _("Students"), privacy_mode ? _(" (privacy mode: initials only)") : "");
 	if (l->st.idx && students_damaged(l->st.idx)) {
@@ -503,6 +539,15 @@ students_key(struct cf_screen *s, const struct cf_tui_key *k)
 
 	if (l->searching)
 		return search_key(l, s, k);
+	if (denied(l)) {
+		/* none of the screen's own keys: navigation, help, lock and q stay with the frame */
+		if (tui_key_is_enter(k) || (!k->fn && (k->code == '/' || k->code == '+' || k->code == 'f' ||
+		                                       k->code == 'i' || k->code == 'x'))) {
+			tui_status(s->tui, _(DENIED_TEXT), true);
+			return TUI_KEY_HANDLED;
+		}
+		return TUI_KEY_UNHANDLED;
+	}
 	if (tui_key_is_enter(k)) {
 		open_detail(l, s);
 		return TUI_KEY_HANDLED;
@@ -573,11 +618,23 @@ static const struct cf_tui_keyhelp students_keys[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* A role without access to student records is offered none of the keys above. */
+static const struct cf_tui_keyhelp students_denied_keys[] = {
+	{ NULL, NULL, NULL },
+};
+
+static const struct cf_tui_keyhelp *
+students_keys_now(const struct cf_screen *s)
+{
+	return s->priv && denied(s->priv) ? students_denied_keys : students_keys;
+}
+
 const struct cf_screen_ops tui_screen_students = {
 	.name = "students",
 	/* TRANSLATORS: screen titles in the header line: at most 16 columns. */
 	.title = N_("Students"),
 	.keys = students_keys,
+	.keys_now = students_keys_now,
 	.init = students_init,
 	.free = students_free_screen,
 	.layout = students_layout,

@@ -297,6 +297,14 @@ draw_header(struct cf_tui *tui)
 }
 
 /* Adds "key label" to the hint line at *x if it fits in the line; returns false when full. */
+const struct cf_tui_keyhelp *
+tui_screen_keys(const struct cf_screen *s)
+{
+	if (!s)
+		return NULL;
+	return s->ops->keys_now ? s->ops->keys_now(s) : s->ops->keys;
+}
+
 static bool
 hint_item(const struct cf_rect *r, int *x, const char *key, const char *label)
 {
@@ -322,8 +330,8 @@ draw_hints(struct cf_tui *tui)
 	int x = r->x;
 
 	tui_fill(r, TUI_ROLE_HINT);
-	if (top && top->ops->keys)
-		for (const struct cf_tui_keyhelp *k = top->ops->keys; k->key; k++)
+	if (top && tui_screen_keys(top))
+		for (const struct cf_tui_keyhelp *k = tui_screen_keys(top); k->key; k++)
 			if (k->hint && !hint_item(r, &x, k->key, _(k->hint)))
 				return;
 	if (top && (top->ops->flags & TUI_SCREEN_MODAL))

@@ -162,8 +162,10 @@ F="$T/fixture.carefile"
 cp "$FIXTURE" "$F"; chmod 600 "$F"
 expect 0 "fixture: check as demo" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 check 3<'$T/demo.pw'"
 check "fixture: 3 student rows authenticated" grep -q '^student: 3 rows, 3 authenticated, 0 ' "$T/out"
+check "fixture: hotline1's old slot holds identity and hotline" [ "$(sqlite3 "$F" "SELECT compartments FROM keyslot WHERE user_id = (SELECT id FROM user WHERE name = 'hotline1')")" = 5 ]
 expect 0 "fixture: check as hotline1" sh -c "'$BIN' -f '$F' -u hotline1 --passphrase-fd 3 check 3<'$T/hot.pw'"
-check "fixture: hotline1 reads the identity rows" grep -q '^student: 3 rows, 3 authenticated' "$T/out"
+check "fixture: hotline1 no longer reads the identity rows (hotline role: hotline only)" grep -q '^student: 3 rows, 0 authenticated, 3 not readable with your roles' "$T/out"
+check "fixture: hotline1's slot re-sealed with the hotline key only" [ "$(sqlite3 "$F" "SELECT compartments FROM keyslot WHERE user_id = (SELECT id FROM user WHERE name = 'hotline1')")" = 4 ]
 expect 0 "fixture: user list" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 user list 3<'$T/demo.pw'"
 check "fixture: users demo and hotline1" sh -c "grep -q '^demo  *admin,counselor,supervisor' '$T/out' && grep -q '^hotline1  *hotline ' '$T/out' && [ \$(wc -l <'$T/out') -eq 3 ]"
 printf 'ZQ6R4-YTW45-XZ3ZX-9R6DJ-PE07T-BHMMG-DEGJ0-68CNW-M7NGD-5G2Y1-G0B2G-YNVE3-DJY0F\n' >"$T/fixture.rk"

@@ -156,6 +156,37 @@ expect 3 "export needs the passphrase" sh -c "printf 'not it at all 1234\n' | '$
 check "wrong passphrase: no export file" [ ! -e "$T/never.csv" ]
 expect 2 "export without --out" sh -c "'$BIN' -f '$I' -u alice --passphrase-fd 3 export students 3<'$T/alice.pw'"
 
+# ---- the hotline role holds no student keys (issue 8, item 5): refused before any passphrase, nothing written ----
+H=$(fresh hotline.carefile)
+printf 'hotline-passphrase-2026\n' >"$T/hot.pw"
+s=$(sha "$H")
+mkdir "$T/hl-out"
+# no --passphrase-fd and no terminal: a passphrase prompt would be exit 2, so exit 9 says it came first
+expect 9 "hotline1: export students refused with the permission code" "$BIN" -f "$H" -u hotline1 export students --out "$T/hl-out/h.csv"
+check "hotline1 export: the message names the command and the roles that may" \
+	grep -q '^carefile: export students: Your role does not allow this (student records need the counselor or supervisor role); nothing was read or written$' "$T/err"
+check "hotline1 export: no passphrase was asked" sh -c "! grep -qi 'passphrase for' '$T/err'"
+check "hotline1 export: no file, no temporary file" [ -z "$(ls -A "$T/hl-out")" ]
+expect 9 "hotline1 with the right passphrase: export still refused" sh -c "'$BIN' -f '$H' -u hotline1 --passphrase-fd 3 export students --out '$T/hl-out/h.csv' 3<'$T/hot.pw'"
+check "hotline1 export with passphrase: no file, no temporary file" [ -z "$(ls -A "$T/hl-out")" ]
+expect 9 "hotline1: import roster --yes refused with the permission code" "$BIN" -f "$H" -u hotline1 import roster "$S/roster-excel-gbk.csv" --yes
+check "hotline1 import: the message names the command" grep -q '^carefile: import roster: Your role does not allow this' "$T/err"
+check "hotline1 import: no preview of the roster was printed" [ ! -s "$T/out" ]
+expect 9 "hotline1: import roster --dry-run refused too" sh -c "'$BIN' -f '$H' -u hotline1 --passphrase-fd 3 import roster '$S/roster-excel-gbk.csv' --dry-run 3<'$T/hot.pw'"
+expect 9 "hotline1: refused before the roster is read (a missing roster is not the first problem)" "$BIN" -f "$H" -u hotline1 import roster "$T/no-such.csv" --yes
+check "hotline1: the case file's SHA-256 is unchanged" [ "$(sha "$H")" = "$s" ]
+check "hotline1: nothing written next to the case file" sh -c "[ ! -e '$H-wal' ] && [ ! -e '$H-journal' ]"
+expect 9 "hotline1 refused in Chinese too" env LC_ALL=zh_CN.UTF-8 "$BIN" -f "$H" -u hotline1 export students --out "$T/hl-out/h.csv"
+check "the refusal is translated" grep -q '学生档案' "$T/err"
+check "hotline1 (zh_CN): no file" [ -z "$(ls -A "$T/hl-out")" ]
+expect 3 "an unknown user is not told apart from a wrong passphrase" sh -c "'$BIN' -f '$H' -u nobody --passphrase-fd 3 export students --out '$T/hl-out/n.csv' 3<'$T/hot.pw'"
+check "unknown user: no file" [ -z "$(ls -A "$T/hl-out")" ]
+expect 0 "the demo counselor still exports the same file" sh -c "'$BIN' -f '$H' -u demo --passphrase-fd 3 export students --out '$T/hl-out/d.csv' 3<'$T/demo.pw'"
+check "counselor export: 400 students" [ "$(wc -l <"$T/hl-out/d.csv")" -eq 401 ]
+expect 0 "the admin grants hotline1 the counselor role" sh -c "'$BIN' -f '$H' -u demo --passphrase-fd 3 user grant hotline1 --role counselor 3<'$T/demo.pw'"
+expect 0 "with the role granted, hotline1 exports (the grant is merged at its unlock)" sh -c "'$BIN' -f '$H' -u hotline1 --passphrase-fd 3 export students --out '$T/hl-out/g.csv' 3<'$T/hot.pw'"
+check "granted export: 400 students" [ "$(wc -l <"$T/hl-out/g.csv")" -eq 401 ]
+
 # round trip: into another fresh file, then exported again: the same bytes (every field of every student)
 J="$T/cf/fresh-b.carefile"
 expect 0 "init a second fresh case file" sh -c "'$BIN' -f '$J' -u alice --passphrase-fd 3 init 3<'$T/alice.pw'"

@@ -288,11 +288,16 @@ test_role_compartments(void **state)
 	assert_int_equal(user_roles_compartments(CF_ROLE_ADMIN), CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY));
 	assert_int_equal(user_roles_compartments(CF_ROLE_COUNSELOR),
 	                 CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) | CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL));
-	assert_int_equal(user_roles_compartments(CF_ROLE_HOTLINE),
-	                 CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) | CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
-	/* the admin never holds clinical; hotline never holds clinical */
+	assert_int_equal(user_roles_compartments(CF_ROLE_SUPERVISOR),
+	                 CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) | CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL) |
+	                 CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	/* least privilege: the hotline role holds the hotline compartment and nothing else */
+	assert_int_equal(user_roles_compartments(CF_ROLE_HOTLINE), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	/* the admin never holds clinical; hotline never holds clinical nor identity (no student records) */
 	assert_false(user_roles_compartments(CF_ROLE_ADMIN) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL));
 	assert_false(user_roles_compartments(CF_ROLE_HOTLINE) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL));
+	assert_false(user_roles_compartments(CF_ROLE_HOTLINE) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY));
+	assert_false(user_roles_compartments(CF_ROLE_ADMIN | CF_ROLE_HOTLINE) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY));
 	assert_int_equal(user_roles_compartments(people[0].roles), CF_COMPARTMENT_MASK_ALL);
 	assert_int_equal(user_roles_parse("admin,hotline", &r), CF_OK);
 	assert_int_equal(r, CF_ROLE_ADMIN | CF_ROLE_HOTLINE);
@@ -385,6 +390,66 @@ test_each_role_decrypts_only_its_compartments(void **state)
 		}
 		casefile_close(&cf);
 	}
+}
+
+/*
+ * Issue 8, item 5: a hotline-only keyring opens no student record, by any
+ * path (one row, every row, the index, a write), and the roles a command
+ * reads before the unlock to refuse early are the file's.
+ */
+static void
+test_hotline_cannot_open_a_student_record(void **state)
+{
+	struct cf_casefile *cf = open_ok(path);
+	struct cf_students *idx = NULL;
+	struct cf_student s;
+	struct cf_row row;
+	struct cf_record_list l;
+	uint32_t roles = 0;
+
+	(void)state;
+	/* before any unlock: the claimed roles, and an unknown user is only "not found" */
+	assert_int_equal(casefile_user_roles_unverified(cf, "hot", &roles), CF_OK);
+	assert_int_equal(roles, CF_ROLE_HOTLINE);
+	assert_int_equal(casefile_user_roles_unverified(cf, "boss", &roles), CF_OK);
+	assert_int_equal(roles, people[0].roles);
+	assert_int_equal(casefile_user_roles_unverified(cf, "nobody", &roles), CF_ERR_NOT_FOUND);
+	assert_int_equal(roles, 0);
+
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	assert_int_equal(casefile_roles(cf), CF_ROLE_HOTLINE);
+	assert_int_equal(casefile_compartments(cf), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	/* student row 1 (T001, fixture): neither it, nor all rows, nor the index */
+	student_init(&s, NULL);
+	memset(&row, 0, sizeof row);
+	assert_int_equal(casefile_record_get(cf, &cf_table_student, 1, NULL, &s, &row), CF_ERR_PERMISSION);
+	assert_null(s.name);
+	assert_null(s.remarks);
+	assert_int_equal(s.flags, 0);
+	student_fini(&s);
+	assert_int_equal(casefile_record_list(cf, &cf_table_student, NULL, &l), CF_ERR_PERMISSION);
+	assert_int_equal(l.n, 0);
+	casefile_record_list_fini(&l);
+	assert_int_equal(students_load(cf, &idx), CF_ERR_PERMISSION);
+	assert_null(idx);
+	/* nor its contacts (clinical), nor a new student written */
+	assert_int_equal(casefile_record_children(cf, &cf_table_contact, &cf_table_student, 1, CF_CONTACT_F_DATE, true, &l),
+	                 CF_ERR_PERMISSION);
+	casefile_record_list_fini(&l);
+	student_init(&s, NULL);
+	assert_int_equal(student_set_str(&s, &s.student_number, "H001", 4), CF_OK);
+	assert_int_equal(student_set_str(&s, &s.name, "热线写入", strlen("热线写入")), CF_OK);
+	memset(&row, 0, sizeof row);
+	assert_int_equal(casefile_record_put(cf, &cf_table_student, &row, &s, NULL), CF_ERR_PERMISSION);
+	student_fini(&s);
+	/* the hotline compartment itself still opens */
+	{
+		struct seen_text got;
+
+		assert_int_equal(read_canary(cf, &canary_tables[CF_COMPARTMENT_HOTLINE], &got), CF_OK);
+		assert_string_equal(got.text, canary[CF_COMPARTMENT_HOTLINE]);
+	}
+	casefile_close(&cf);
 }
 
 static uint8_t *slurp(const char *p, size_t *len);
@@ -1492,6 +1557,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_each_role_decrypts_only_its_compartments),
 		cmocka_unit_test(test_trust_admin_adds_holders_grant),
 		cmocka_unit_test(test_trust_insider_cannot_forge_directory),
+		cmocka_unit_test(test_hotline_cannot_open_a_student_record),
 		cmocka_unit_test(test_disabled_account_cannot_unlock),
 		cmocka_unit_test(test_canaries_absent_from_every_file),
 		cmocka_unit_test(test_moved_replayed_or_edited_rows_fail),

@@ -20,6 +20,10 @@
 
 static char dir[256];
 
+/* The compartments hotline1's passphrase slot says it holds. */
+#define HOTLINE_SLOT_SQL \
+	"SELECT compartments FROM keyslot WHERE kind = 'passphrase' AND user_id = (SELECT id FROM user WHERE name = 'hotline1')"
+
 static const char *
 testdata(const char *name, char *buf, size_t size)
 {
@@ -155,10 +159,25 @@ test_format_1_fixture(void **state)
 	casefile_close(&cf);
 	/* upgraded: every row now binds its columns */
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM student WHERE version = 1"), 3);
-	/* and the other user opens it as well */
+	/*
+	 * and the other user opens it as well, with only the keys of its role: the
+	 * hotline slot this version sealed held identity too (issue 8, item 5)
+	 */
+	assert_int_equal(sql_int(p, HOTLINE_SLOT_SQL), CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) |
+	                                               CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
 	assert_int_equal(open_unlock(p, "hotline1", CF_DEMO_HOTLINE_PASSPHRASE, &cf), CF_OK);
+	assert_int_equal(casefile_compartments(cf), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
 	assert_int_equal(casefile_check(cf, &r), CF_OK);
+	assert_int_equal(r.tables[0].authenticated, 0);
+	assert_int_equal(r.tables[0].skipped, 3);
 	casefile_check_report_fini(&r);
+	assert_int_equal(students_load(cf, &idx), CF_ERR_PERMISSION);
+	assert_null(idx);
+	casefile_close(&cf);
+	/* the slot was re-sealed without identity, and opens again so */
+	assert_int_equal(sql_int(p, HOTLINE_SLOT_SQL), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	assert_int_equal(open_unlock(p, "hotline1", CF_DEMO_HOTLINE_PASSPHRASE, &cf), CF_OK);
+	assert_int_equal(casefile_compartments(cf), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
 	casefile_close(&cf);
 	unlink(p);
 }
@@ -197,17 +216,28 @@ test_format_2_fixture(void **state)
 	/* keep the old sealing of a contact, to replay it after the upgrade */
 	sql_on(p, "CREATE TABLE o.old_contact AS SELECT id, data FROM contact WHERE id = (SELECT min(id) FROM contact)");
 
-	/* the hotline user first: it holds identity (students) but not clinical (contacts) */
+	/*
+	 * the hotline user first: its slot (sealed by that version) holds identity too, but the
+	 * hotline role no longer gives it (issue 8, item 5): it neither reads nor upgrades students
+	 */
+	assert_int_equal(sql_int(p, HOTLINE_SLOT_SQL), CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) |
+	                                               CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
 	assert_int_equal(open_unlock(p, "hotline1", CF_DEMO_HOTLINE_PASSPHRASE, &cf), CF_OK);
+	assert_int_equal(casefile_compartments(cf), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	assert_int_equal(students_load(cf, &idx), CF_ERR_PERMISSION);
+	assert_null(idx);
 	assert_int_equal(store_meta_get(casefile_store(cf), &m), CF_OK);
-	assert_int_equal(m.legacy_records, CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL) |
+	assert_int_equal(m.legacy_records, CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY) |
+	                                   CF_COMPARTMENT_BIT(CF_COMPARTMENT_CLINICAL) |
 	                                   CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY));
 	store_meta_fini(&m);
 	casefile_close(&cf);
-	assert_int_equal(sql_int(p, "SELECT count(*) FROM student WHERE version = 1"), 30);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM student WHERE version = 0"), 30);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM contact WHERE version = 0"), 8);
+	/* re-sealed with the keys of its role only */
+	assert_int_equal(sql_int(p, HOTLINE_SLOT_SQL), CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
 
-	/* then a counselor: the contacts are upgraded, nothing stays of the old sealing */
+	/* then a counselor: students and contacts are upgraded, nothing stays of the old sealing */
 	assert_int_equal(open_unlock(p, "demo", CF_DEMO_PASSPHRASE, &cf), CF_OK);
 	assert_int_equal(store_meta_get(casefile_store(cf), &m), CF_OK);
 	assert_int_equal(m.legacy_records, 0);
@@ -236,6 +266,7 @@ test_format_2_fixture(void **state)
 	unlink(out);
 	students_free(&idx);
 	casefile_close(&cf);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM student WHERE version = 1"), 30);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM contact WHERE version = 1"), 8);
 
 	/* the old sealing put back (and the version with it) no longer opens: the header says none is left */

@@ -433,20 +433,26 @@ test_roles(void **state)
 	struct cf_students *idx = NULL;
 	struct cf_record_list l;
 	size_t pos;
+	int64_t id;
 
 	(void)state;
 	/* admin: no identity key, no students */
 	assert_int_equal(students_load(cf, &idx), CF_ERR_PERMISSION);
 	assert_null(idx);
 	casefile_close(&cf);
-	/* hotline: students (identity) but never the contact log (clinical) */
-	cf = open_as(HOT, HOT_PW);
+	/* hotline: no student at all (no identity key, issue 8 item 5), and never the contact log (clinical) */
+	cf = open_as(BOSS, BOSS_PW);
 	assert_int_equal(students_load(cf, &idx), CF_OK);
 	assert_int_equal(students_count(idx), 9);
 	assert_int_equal(students_find_number(idx, "A001", &pos), CF_OK);
-	assert_int_equal(casefile_record_children(cf, &cf_table_contact, &cf_table_student, students_id(idx, pos),
-	                                          CF_CONTACT_F_DATE, true, &l), CF_ERR_PERMISSION);
+	id = students_id(idx, pos);
 	students_free(&idx);
+	casefile_close(&cf);
+	cf = open_as(HOT, HOT_PW);
+	assert_int_equal(students_load(cf, &idx), CF_ERR_PERMISSION);
+	assert_null(idx);
+	assert_int_equal(casefile_record_children(cf, &cf_table_contact, &cf_table_student, id, CF_CONTACT_F_DATE, true,
+	                                          &l), CF_ERR_PERMISSION);
 	casefile_lock(cf);
 	assert_int_equal(students_load(cf, &idx), CF_ERR_LOCKED);
 	assert_null(idx);
