@@ -482,7 +482,7 @@ copy_fixture(const char *name, char *out, size_t out_size)
  * grants it the keys (escrow). Nobody but an admin changes the directory.
  */
 static void
-test_trust_admin_adds_holders_grant(void **state)
+test_x_trust_admin_adds_holders_grant(void **state)
 {
 	char p2[400];
 	struct cf_casefile *cf;
@@ -609,7 +609,7 @@ casefile_testing_plant_grant(struct cf_casefile *cf, const char *name, const cha
  * and every slot pins it.
  */
 static void
-test_trust_insider_cannot_forge_directory(void **state)
+test_x_trust_insider_cannot_forge_directory(void **state)
 {
 	char p2[400], sql[1200];
 	struct cf_casefile *cf;
@@ -1147,7 +1147,7 @@ flip_int_column(const char *p, const char *table, const char *column, int64_t ro
 }
 
 static void
-test_every_bit_flip_of_header_and_keyslots_is_detected(void **state)
+test_x_flip_every_bit_of_header_and_keyslots(void **state)
 {
 	struct cf_casefile *cf = open_ok(path);
 	struct cf_store_keyslot *slots = NULL;
@@ -1240,7 +1240,7 @@ keep_data(const struct cf_row *r, void *p)
 }
 
 static void
-test_sample_of_record_bit_flips_is_detected(void **state)
+test_x_flip_sample_of_record_bits(void **state)
 {
 	static const struct {
 		const struct cf_table *t;
@@ -1555,14 +1555,14 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_role_compartments),
 		cmocka_unit_test(test_passphrase_policy),
 		cmocka_unit_test(test_each_role_decrypts_only_its_compartments),
-		cmocka_unit_test(test_trust_admin_adds_holders_grant),
-		cmocka_unit_test(test_trust_insider_cannot_forge_directory),
+		cmocka_unit_test(test_x_trust_admin_adds_holders_grant),
+		cmocka_unit_test(test_x_trust_insider_cannot_forge_directory),
 		cmocka_unit_test(test_hotline_cannot_open_a_student_record),
 		cmocka_unit_test(test_disabled_account_cannot_unlock),
 		cmocka_unit_test(test_canaries_absent_from_every_file),
 		cmocka_unit_test(test_moved_replayed_or_edited_rows_fail),
-		cmocka_unit_test(test_every_bit_flip_of_header_and_keyslots_is_detected),
-		cmocka_unit_test(test_sample_of_record_bit_flips_is_detected),
+		cmocka_unit_test(test_x_flip_every_bit_of_header_and_keyslots),
+		cmocka_unit_test(test_x_flip_sample_of_record_bits),
 		cmocka_unit_test(test_lock_wipes_and_returns_to_same_user),
 		cmocka_unit_test(test_kill_during_passphrase_change_leaves_exactly_one),
 		cmocka_unit_test(test_config_fifo_and_directory_do_not_hang),
