@@ -54,6 +54,9 @@ int crypto_testing_keyslot_open_kek(const uint8_t *blob, size_t blob_len, const 
 /* Recompute the trailing checksum of a keyslot blob in place (to reach the AEAD check with a tampered blob). */
 void crypto_testing_keyslot_fix_checksum(uint8_t *blob, size_t blob_len);
 
+/* Raw Ed25519 (crypto_sign_seed_keypair + crypto_sign_detached) from a 32-byte seed, for RFC 8032 vectors. CF_OK. */
+int crypto_testing_ed25519_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t pk[32], uint8_t sig[64]);
+
 /*
  * Give kr a random key (key id 1) for compartment c, as an insider forging a
  * "key" it never held would. CF_OK or CF_ERR_INVALID.

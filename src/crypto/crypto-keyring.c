@@ -575,3 +575,14 @@ crypto_testing_keyring_add_random(struct cf_keyring *kr, enum cf_compartment c)
 	kr->mask |= CF_COMPARTMENT_BIT(c);
 	return CF_OK;
 }
+
+int
+crypto_testing_ed25519_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t pk[32], uint8_t sig[64])
+{
+	uint8_t sk[64];
+
+	crypto_sign_seed_keypair(pk, sk, seed);
+	crypto_sign_detached(sig, NULL, msg, len, sk);
+	sodium_memzero(sk, sizeof sk);
+	return CF_OK;
+}

@@ -190,6 +190,38 @@ test_argon2id_reference_vector(void **state)
 	assert_hex_equal(out, sizeof(out), "3ee950488d26ce691657b1d753f562139857b61a58f234d6cb0ce84c4cc27328");
 }
 
+/* RFC 8032 section 7.1, TEST 1 (empty message) and TEST 2 (one byte 0x72): Ed25519 as the directory and accounts sign. */
+static void
+test_ed25519_rfc8032(void **state)
+{
+	static const struct {
+		const char *seed, *pk, *msg, *sig;
+	} v[] = {
+		{ "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+		  "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+		  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b" },
+		{ "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+		  "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+		  "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		uint8_t seed[32], pk[32], sig[64], msg[1];
+		size_t mlen = strlen(v[i].msg) / 2;
+
+		assert_int_equal(crypto_hex_decode(v[i].seed, seed, 32), CF_OK);
+		if (mlen)
+			assert_int_equal(crypto_hex_decode(v[i].msg, msg, mlen), CF_OK);
+		assert_int_equal(crypto_testing_ed25519_sign(seed, msg, mlen, pk, sig), CF_OK);
+		assert_hex_equal(pk, 32, v[i].pk);
+		assert_hex_equal(sig, 64, v[i].sig);
+		assert_int_equal(crypto_signature_verify(pk, msg, mlen, sig), CF_OK);
+		sig[63] ^= 0x40;
+		assert_int_equal(crypto_signature_verify(pk, msg, mlen, sig), CF_ERR_DAMAGED);
+	}
+}
+
 /* ------------------------------------------------------- secure memory */
 
 static void
@@ -1156,6 +1188,7 @@ main(void)
 		cmocka_unit_test(test_recovery_slot),
 		cmocka_unit_test(test_grant),
 		cmocka_unit_test(test_signatures_and_directory_key),
+		cmocka_unit_test(test_ed25519_rfc8032),
 	};
 
 	return cmocka_run_group_tests_name("crypto", tests, setup, NULL);
