@@ -605,6 +605,12 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		 * directory as verified above) and no others, even when an older
 		 * version sealed more into the slot; the slot is re-sealed so below.
 		 */
+		/*
+		 * In a file not signed yet the roles are only MACed: an insider who
+		 * lowers them can make an account drop keys for good. That is
+		 * destruction, which write access allows anyway (doc/trust.md);
+		 * keeping keys a role no longer gives would be a leak.
+		 */
 		if (crypto_keyring_mask(kr) & ~user_roles_compartments(u.roles)) {
 			crypto_keyring_drop(kr, crypto_keyring_mask(kr) & ~user_roles_compartments(u.roles));
 			dv.keys_dropped = 1;
