@@ -428,27 +428,6 @@ crypto_testing_keyslot_open_kek(const uint8_t *blob, size_t blob_len, const uint
 }
 
 int
-crypto_keyslot_open_passphrase(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t pass_len,
-	const struct cf_keyslot_ad *ad, struct cf_keyring **out)
-{
-	uint8_t *kek;
-	int rc;
-
-	*out = NULL;
-	rc = crypto_keyslot_ad_check(ad);
-	if (rc != CF_OK)
-		return rc;
-	kek = sodium_malloc(CF_KEK_BYTES);
-	if (kek == NULL)
-		return CF_ERR_NOMEM;
-	rc = crypto_testing_keyslot_kek(blob, blob_len, passphrase, pass_len, kek);
-	if (rc == CF_OK)
-		rc = slot_open_kek(blob, kek, ad, out);
-	sodium_free(kek);
-	return rc;
-}
-
-int
 crypto_keyslot_open_passphrase_kek(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t pass_len,
 	const struct cf_keyslot_ad *ad, struct cf_keyring **out, uint8_t **kek_out)
 {
@@ -472,6 +451,18 @@ crypto_keyslot_open_passphrase_kek(const uint8_t *blob, size_t blob_len, const c
 	}
 	*kek_out = kek;
 	return CF_OK;
+}
+
+int
+crypto_keyslot_open_passphrase(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t pass_len,
+	const struct cf_keyslot_ad *ad, struct cf_keyring **out)
+{
+	uint8_t *kek = NULL;
+	int rc = crypto_keyslot_open_passphrase_kek(blob, blob_len, passphrase, pass_len, ad, out, &kek);
+
+	if (kek != NULL)
+		sodium_free(kek);
+	return rc;
 }
 
 int
