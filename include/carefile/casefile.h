@@ -308,6 +308,11 @@ enum cf_error casefile_user_grant(struct cf_casefile *cf, const char *name, uint
 /*
  * Removes user name, its keyslot and grants. Requires the admin role;
  * removing oneself is refused (CF_ERR_INVALID). CF_ERR_NOT_FOUND.
+ * Revokes every compartment key the user's roles gave (not the directory
+ * key): the signed directory records the epoch, and the next remaining
+ * holder of each compartment to unlock rotates its key, re-sealing every
+ * record under the new one (doc/trust.md, "Revocation"). The admin needs
+ * none of those keys.
  */
 enum cf_error casefile_user_remove(struct cf_casefile *cf, const char *name);
 
@@ -317,8 +322,10 @@ enum cf_error casefile_user_remove(struct cf_casefile *cf, const char *name);
  * after the passphrase proved right, so it is no oracle). Requires the
  * admin role (CF_ERR_PERMISSION); one's own account cannot be disabled
  * (CF_ERR_INVALID). CF_ERR_NOT_FOUND, CF_ERR_LOCKED. One transaction with
- * the header MAC. Keys are not rotated: a disabled user who kept a copy of
- * the file still opens that copy (see user remove and the trust issue).
+ * the header MAC. Disabling revokes the user's compartment keys as
+ * casefile_user_remove() does; an account enabled again gets the current
+ * keys by escrow after its next unlock. A copy of the file taken before
+ * still opens with the old slot (doc/trust.md, "Revocation").
  */
 enum cf_error casefile_user_set_disabled(struct cf_casefile *cf, const char *name, int disabled);
 

@@ -217,6 +217,27 @@ void crypto_keyring_drop(struct cf_keyring *kr, cf_compartment_mask mask);
  */
 int crypto_keyring_rotate(struct cf_keyring *kr, enum cf_compartment c);
 
+/*
+ * Revocation: replace the key of compartment c by a fresh random key with
+ * key id key_id, which must be greater than the one held (core passes the
+ * directory epoch of the revocation, so the new id shows it postdates it).
+ * As with crypto_keyring_rotate(), the caller re-seals the records first.
+ * CF_OK, CF_ERR_PERMISSION (c not held), CF_ERR_INVALID (key_id not newer).
+ */
+int crypto_keyring_rotate_to(struct cf_keyring *kr, enum cf_compartment c, uint32_t key_id);
+
+/*
+ * The recovery key's own X25519 key pair, derived from it (KDF subkey 1,
+ * context "cfrecbox"), so that an account that rotates a compartment key can
+ * seal the new key to the recovery key as a grant. crypto_recovery_public_key:
+ * the public key into out (not secret). crypto_keyring_use_recovery_box: make
+ * it kr's key pair (kr opened from the recovery slot), so crypto_grant_open()
+ * opens grants sealed to the recovery key. CF_OK, CF_ERR_INVALID, CF_ERR_NOMEM.
+ */
+struct cf_recovery_key;
+int crypto_recovery_public_key(const struct cf_recovery_key *rk, uint8_t out[CF_PUBLIC_KEY_BYTES]);
+int crypto_keyring_use_recovery_box(struct cf_keyring *kr, const struct cf_recovery_key *rk);
+
 /* The user's X25519 public key (CF_PUBLIC_KEY_BYTES) into out. CF_OK. Not secret. */
 int crypto_keyring_public_key(const struct cf_keyring *kr, uint8_t out[CF_PUBLIC_KEY_BYTES]);
 

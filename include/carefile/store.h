@@ -19,10 +19,11 @@
  * share/sql/NNNN-*.sql and embedded in the binary at build time.
  */
 #define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
-#define CF_STORE_SCHEMA_VERSION 4
+#define CF_STORE_SCHEMA_VERSION 5
 #define CF_STORE_BUSY_TIMEOUT_MS 2000
 #define CF_STORE_FILE_ID_BYTES 16
 #define CF_STORE_UUID_BYTES 16
+#define CF_STORE_COMPARTMENTS 4 /* = CF_COMPARTMENT__COUNT (crypto.h), checked in core */
 #define CF_STORE_PUBLIC_KEY_BYTES 32
 
 struct cf_store;
@@ -154,6 +155,18 @@ struct cf_store_meta {
 	uint64_t directory_epoch;
 	uint8_t *directory_sig;
 	size_t directory_sig_len;
+	/*
+	 * Schema 5 on (zero before): per compartment (enum cf_compartment
+	 * order), the directory epoch at which its key was last revoked, and
+	 * the recovery key's X25519 public key. Both signed with the directory.
+	 */
+	int has_revoked;
+	uint64_t revoked[CF_STORE_COMPARTMENTS];
+	int has_recovery_public_key;
+	uint8_t recovery_public_key[CF_STORE_PUBLIC_KEY_BYTES];
+	/* schema 5 on: key ids the recovery slot holds, as of its last use (MACed) */
+	int has_recovery_key_ids;
+	uint32_t recovery_key_ids[CF_STORE_COMPARTMENTS];
 };
 
 /* Reads the meta row into *m. Caller frees m->mac with store_meta_fini(). Errors: CF_ERR_DAMAGED. */
@@ -168,6 +181,16 @@ enum cf_error store_meta_set_legacy(struct cf_store *st, uint32_t legacy);
 /* Replaces the directory key (32 bytes), epoch and signature (schema 4 on; CF_ERR_FAIL before). Borrows key, sig. */
 enum cf_error store_meta_set_directory(struct cf_store *st, const uint8_t *key, uint64_t epoch, const uint8_t *sig,
                                        size_t sig_len);
+
+/*
+ * Replaces meta.revoked (NULL: none) and meta.recovery_public_key (32 bytes,
+ * NULL: none), schema 5 on (CF_ERR_FAIL before). Borrows both.
+ */
+enum cf_error store_meta_set_revocation(struct cf_store *st, const uint64_t revoked[CF_STORE_COMPARTMENTS],
+                                        const uint8_t *recovery_public_key);
+
+/* Replaces meta.recovery_key_ids (schema 5 on; CF_ERR_FAIL before). */
+enum cf_error store_meta_set_recovery_key_ids(struct cf_store *st, const uint32_t ids[CF_STORE_COMPARTMENTS]);
 
 /* ---- users (staff accounts; names are plaintext, see share/sql) ------- */
 
@@ -254,6 +277,33 @@ void store_grant_list_free(struct cf_store_grant **grants, size_t n);
 enum cf_error store_grant_remove(struct cf_store *st, int64_t id);
 /* Deletes every grant granter_id sealed (before that account is removed). CF_OK also when there is none. */
 enum cf_error store_grant_remove_by_granter(struct cf_store *st, int64_t granter_id);
+
+/*
+ * Grants to the recovery key (schema 5 on): the same as key_grant, with
+ * user_id 0. Add: CF_ERR_FAIL before schema 5; borrows blob. List: none
+ * before schema 5; caller frees with store_grant_list_free(). Remove:
+ * deletes grant id and every grant granter_id sealed (0: none).
+ */
+enum cf_error store_recovery_grant_add(struct cf_store *st, int64_t granter_id, uint32_t compartments,
+                                       int64_t created, const uint8_t *blob, size_t blob_len);
+enum cf_error store_recovery_grant_list(struct cf_store *st, struct cf_store_grant **grants, size_t *n);
+enum cf_error store_recovery_grant_remove(struct cf_store *st, int64_t id, int64_t granter_id);
+
+/* Signed records of key rotations (schema 5 on; none and CF_ERR_FAIL before). */
+struct cf_store_rotation {
+	int64_t id;
+	int compartment;
+	uint32_t key_id;
+	int64_t rotator_id;
+	int64_t created;
+	uint8_t sig[64];
+};
+
+/* Adds one. Borrows sig (64 bytes). */
+enum cf_error store_rotation_add(struct cf_store *st, int compartment, uint32_t key_id, int64_t rotator_id,
+                                 int64_t created, const uint8_t sig[64]);
+/* Every rotation record in id order; caller frees *out with free(). */
+enum cf_error store_rotation_list(struct cf_store *st, struct cf_store_rotation **out, size_t *n);
 
 /* ---- rows of typed tables (carefile/record.h): plaintext metadata and one ciphertext ---- */
 

@@ -12,6 +12,8 @@
 #include "carefile/user.h"
 #include "casefile-internal.h"
 
+_Static_assert(CF_STORE_COMPARTMENTS == CF_COMPARTMENT__COUNT, "one revocation epoch per compartment");
+
 static int
 cmp_user_id(const void *a, const void *b)
 {
@@ -53,6 +55,20 @@ directory_bytes(struct cf_store *st, const uint8_t key[CF_SIGN_PUBLIC_KEY_BYTES]
 		buf_u64(&b, (uint64_t)m.created);
 		buf_lv(&b, key, CF_SIGN_PUBLIC_KEY_BYTES);
 		buf_u64(&b, epoch);
+		/*
+		 * Schema 5 on, once there is anything: revocation epochs and the
+		 * recovery key's public key (absent before: signatures made before
+		 * schema 5 stay valid, and an insider cannot add or drop them).
+		 */
+		if (m.has_revoked || m.has_recovery_public_key) {
+			static const char rtag[] = "revocation";
+
+			buf_lv(&b, rtag, sizeof rtag - 1);
+			buf_u32(&b, (uint32_t)m.has_revoked);
+			for (int c = 0; c < CF_STORE_COMPARTMENTS; c++)
+				buf_u64(&b, m.revoked[c]);
+			buf_lv(&b, m.recovery_public_key, m.has_recovery_public_key ? sizeof m.recovery_public_key : 0);
+		}
 		buf_u32(&b, (uint32_t)nu);
 		for (size_t i = 0; i < nu; i++) {
 			const struct cf_store_user *u = &users[i];
@@ -289,15 +305,349 @@ escrow_grants(struct cf_casefile *cf, int64_t me_id, const struct cf_store_user 
 	return e;
 }
 
+cf_compartment_mask
+casefile_stale_keys(struct cf_casefile *cf, const struct cf_keyring *kr)
+{
+	struct cf_store_meta m;
+	cf_compartment_mask stale = 0;
+
+	if (store_schema_version(cf->st) < 5 || store_meta_get(cf->st, &m) != CF_OK)
+		return 0;
+	for (int c = 0; m.has_revoked && c < CF_COMPARTMENT__COUNT; c++)
+		if (crypto_keyring_has(kr, (enum cf_compartment)c) &&
+		    (uint64_t)crypto_keyring_key_id(kr, (enum cf_compartment)c) < m.revoked[c])
+			stale |= CF_COMPARTMENT_BIT(c);
+	store_meta_fini(&m);
+	return stale;
+}
+
+/*
+ * Revocation, completed by a remaining holder: for every compartment kr
+ * holds whose key id is below the directory's revocation epoch, a new key
+ * (key id = max(old + 1, epoch)) re-seals every record of the compartment,
+ * and is sealed from this account to every other enabled account entitled
+ * to it (and, by escrow_grants(), to the recovery key). *kr becomes the rotated keyring (the
+ * caller re-seals its own slot with it). Inside the caller's transaction;
+ * only with a verified signed directory. *n gets the compartments rotated.
+ */
+static enum cf_error escrow_recovery(struct cf_casefile *cf, int64_t me_id, int *n);
+
+/* What a rotation record's signature covers: file, format, compartment, new key id, rotator. */
+static void
+rotation_bytes(const struct cf_casefile *cf, int c, uint32_t key_id, int64_t rotator_id, struct buf *b)
+{
+	static const char tag[] = "carefile rotation v1";
+
+	buf_lv(b, tag, sizeof tag - 1);
+	buf_u32(b, (uint32_t)cf->format_version);
+	buf_lv(b, cf->file_id, CF_FILE_ID_BYTES);
+	buf_u32(b, (uint32_t)c);
+	buf_u32(b, key_id);
+	buf_u64(b, (uint64_t)rotator_id);
+}
+
+/*
+ * Whether an account the directory lists and entitles to c signed a
+ * rotation of c to a key id of at least min_id. Unsigned or mis-signed rows
+ * (planted, or from an account since removed) count for nothing.
+ */
+static enum cf_error
+rotated_since(struct cf_casefile *cf, const struct cf_store_user *users, size_t nu, int c, uint32_t min_id,
+              bool *found)
+{
+	struct cf_store_rotation *r = NULL;
+	size_t n = 0;
+	enum cf_error e = store_rotation_list(cf->st, &r, &n);
+
+	*found = false;
+	for (size_t i = 0; e == CF_OK && i < n && !*found; i++) {
+		const struct cf_store_user *by = find_user(users, nu, r[i].rotator_id);
+		struct buf b = { 0 };
+
+		if (r[i].compartment != c || r[i].key_id < min_id || !by || !by->has_sign_key ||
+		    !(entitled(by) & CF_COMPARTMENT_BIT(c)))
+			continue;
+		rotation_bytes(cf, c, r[i].key_id, r[i].rotator_id, &b);
+		if (b.failed)
+			e = CF_ERR_NOMEM;
+		else if (crypto_signature_verify(by->sign_key, b.p, b.len, r[i].sig) == CF_OK)
+			*found = true;
+		free(b.p);
+	}
+	free(r);
+	return e;
+}
+
+/* Signs and stores the record that this account rotated c to key_id. */
+static enum cf_error
+record_rotation(struct cf_casefile *cf, const struct cf_keyring *kr, int64_t me_id, int c, uint32_t key_id)
+{
+	uint8_t sig[CF_SIGNATURE_BYTES];
+	struct buf b = { 0 };
+	enum cf_error e;
+
+	rotation_bytes(cf, c, key_id, me_id, &b);
+	e = b.failed ? CF_ERR_NOMEM : (enum cf_error)crypto_keyring_sign(kr, b.p, b.len, sig);
+	free(b.p);
+	if (e == CF_OK)
+		e = store_rotation_add(cf->st, c, key_id, me_id, (int64_t)time(NULL), sig);
+	return e;
+}
+
+static enum cf_error
+rotate_revoked(struct cf_casefile *cf, const struct cf_store_user *me, const struct cf_store_user *users, size_t nu,
+               struct cf_keyring **kr, int *n, int *dropped)
+{
+	struct cf_store_meta m;
+	enum cf_error e;
+
+	*n = 0;
+	*dropped = 0;
+	if (store_schema_version(cf->st) < 5)
+		return CF_OK;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	for (int c = 0; e == CF_OK && m.has_revoked && c < CF_COMPARTMENT__COUNT; c++) {
+		uint32_t id = crypto_keyring_key_id(*kr, (enum cf_compartment)c), to;
+		struct cf_keyring *nkr = NULL;
+		size_t rekeyed = 0, damaged = 0;
+
+		if (c == CF_COMPARTMENT_DIRECTORY || !crypto_keyring_has(*kr, (enum cf_compartment)c) ||
+		    (uint64_t)id >= m.revoked[c])
+			continue;
+		if (m.revoked[c] > UINT32_MAX) {
+			e = CF_ERR_DAMAGED;
+			break;
+		}
+		to = (uint32_t)m.revoked[c] > id + 1 ? (uint32_t)m.revoked[c] : id + 1;
+		/*
+		 * Rotated already (a signed record): this account missed the grant
+		 * (disabled then, or the grant is gone). Rotating again with a key
+		 * that opens none of the rows would lose them: the stale key is
+		 * dropped instead, so that escrow brings the current one.
+		 */
+		{
+			bool since = false;
+
+			e = rotated_since(cf, users, nu, c, (uint32_t)m.revoked[c], &since);
+			if (e != CF_OK)
+				break;
+			if (since) {
+				crypto_keyring_drop(*kr, CF_COMPARTMENT_BIT(c));
+				*dropped = 1;
+				continue;
+			}
+		}
+		/* an account without a signing key (from before the signed directory) leaves it to one with */
+		if (!me->has_sign_key)
+			continue;
+		e = (enum cf_error)crypto_keyring_copy(*kr, &nkr);
+		if (e == CF_OK)
+			e = (enum cf_error)crypto_keyring_rotate_to(nkr, (enum cf_compartment)c, to);
+		if (e == CF_OK)
+			e = casefile_records_rekey(cf, (enum cf_compartment)c, *kr, nkr, &rekeyed, &damaged);
+		if (e == CF_OK)
+			e = record_rotation(cf, nkr, me->id, c, to);
+		for (size_t i = 0; e == CF_OK && i < nu; i++) {
+			const struct cf_store_user *v = &users[i];
+			struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, v->name };
+			uint8_t *blob = NULL;
+			size_t blob_len = 0;
+
+			if (v->id == me->id || v->disabled || !v->has_public_key ||
+			    !(entitled(v) & CF_COMPARTMENT_BIT(c)))
+				continue;
+			e = (enum cf_error)crypto_grant_seal(nkr, CF_COMPARTMENT_BIT(c), v->public_key, &ad, &blob, &blob_len);
+			if (e == CF_OK)
+				e = store_grant_add(cf->st, v->id, me->id, CF_COMPARTMENT_BIT(c), (int64_t)time(NULL), blob,
+				                    blob_len);
+			free(blob);
+		}
+		if (e == CF_OK) {
+			crypto_keyring_free(kr);
+			*kr = nkr;
+			nkr = NULL;
+			(*n)++;
+		}
+		crypto_keyring_free(&nkr);
+	}
+	store_meta_fini(&m);
+	return e;
+}
+
+enum cf_error
+casefile_rotate_revoked_now(struct cf_casefile *cf, struct cf_keyring **out)
+{
+	struct cf_store_user *users = NULL;
+	struct cf_keyring *kr = NULL, *old = cf->kr;
+	const struct cf_store_user *me;
+	size_t nu = 0;
+	int n = 0, dropped = 0, escrowed = 0;
+	enum cf_error e;
+
+	*out = NULL;
+	if (cf->recovery || !cf->user_id || !cf->slot_kek || store_schema_version(cf->st) < 5)
+		return CF_OK; /* the next unlock rotates */
+	e = store_user_list(cf->st, &users, &nu);
+	me = e == CF_OK ? find_user(users, nu, cf->user_id) : NULL;
+	if (e == CF_OK && !me)
+		e = CF_ERR_DAMAGED;
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_copy(cf->kr, &kr);
+	if (e == CF_OK)
+		e = rotate_revoked(cf, me, users, nu, &kr, &n, &dropped);
+	if (e == CF_OK && (n || dropped)) {
+		cf->kr = kr;
+		e = casefile_reseal_own(cf);
+		if (e == CF_OK)
+			e = escrow_recovery(cf, cf->user_id, &escrowed);
+		cf->kr = old;
+		if (e == CF_OK) {
+			*out = kr;
+			kr = NULL;
+		}
+	}
+	crypto_keyring_free(&kr);
+	store_user_list_free(&users, nu);
+	return e;
+}
+
+/*
+ * The recovery key's side: give a file made before schema 5 the recovery
+ * public key (signed: the recovery key holds the directory key), and merge
+ * the keys that accounts rotated and sealed to it, each checked like a
+ * grant against the verified directory. *wrote is set when anything changed.
+ */
+static enum cf_error
+recovery_catch_up(struct cf_casefile *cf, const uint8_t *recovery_pk, const struct cf_store_user *users, size_t nu,
+                  struct cf_keyring *kr, int *wrote, int *merged)
+{
+	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, CF_RECOVERY_SLOT_ID };
+	struct cf_store_grant *g = NULL;
+	struct cf_store_meta m;
+	size_t ng = 0;
+	enum cf_error e;
+
+	if (store_schema_version(cf->st) < 5)
+		return CF_OK;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	if (!m.has_recovery_public_key) {
+		e = store_meta_set_revocation(cf->st, m.has_revoked ? m.revoked : NULL, recovery_pk);
+		if (e == CF_OK) {
+			struct cf_keyring *old = cf->kr;
+
+			cf->kr = kr;
+			e = casefile_directory_sign(cf, NULL);
+			cf->kr = old;
+		}
+		if (e == CF_OK)
+			*wrote = *merged = 1; /* the recovery slot re-seals to pin the new epoch */
+	} else if (crypto_memcmp(m.recovery_public_key, recovery_pk, CF_PUBLIC_KEY_BYTES) != 0) {
+		e = CF_ERR_DAMAGED; /* signed, so not planted: but not this recovery key's */
+	}
+	store_meta_fini(&m);
+	if (e == CF_OK)
+		e = store_recovery_grant_list(cf->st, &g, &ng);
+	for (size_t i = 0; e == CF_OK && i < ng; i++) {
+		const struct cf_store_user *from = find_user(users, nu, g[i].granter_id);
+		cf_compartment_mask got = 0;
+
+		if (!from || from->disabled || !from->has_public_key || (g[i].compartments & ~entitled(from)) != 0) {
+			e = CF_ERR_DAMAGED;
+			break;
+		}
+		e = (enum cf_error)crypto_grant_open(kr, g[i].blob, g[i].blob_len, &ad, from->public_key, &got);
+		if (e == CF_OK && got != g[i].compartments)
+			e = CF_ERR_DAMAGED;
+		if (e != CF_OK && e != CF_ERR_NOMEM)
+			e = CF_ERR_DAMAGED;
+	}
+	for (size_t i = 0; e == CF_OK && i < ng; i++)
+		e = store_recovery_grant_remove(cf->st, g[i].id, 0);
+	if (e == CF_OK && ng) {
+		*wrote = 1;
+		*merged = 1;
+	}
+	store_grant_list_free(&g, ng);
+	/* tell holders which keys the recovery slot now has, so they seal newer ones to it */
+	if (e == CF_OK)
+		e = store_meta_get(cf->st, &m);
+	if (e == CF_OK) {
+		uint32_t ids[CF_STORE_COMPARTMENTS];
+		int same = m.has_recovery_key_ids;
+
+		for (int c = 0; c < CF_STORE_COMPARTMENTS; c++) {
+			ids[c] = crypto_keyring_key_id(kr, (enum cf_compartment)c);
+			same = same && ids[c] == m.recovery_key_ids[c];
+		}
+		store_meta_fini(&m);
+		if (!same) {
+			e = store_meta_set_recovery_key_ids(cf->st, ids);
+			if (e == CF_OK)
+				*wrote = 1;
+		}
+	}
+	return e;
+}
+
+/*
+ * The recovery key's escrow: when the file knows the recovery public key and
+ * the key ids its slot holds, seal every held compartment key newer than
+ * those (after a rotation) to it, unless a pending recovery grant carries it.
+ */
+static enum cf_error
+escrow_recovery(struct cf_casefile *cf, int64_t me_id, int *n)
+{
+	struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, CF_RECOVERY_SLOT_ID };
+	struct cf_store_grant *g = NULL;
+	struct cf_store_meta m;
+	uint32_t newer = 0;
+	size_t ng = 0;
+	enum cf_error e;
+
+	if (store_schema_version(cf->st) < 5)
+		return CF_OK;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	if (m.has_recovery_public_key && m.has_recovery_key_ids) {
+		for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
+			if (crypto_keyring_has(cf->kr, (enum cf_compartment)c) &&
+			    crypto_keyring_key_id(cf->kr, (enum cf_compartment)c) > m.recovery_key_ids[c])
+				newer |= CF_COMPARTMENT_BIT(c);
+		if (newer)
+			e = store_recovery_grant_list(cf->st, &g, &ng);
+		for (size_t i = 0; i < ng; i++)
+			newer &= ~g[i].compartments; /* sealed already (by this account or another holder) */
+		store_grant_list_free(&g, ng);
+	}
+	if (e == CF_OK && newer) {
+		uint8_t *blob = NULL;
+		size_t blob_len = 0;
+
+		e = (enum cf_error)crypto_grant_seal(cf->kr, newer, m.recovery_public_key, &ad, &blob, &blob_len);
+		if (e == CF_OK)
+			e = store_recovery_grant_add(cf->st, me_id, newer, (int64_t)time(NULL), blob, blob_len);
+		free(blob);
+		if (e == CF_OK)
+			(*n)++;
+	}
+	store_meta_fini(&m);
+	return e;
+}
+
 enum cf_error
 casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, const struct casefile_dir_state *dv,
-                      casefile_slot_sealer reseal, void *reseal_ctx)
+                      const uint8_t *recovery_pk, casefile_slot_sealer reseal, void *reseal_ctx)
 {
 	struct cf_store_user *users = NULL;
 	struct cf_store_grant *grants = NULL;
 	struct cf_keyring *kr = NULL;
 	size_t nu = 0, ng = 0;
-	int sign_now, repin, wrote = 0, escrowed = 0, in_txn = 0;
+	int sign_now, repin, wrote = 0, escrowed = 0, in_txn = 0, rotated = 0, rec_merged = 0, stale_dropped = 0;
 	int64_t me_id = me ? me->id : 0;
 	enum cf_error e;
 
@@ -336,15 +686,20 @@ casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, co
 		e = store_user_list(cf->st, &users, &nu);
 	if (e == CF_OK && me)
 		e = merge_grants(cf, me, users, nu, kr, &grants, &ng);
+	/* revoked keys: rotated by the first remaining holder to unlock, before anyone writes with them */
+	if (e == CF_OK && me && reseal && (dv->signed_dir || sign_now))
+		e = rotate_revoked(cf, me, users, nu, &kr, &rotated, &stale_dropped);
+	if (e == CF_OK && !me && recovery_pk && (dv->signed_dir || sign_now))
+		e = recovery_catch_up(cf, recovery_pk, users, nu, kr, &wrote, &rec_merged);
 	if (e != CF_OK)
 		goto out;
-	if ((repin || ng || dv->keys_dropped) && reseal) {
+	if ((repin || ng || dv->keys_dropped || rotated || rec_merged || stale_dropped) && reseal) {
 		e = reseal(cf, kr, reseal_ctx);
 		for (size_t i = 0; e == CF_OK && i < ng; i++)
 			e = store_grant_remove(cf->st, grants[i].id);
 		if (e == CF_OK)
 			wrote = 1;
-		else if (e == CF_ERR_NOT_FOUND)
+		else if (e == CF_ERR_NOT_FOUND && !rotated && !rec_merged)
 			e = CF_OK; /* no way to re-seal this time: the grants wait for the next unlock */
 	}
 	/*
@@ -356,6 +711,8 @@ casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, co
 
 		cf->kr = kr;
 		e = escrow_grants(cf, me_id, users, nu, &escrowed);
+		if (e == CF_OK)
+			e = escrow_recovery(cf, me_id, &escrowed);
 		cf->kr = old;
 		if (escrowed)
 			wrote = 1;
@@ -375,7 +732,7 @@ out:
 		store_rollback(cf->st);
 	store_user_list_free(&users, nu);
 	store_grant_list_free(&grants, ng);
-	if (e == CF_OK && (wrote || repin || dv->keys_dropped)) {
+	if (e == CF_OK && (wrote || repin || dv->keys_dropped || rotated || stale_dropped)) {
 		crypto_keyring_free(&cf->kr);
 		cf->kr = kr;
 		kr = NULL;

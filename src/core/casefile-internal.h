@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What casefile.c and casefile-users.c share, plus two seams for tests (never used by product code). */
+/* What casefile.c and casefile-users.c share, plus three seams for tests (never used by product code). */
 #ifndef CAREFILE_CASEFILE_INTERNAL_H
 #define CAREFILE_CASEFILE_INTERNAL_H
 
@@ -111,12 +111,44 @@ typedef enum cf_error (*casefile_slot_sealer)(struct cf_casefile *cf, const stru
  * directory (directory holders), merge the account's grants (each checked
  * against the directory; a planted one fails with CF_ERR_DAMAGED), re-seal
  * the account's slot with reseal when the pin is stale or grants were merged,
- * and seal grants to entitled accounts that lack a compartment cf->kr holds.
- * me: the account (NULL for the recovery key). reseal may be NULL (nothing
- * re-sealed). cf->kr is replaced by the merged keyring on success.
+ * rotate every held compartment key the directory says was revoked (the
+ * records re-sealed, the new key granted to every remaining entitled account
+ * and to the recovery key), and seal grants to entitled accounts that lack a
+ * compartment cf->kr holds. me: the account (NULL for the recovery key).
+ * recovery_pk: for the recovery key, its X25519 public key (the file learns
+ * it if it has none, and the keys rotated since are merged); NULL for an
+ * account. reseal may be NULL (nothing re-sealed, nothing rotated). cf->kr
+ * is replaced by the merged keyring on success.
  */
 enum cf_error casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me,
-                                    const struct casefile_dir_state *dv, casefile_slot_sealer reseal, void *ctx);
+                                    const struct casefile_dir_state *dv, const uint8_t *recovery_pk,
+                                    casefile_slot_sealer reseal, void *ctx);
+
+/*
+ * Revocation: re-seals every row of every table of compartment c, opened
+ * with old_kr and sealed with new_kr at version + 1 (content, created and
+ * updated unchanged), inside the caller's transaction. A row that does not
+ * authenticate under old_kr is left as it is and counted in *n_damaged.
+ */
+enum cf_error casefile_records_rekey(struct cf_casefile *cf, enum cf_compartment c, const struct cf_keyring *old_kr,
+                                     const struct cf_keyring *new_kr, size_t *n_rekeyed, size_t *n_damaged);
+
+/*
+ * Revocation by an admin who holds some of the revoked compartments: rotates
+ * them at once, inside the caller's transaction (after the directory is
+ * signed), so this session never writes with a revoked key. *out gets the
+ * rotated keyring, or NULL when nothing rotated; the caller makes it cf->kr
+ * only after the transaction commits (frees it otherwise). Nothing happens
+ * for the recovery key or when the slot cannot be re-sealed (no KEK kept).
+ */
+enum cf_error casefile_rotate_revoked_now(struct cf_casefile *cf, struct cf_keyring **out);
+
+/*
+ * The compartments whose key in kr is older than the directory's last
+ * revocation of it (not rotated yet, or rotated by others and not yet
+ * merged into kr). 0 before schema 5 or on any error.
+ */
+cf_compartment_mask casefile_stale_keys(struct cf_casefile *cf, const struct cf_keyring *kr);
 
 /* Strength check then KDF parameters: kdf, or calibrated when NULL. */
 enum cf_error casefile_kdf_params(const struct cf_kdf_params *kdf, struct cf_kdf_params *out);
@@ -143,5 +175,11 @@ enum cf_error casefile_unlock_with(struct cf_casefile *cf, const char *user, cas
  * so a test can SIGKILL the process there. NULL in the product.
  */
 extern void (*casefile_test_hook)(const char *point);
+
+/*
+ * Test seam: tables beyond cf_tables[] (NULL-terminated, or NULL) that
+ * revocation re-seals too, for tests whose file has tables of their own.
+ */
+void casefile_testing_set_extra_tables(const struct cf_table *const *tables);
 
 #endif

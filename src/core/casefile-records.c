@@ -663,6 +663,9 @@ struct upgrade {
 	struct cf_row *todo;  /* version-0 rows of t, read first: the walk must not see its own writes */
 	size_t n, cap;
 	enum cf_error err;
+	/* rekey (revocation): every row, opened with old_kr and sealed with new_kr at version + 1 */
+	const struct cf_keyring *old_kr, *new_kr;
+	size_t done;
 };
 
 static void *
@@ -676,7 +679,7 @@ collect_legacy(const struct cf_row *row, void *p)
 {
 	struct upgrade *u = p;
 
-	if (row->version != 0)
+	if (row->version != 0 && !u->new_kr)
 		return CF_OK;
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 64;
@@ -705,8 +708,15 @@ upgrade_one(const struct cf_row *row, void *p)
 	size_t plain_len = 0, len = 0;
 	enum cf_error e;
 
+	struct cf_keyring *kr = u->cf->kr;
+	int64_t old_version = u->new_kr ? row->version : 0;
+
+	if (u->new_kr)
+		u->cf->kr = (struct cf_keyring *)u->old_kr;
 	e = open_row(u->cf, u->t, row, &u->alloc, u->rec, &what, &plain, &plain_len);
-	next.version = 1;
+	if (u->new_kr)
+		u->cf->kr = (struct cf_keyring *)u->new_kr;
+	next.version = u->new_kr ? row->version + 1 : 1;
 	next.data = NULL;
 	next.data_len = 0;
 	if (e == CF_OK) {
@@ -716,12 +726,15 @@ upgrade_one(const struct cf_row *row, void *p)
 		if (e == CF_OK)
 			e = (enum cf_error)record_encode(u->t->type, u->rec, u->cf->plain_buf, u->cf->plain_cap, &len);
 		if (e == CF_OK)
-			e = seal_and_store(u->cf, u->t, &next, u->cf->plain_buf, len, 0);
+			e = seal_and_store(u->cf, u->t, &next, u->cf->plain_buf, len, old_version);
 		crypto_wipe(u->cf->plain_buf, len);
 	} else if (e == CF_ERR_DAMAGED && what == OPENED_OPAQUE) {
 		/* authentic text of a pre-release version: bound to its columns now, left as it is */
-		e = seal_and_store(u->cf, u->t, &next, plain, plain_len, 0);
+		e = seal_and_store(u->cf, u->t, &next, plain, plain_len, old_version);
 	}
+	u->cf->kr = kr;
+	if (e == CF_OK)
+		u->done++;
 	if (plain)
 		crypto_wipe(u->cf->read_buf, plain_len);
 	record_fini(u->t->type, u->rec);
@@ -737,6 +750,69 @@ upgrade_one(const struct cf_row *row, void *p)
 	if (e == CF_ERR_DAMAGED) {
 		u->err = CF_ERR_DAMAGED;
 		return CF_OK;
+	}
+	return e;
+}
+
+static const struct cf_table *const *extra_tables;
+
+void
+casefile_testing_set_extra_tables(const struct cf_table *const *tables)
+{
+	extra_tables = tables;
+}
+
+static const struct cf_table *
+table_at(size_t i)
+{
+	size_t n = 0;
+
+	while (cf_tables[n])
+		n++;
+	if (i < n)
+		return cf_tables[i];
+	return extra_tables ? extra_tables[i - n] : NULL;
+}
+
+enum cf_error
+casefile_records_rekey(struct cf_casefile *cf, enum cf_compartment c, const struct cf_keyring *old_kr,
+                       const struct cf_keyring *new_kr, size_t *n_rekeyed, size_t *n_damaged)
+{
+	enum cf_error e = CF_OK;
+
+	*n_rekeyed = 0;
+	*n_damaged = 0;
+	for (size_t i = 0; table_at(i) && e == CF_OK; i++) {
+		const struct cf_table *t = table_at(i);
+		struct upgrade u;
+
+		if (t->compartment != c)
+			continue;
+		memset(&u, 0, sizeof u);
+		u.cf = cf;
+		u.t = t;
+		u.err = CF_OK;
+		u.old_kr = old_kr;
+		u.new_kr = new_kr;
+		if (crypto_arena_new(0, &u.arena) != CF_OK || !(u.rec = crypto_secure_alloc(t->type->size))) {
+			crypto_arena_free(&u.arena);
+			return CF_ERR_NOMEM;
+		}
+		u.alloc.alloc = upgrade_alloc;
+		u.alloc.ctx = u.arena;
+		e = store_row_foreach(cf->st, t, NULL, collect_legacy, &u);
+		for (size_t k = 0; k < u.n && e == CF_OK; k++) {
+			size_t before = u.done;
+
+			e = store_row_get(cf->st, t, u.todo[k].id, upgrade_one, &u);
+			/* a row that does not authenticate keeps its old ciphertext: check names it */
+			if (e == CF_OK && u.done == before)
+				(*n_damaged)++;
+		}
+		*n_rekeyed += u.done;
+		free(u.todo);
+		crypto_secure_free(u.rec);
+		crypto_arena_free(&u.arena);
 	}
 	return e;
 }

@@ -282,7 +282,13 @@ casefile_user_reset(struct cf_casefile *cf, const char *name, const char *pass, 
 	if (e == CF_OK)
 		e = casefile_kdf_params(kdf, &params);
 	if (e == CF_OK)
-		e = (enum cf_error)crypto_keyring_subset(cf->kr, user_roles_compartments(u.roles), &nkr);
+		/*
+		 * A key the recovery slot holds from before a revocation opens nothing
+		 * now: left out, so that the next holder's escrow seals the current one.
+		 */
+		e = (enum cf_error)crypto_keyring_subset(cf->kr,
+		                                         user_roles_compartments(u.roles) & ~casefile_stale_keys(cf, cf->kr),
+		                                         &nkr);
 	if (e == CF_OK)
 		e = crypto_keyring_public_key(nkr, pk) == CF_OK ? CF_OK : CF_ERR_FAIL;
 	if (e == CF_OK)
@@ -374,6 +380,56 @@ casefile_user_grant(struct cf_casefile *cf, const char *name, uint32_t roles)
 	return finish(cf, e);
 }
 
+/*
+ * Records in the directory (signed by the caller's commit) that the keys of
+ * the compartments in lost were revoked at the coming epoch: an account
+ * that held them opens nothing written afterwards once the next remaining
+ * holder has rotated them (casefile_after_unlock). The directory compartment
+ * is not rotated (doc/trust.md, "Revocation"). Inside the caller's transaction.
+ */
+/* The end of an admin change that revoked keys: sign, rotate what this account holds, MAC, commit. */
+static enum cf_error
+commit_revocation(struct cf_casefile *cf, enum cf_error e)
+{
+	struct cf_keyring *rotated = NULL;
+
+	if (e == CF_OK)
+		e = casefile_directory_sign(cf, NULL);
+	if (e == CF_OK)
+		e = casefile_rotate_revoked_now(cf, &rotated);
+	if (e == CF_OK)
+		e = casefile_header_update(cf);
+	e = finish(cf, e);
+	if (e == CF_OK && rotated) {
+		crypto_keyring_free(&cf->kr);
+		cf->kr = rotated;
+		rotated = NULL;
+	}
+	crypto_keyring_free(&rotated);
+	return e;
+}
+
+static enum cf_error
+revoke_compartments(struct cf_casefile *cf, uint32_t lost)
+{
+	struct cf_store_meta m;
+	enum cf_error e;
+
+	lost &= ~CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY);
+	if (!lost || store_schema_version(cf->st) < 5)
+		return CF_OK;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
+		if (lost & CF_COMPARTMENT_BIT(c))
+			m.revoked[c] = m.directory_epoch + 1; /* the epoch casefile_directory_sign() writes */
+	e = store_meta_set_revocation(cf->st, m.revoked,
+	                              m.has_recovery_public_key ? m.recovery_public_key : NULL);
+	store_meta_fini(&m);
+	return e;
+}
+
 enum cf_error
 casefile_user_remove(struct cf_casefile *cf, const char *name)
 {
@@ -396,10 +452,12 @@ casefile_user_remove(struct cf_casefile *cf, const char *name)
 		/* a grant the removed account sealed could no longer be checked: holders re-grant what is due */
 		e = store_grant_remove_by_granter(cf->st, u.id);
 		if (e == CF_OK)
-			e = store_user_remove(cf->st, u.id);
+			e = store_recovery_grant_remove(cf->st, 0, u.id);
 		if (e == CF_OK)
-			e = casefile_directory_commit(cf);
-		e = finish(cf, e);
+			e = revoke_compartments(cf, user_roles_compartments(u.roles));
+		if (e == CF_OK)
+			e = store_user_remove(cf->st, u.id);
+		e = commit_revocation(cf, e);
 	}
 	store_user_fini(&u);
 	return e;
@@ -425,9 +483,10 @@ casefile_user_set_disabled(struct cf_casefile *cf, const char *name, int disable
 	e = store_begin(cf->st);
 	if (e == CF_OK) {
 		e = store_user_set_disabled(cf->st, u.id, disabled);
-		if (e == CF_OK)
-			e = casefile_directory_commit(cf);
-		e = finish(cf, e);
+		/* a disabled account's copy of its slot must not open what is written while it is disabled */
+		if (e == CF_OK && disabled && !u.disabled)
+			e = revoke_compartments(cf, user_roles_compartments(u.roles));
+		e = commit_revocation(cf, e);
 	}
 	store_user_fini(&u);
 	return e;

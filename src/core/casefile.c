@@ -133,6 +133,47 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 			buf_u64(&b, m.directory_epoch);
 			buf_lv(&b, m.directory_sig, m.directory_sig_len);
 		}
+		/* schema 5 on: revocations, the recovery key's public key and the grants sealed to it */
+		if (store_schema_version(st) >= 5) {
+			static const char tag[] = "revocation";
+			struct cf_store_grant *rg = NULL;
+			size_t nr = 0;
+
+			buf_lv(&b, tag, sizeof tag - 1);
+			buf_u32(&b, (uint32_t)m.has_revoked);
+			for (int c = 0; c < CF_STORE_COMPARTMENTS; c++)
+				buf_u64(&b, m.revoked[c]);
+			buf_lv(&b, m.recovery_public_key, m.has_recovery_public_key ? sizeof m.recovery_public_key : 0);
+			buf_u32(&b, (uint32_t)m.has_recovery_key_ids);
+			for (int c = 0; c < CF_STORE_COMPARTMENTS; c++)
+				buf_u32(&b, m.recovery_key_ids[c]);
+			e = store_recovery_grant_list(st, &rg, &nr);
+			buf_u32(&b, (uint32_t)nr);
+			for (size_t i = 0; i < nr; i++) {
+				buf_u64(&b, (uint64_t)rg[i].id);
+				buf_u64(&b, (uint64_t)rg[i].granter_id);
+				buf_u32(&b, rg[i].compartments);
+				buf_u64(&b, (uint64_t)rg[i].created);
+				buf_lv(&b, rg[i].blob, rg[i].blob_len);
+			}
+			store_grant_list_free(&rg, nr);
+			if (e == CF_OK) {
+				struct cf_store_rotation *r = NULL;
+				size_t nrot = 0;
+
+				e = store_rotation_list(st, &r, &nrot);
+				buf_u32(&b, (uint32_t)nrot);
+				for (size_t i = 0; i < nrot; i++) {
+					buf_u64(&b, (uint64_t)r[i].id);
+					buf_u32(&b, (uint32_t)r[i].compartment);
+					buf_u32(&b, r[i].key_id);
+					buf_u64(&b, (uint64_t)r[i].rotator_id);
+					buf_u64(&b, (uint64_t)r[i].created);
+					buf_lv(&b, r[i].sig, sizeof r[i].sig);
+				}
+				free(r);
+			}
+		}
 		buf_u32(&b, (uint32_t)nu);
 		/* store_user_list() orders by name; the MAC does not depend on that order's collation */
 		for (size_t i = 0; i < nu; i++) {
@@ -331,6 +372,7 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	struct cf_recovery_key *rk = NULL;
 	uint8_t uuid[CF_UUID_BYTES], pk[CF_PUBLIC_KEY_BYTES], spk[CF_SIGN_PUBLIC_KEY_BYTES], sum[CF_HASH_BYTES];
 	uint8_t dir_key[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint8_t rpk[CF_PUBLIC_KEY_BYTES];
 	uint64_t epoch = 0;
 	uint8_t *blob = NULL, *rblob = NULL;
 	size_t blob_len = 0, rblob_len = 0;
@@ -429,6 +471,18 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 	blob = NULL;
 	free(rblob);
 	rblob = NULL;
+	/* rotated keys are sealed to the recovery key's public key (signed with the directory) */
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_recovery_public_key(rk, rpk);
+	if (e == CF_OK)
+		e = store_meta_set_revocation(cf->st, NULL, rpk);
+	if (e == CF_OK) {
+		uint32_t ids[CF_STORE_COMPARTMENTS];
+
+		for (int c = 0; c < CF_STORE_COMPARTMENTS; c++)
+			ids[c] = crypto_keyring_key_id(cf->kr, (enum cf_compartment)c);
+		e = store_meta_set_recovery_key_ids(cf->st, ids);
+	}
 	if (e == CF_OK)
 		e = casefile_directory_sign(cf, &epoch);
 	if (e == CF_OK && epoch != 1)
@@ -620,7 +674,7 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		/* authenticated: only now may the file be written (migration, upgrade, directory, grants) */
 		e = casefile_upgrade(cf);
 		if (e == CF_OK)
-			e = casefile_after_unlock(cf, &u, &dv, reseal_passphrase, &rc);
+			e = casefile_after_unlock(cf, &u, &dv, NULL, reseal_passphrase, &rc);
 		if (e != CF_OK)
 			crypto_keyring_free(&cf->kr);
 	}
@@ -684,6 +738,7 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	struct cf_keyring *kr = NULL;
 	struct cf_keyslot_ad ad;
 	struct casefile_dir_state dv;
+	uint8_t rpk[CF_PUBLIC_KEY_BYTES];
 	enum cf_error e;
 
 	if (!cf)
@@ -720,11 +775,16 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 		return e;
 	}
 	cf->kr = kr;
-	e = casefile_upgrade(cf);
+	/* grants of rotated keys are sealed to the recovery key's own key pair */
+	e = (enum cf_error)crypto_keyring_use_recovery_box(cf->kr, rk);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_recovery_public_key(rk, rpk);
+	if (e == CF_OK)
+		e = casefile_upgrade(cf);
 	if (e == CF_OK) {
 		struct recovery_reseal rr = { rk, &slot };
 
-		e = casefile_after_unlock(cf, NULL, &dv, reseal_recovery, &rr);
+		e = casefile_after_unlock(cf, NULL, &dv, rpk, reseal_recovery, &rr);
 	}
 	store_keyslot_fini(&slot);
 	crypto_recovery_key_free(&rk);

@@ -324,6 +324,60 @@ crypto_keyring_rotate(struct cf_keyring *kr, enum cf_compartment c)
 }
 
 int
+crypto_keyring_rotate_to(struct cf_keyring *kr, enum cf_compartment c, uint32_t key_id)
+{
+	if (kr == NULL || (unsigned int)c >= CF_COMPARTMENT__COUNT)
+		return CF_ERR_INVALID;
+	if (!crypto_keyring_has(kr, c))
+		return CF_ERR_PERMISSION;
+	if (key_id <= kr->key_ids[c])
+		return CF_ERR_INVALID;
+	randombytes_buf(kr->keys[c], CF_KEY_BYTES);
+	kr->key_ids[c] = key_id;
+	return CF_OK;
+}
+
+static const char recovery_box_context[crypto_kdf_CONTEXTBYTES] = { 'c', 'f', 'r', 'e', 'c', 'b', 'o', 'x' };
+
+/* The recovery key's X25519 key pair: seed = KDF subkey 1 of the recovery key, context "cfrecbox". */
+static int
+recovery_box_keypair(const struct cf_recovery_key *rk, uint8_t pk[CF_PUBLIC_KEY_BYTES], uint8_t *sk)
+{
+	uint8_t *seed;
+
+	if (rk == NULL || pk == NULL)
+		return CF_ERR_INVALID;
+	seed = sodium_malloc(crypto_box_SEEDBYTES);
+	if (seed == NULL)
+		return CF_ERR_NOMEM;
+	crypto_kdf_derive_from_key(seed, crypto_box_SEEDBYTES, 1, recovery_box_context, crypto_recovery_key_bytes(rk));
+	crypto_box_seed_keypair(pk, sk, seed);
+	sodium_free(seed);
+	return CF_OK;
+}
+
+int
+crypto_recovery_public_key(const struct cf_recovery_key *rk, uint8_t out[CF_PUBLIC_KEY_BYTES])
+{
+	uint8_t *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+	int rc;
+
+	if (sk == NULL)
+		return CF_ERR_NOMEM;
+	rc = recovery_box_keypair(rk, out, sk);
+	sodium_free(sk);
+	return rc;
+}
+
+int
+crypto_keyring_use_recovery_box(struct cf_keyring *kr, const struct cf_recovery_key *rk)
+{
+	if (kr == NULL)
+		return CF_ERR_INVALID;
+	return recovery_box_keypair(rk, kr->box_pk, kr->box_sk);
+}
+
+int
 crypto_keyring_public_key(const struct cf_keyring *kr, uint8_t out[CF_PUBLIC_KEY_BYTES])
 {
 	if (kr == NULL)

@@ -55,14 +55,18 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	rc = sqlite3_prepare_v2(st->db, st->user_version >= 4
+	rc = sqlite3_prepare_v2(st->db, st->user_version >= 5
 	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
-	                          "directory_key, directory_epoch, directory_sig FROM meta WHERE id = 1"
+	                          "directory_key, directory_epoch, directory_sig, revoked, recovery_public_key, "
+	                          "recovery_key_ids FROM meta WHERE id = 1"
+	                        : st->user_version >= 4
+	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
+	                          "directory_key, directory_epoch, directory_sig, NULL, NULL, NULL FROM meta WHERE id = 1"
 	                        : st->user_version >= 3
 	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
-	                          "NULL, 0, NULL FROM meta WHERE id = 1"
-	                        : "SELECT format_version, file_id, created, header_sum, header_mac, 0, NULL, 0, NULL "
-	                          "FROM meta WHERE id = 1",
+	                          "NULL, 0, NULL, NULL, NULL, NULL FROM meta WHERE id = 1"
+	                        : "SELECT format_version, file_id, created, header_sum, header_mac, 0, NULL, 0, NULL, "
+	                          "NULL, NULL, NULL FROM meta WHERE id = 1",
 	                        -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc_err(rc) == CF_ERR_FAIL ? CF_ERR_DAMAGED : rc_err(rc);
@@ -83,6 +87,28 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 		m->directory_epoch = (uint64_t)sqlite3_column_int64(s, 7);
 		if (e == CF_OK)
 			e = dup_blob(s, 8, &m->directory_sig, &m->directory_sig_len);
+		if (e == CF_OK && sqlite3_column_type(s, 9) != SQLITE_NULL) {
+			uint8_t raw[CF_STORE_COMPARTMENTS * 8];
+
+			e = fixed_blob(s, 9, raw, sizeof raw);
+			for (int c = 0; e == CF_OK && c < CF_STORE_COMPARTMENTS; c++)
+				for (int k = 0; k < 8; k++)
+					m->revoked[c] = m->revoked[c] << 8 | raw[c * 8 + k];
+			m->has_revoked = e == CF_OK;
+		}
+		if (e == CF_OK && sqlite3_column_type(s, 10) != SQLITE_NULL) {
+			e = fixed_blob(s, 10, m->recovery_public_key, sizeof m->recovery_public_key);
+			m->has_recovery_public_key = e == CF_OK;
+		}
+		if (e == CF_OK && sqlite3_column_type(s, 11) != SQLITE_NULL) {
+			uint8_t raw[CF_STORE_COMPARTMENTS * 4];
+
+			e = fixed_blob(s, 11, raw, sizeof raw);
+			for (int c = 0; e == CF_OK && c < CF_STORE_COMPARTMENTS; c++)
+				m->recovery_key_ids[c] = (uint32_t)raw[c * 4] << 24 | (uint32_t)raw[c * 4 + 1] << 16 |
+				                         (uint32_t)raw[c * 4 + 2] << 8 | raw[c * 4 + 3];
+			m->has_recovery_key_ids = e == CF_OK;
+		}
 	} else if (rc != SQLITE_DONE) {
 		e = rc_err(rc);
 	}
@@ -108,6 +134,21 @@ store_meta_fini(struct cf_store_meta *m)
 	m->directory_sig_len = 0;
 }
 
+/* Runs the bound UPDATE of the one meta row s (prepared with result rc) and finalizes it. */
+static enum cf_error
+meta_step(struct cf_store *st, sqlite3_stmt *s, int rc)
+{
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CORRUPT;
+	}
+	sqlite3_finalize(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
+}
+
 static enum cf_error
 meta_set(struct cf_store *st, const char *sql, const uint8_t *mac, size_t mac_len)
 {
@@ -116,12 +157,8 @@ meta_set(struct cf_store *st, const char *sql, const uint8_t *mac, size_t mac_le
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_blob(s, 1, mac, (int)mac_len, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_DONE)
-			rc = sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CORRUPT;
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
+	return meta_step(st, s, rc);
 }
 
 enum cf_error
@@ -147,12 +184,8 @@ store_meta_set_legacy(struct cf_store *st, uint32_t legacy)
 	rc = sqlite3_prepare_v2(st->db, "UPDATE meta SET legacy_records = ? WHERE id = 1", -1, &s, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, legacy);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_DONE)
-			rc = sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CORRUPT;
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
+	return meta_step(st, s, rc);
 }
 
 enum cf_error
@@ -169,14 +202,45 @@ store_meta_set_directory(struct cf_store *st, const uint8_t *key, uint64_t epoch
 		sqlite3_bind_blob(s, 1, key, CF_STORE_PUBLIC_KEY_BYTES, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, (int64_t)epoch);
 		sqlite3_bind_blob(s, 3, sig, (int)sig_len, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_DONE)
-			rc = sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CORRUPT;
 	}
-	sqlite3_finalize(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return CF_ERR_INVALID;
-	return rc == SQLITE_OK ? CF_OK : rc_err(rc);
+	return meta_step(st, s, rc);
+}
+
+enum cf_error
+store_meta_set_revocation(struct cf_store *st, const uint64_t revoked[CF_STORE_COMPARTMENTS],
+                          const uint8_t *recovery_public_key)
+{
+	uint8_t raw[CF_STORE_COMPARTMENTS * 8];
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 5)
+		return CF_ERR_FAIL;
+	for (int c = 0; revoked && c < CF_STORE_COMPARTMENTS; c++)
+		for (int k = 0; k < 8; k++)
+			raw[c * 8 + k] = (uint8_t)(revoked[c] >> (56 - 8 * k));
+	rc = sqlite3_prepare_v2(st->db, "UPDATE meta SET revoked = ?, recovery_public_key = ? WHERE id = 1", -1, &s,
+	                        NULL);
+	if (rc == SQLITE_OK) {
+		if (revoked)
+			sqlite3_bind_blob(s, 1, raw, sizeof raw, SQLITE_STATIC);
+		if (recovery_public_key)
+			sqlite3_bind_blob(s, 2, recovery_public_key, CF_STORE_PUBLIC_KEY_BYTES, SQLITE_STATIC);
+	}
+	return meta_step(st, s, rc);
+}
+
+enum cf_error
+store_meta_set_recovery_key_ids(struct cf_store *st, const uint32_t ids[CF_STORE_COMPARTMENTS])
+{
+	uint8_t raw[CF_STORE_COMPARTMENTS * 4];
+
+	if (st->user_version < 5)
+		return CF_ERR_FAIL;
+	for (int c = 0; c < CF_STORE_COMPARTMENTS; c++)
+		for (int k = 0; k < 4; k++)
+			raw[c * 4 + k] = (uint8_t)(ids[c] >> (24 - 8 * k));
+	return meta_set(st, "UPDATE meta SET recovery_key_ids = ? WHERE id = 1", raw, sizeof raw);
 }
 
 /* ---- users ---- */
@@ -723,4 +787,136 @@ store_grant_remove_by_granter(struct cf_store *st, int64_t granter_id)
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+/* ---- grants to the recovery key (schema 5 on) ---- */
+
+enum cf_error
+store_recovery_grant_add(struct cf_store *st, int64_t granter_id, uint32_t compartments, int64_t created,
+                         const uint8_t *blob, size_t blob_len)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 5)
+		return CF_ERR_FAIL;
+	rc = sqlite3_prepare_v2(st->db, "INSERT INTO recovery_grant(granter_id, compartments, created, blob) "
+	                        "VALUES (?, ?, ?, ?)", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, granter_id);
+		sqlite3_bind_int64(s, 2, compartments);
+		sqlite3_bind_int64(s, 3, created);
+		sqlite3_bind_blob(s, 4, blob, (int)blob_len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+enum cf_error
+store_recovery_grant_list(struct cf_store *st, struct cf_store_grant **grants, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *v;
+	enum cf_error e;
+	int rc;
+
+	*grants = NULL;
+	*n = 0;
+	if (st->user_version < 5)
+		return CF_OK;
+	rc = sqlite3_prepare_v2(st->db, "SELECT id, 0, compartments, created, blob, granter_id FROM recovery_grant "
+	                        "ORDER BY id", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	e = collect_rows(s, sizeof **grants, grant_row, grant_elem_fini, &v, n);
+	*grants = v;
+	return e;
+}
+
+enum cf_error
+store_recovery_grant_remove(struct cf_store *st, int64_t id, int64_t granter_id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 5)
+		return CF_OK;
+	rc = sqlite3_prepare_v2(st->db, "DELETE FROM recovery_grant WHERE id = ?1 OR granter_id = ?2", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, granter_id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+/* ---- signed rotation records (schema 5 on) ---- */
+
+enum cf_error
+store_rotation_add(struct cf_store *st, int compartment, uint32_t key_id, int64_t rotator_id, int64_t created,
+                   const uint8_t sig[64])
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 5)
+		return CF_ERR_FAIL;
+	rc = sqlite3_prepare_v2(st->db, "INSERT INTO key_rotation(compartment, key_id, rotator_id, created, sig) "
+	                        "VALUES (?, ?, ?, ?, ?)", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, compartment);
+		sqlite3_bind_int64(s, 2, key_id);
+		sqlite3_bind_int64(s, 3, rotator_id);
+		sqlite3_bind_int64(s, 4, created);
+		sqlite3_bind_blob(s, 5, sig, 64, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+static enum cf_error
+rotation_row(sqlite3_stmt *s, void *elem)
+{
+	struct cf_store_rotation *r = elem;
+
+	r->id = sqlite3_column_int64(s, 0);
+	r->compartment = sqlite3_column_int(s, 1);
+	r->key_id = (uint32_t)sqlite3_column_int64(s, 2);
+	r->rotator_id = sqlite3_column_int64(s, 3);
+	r->created = sqlite3_column_int64(s, 4);
+	return fixed_blob(s, 5, r->sig, sizeof r->sig);
+}
+
+static void
+rotation_elem_fini(void *elem)
+{
+	(void)elem;
+}
+
+enum cf_error
+store_rotation_list(struct cf_store *st, struct cf_store_rotation **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *v = NULL;
+	enum cf_error e;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st->user_version < 5)
+		return CF_OK;
+	rc = sqlite3_prepare_v2(st->db, "SELECT id, compartment, key_id, rotator_id, created, sig FROM key_rotation "
+	                        "ORDER BY id", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	e = collect_rows(s, sizeof **out, rotation_row, rotation_elem_fini, &v, n);
+	*out = v;
+	return e;
 }

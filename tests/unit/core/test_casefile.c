@@ -92,6 +92,11 @@ static const struct cf_table canary_tables[CF_COMPARTMENT__COUNT] = {
 	{ .name = "canary_directory", .compartment = CF_COMPARTMENT_DIRECTORY, .type = &canary_type },
 };
 
+/* Revocation re-seals these too (casefile_testing_set_extra_tables). */
+static const struct cf_table *const canary_table_list[] = {
+	&canary_tables[0], &canary_tables[1], &canary_tables[2], &canary_tables[3], NULL,
+};
+
 static char *
 secret(const char *s)
 {
@@ -237,6 +242,7 @@ group_setup(void **state)
 
 	assert_int_equal(crypto_init(), CF_OK);
 	crypto_kdf_params_floor(&floor_params);
+	casefile_testing_set_extra_tables(canary_table_list);
 	snprintf(dir, sizeof dir, "/tmp/cf-core-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
@@ -700,7 +706,9 @@ test_x_trust_insider_cannot_forge_directory(void **state)
 		         "(SELECT id FROM old.user WHERE name = 'sup'); "
 		         "UPDATE meta SET directory_key = (SELECT directory_key FROM old.meta), "
 		         "directory_epoch = (SELECT directory_epoch FROM old.meta), "
-		         "directory_sig = (SELECT directory_sig FROM old.meta);", old);
+		         "directory_sig = (SELECT directory_sig FROM old.meta), "
+		         "revoked = (SELECT revoked FROM old.meta), "
+		         "recovery_public_key = (SELECT recovery_public_key FROM old.meta);", old);
 		sql_on(p2, sql);
 		cf = open_ok(p2);
 		assert_int_equal(casefile_testing_remac(cf, "hot", people[4].pass), CF_OK);
@@ -711,6 +719,17 @@ test_x_trust_insider_cannot_forge_directory(void **state)
 		 * own old slot pins the old directory, which verifies.
 		 */
 		expect_unlock(p2, "sup", people[3].pass, CF_OK);
+		/* but coun's unlock above rotated identity and clinical: the old slot reads none of them */
+		{
+			struct seen_text got;
+
+			cf = open_ok(p2);
+			cf->kr = insider_keyring(cf, "sup", people[3].pass);
+			assert_int_equal(read_canary(cf, &canary_tables[CF_COMPARTMENT_IDENTITY], &got), CF_ERR_DAMAGED);
+			assert_int_equal(read_canary(cf, &canary_tables[CF_COMPARTMENT_CLINICAL], &got), CF_ERR_DAMAGED);
+			crypto_keyring_free(&cf->kr);
+			casefile_close(&cf);
+		}
 		unlink(p2);
 		unlink(old);
 	}
@@ -718,6 +737,187 @@ test_x_trust_insider_cannot_forge_directory(void **state)
 	/* the fixture itself is untouched and opens for everyone */
 	for (size_t i = 0; i < N_PEOPLE; i++)
 		expect_unlock(path, people[i].name, people[i].pass, CF_OK);
+}
+
+/* Rows of t that open with the keys cf holds (*opened) and that do not (*damaged). */
+static void
+count_rows(struct cf_casefile *cf, const struct cf_table *t, size_t *opened, size_t *damaged)
+{
+	struct canary *rec = crypto_secure_alloc(sizeof *rec);
+	struct seen_text got;
+
+	assert_non_null(rec);
+	memset(&got, 0, sizeof got);
+	*damaged = 0;
+	assert_int_equal(casefile_record_foreach(cf, t, NULL, NULL, rec, take_text, &got, damaged), CF_OK);
+	*opened = (size_t)got.rows;
+	record_fini(&canary_type, rec);
+	crypto_secure_free(rec);
+}
+
+/* What the keyring of name's slot in the file at keep (a copy from before) opens in the file at p. */
+static void
+old_slot_reads(const char *keep, const char *p, const char *name, const char *pass, enum cf_compartment c,
+               size_t *opened, size_t *damaged)
+{
+	struct cf_casefile *k = open_ok(keep), *cf = open_ok(p);
+
+	cf->kr = insider_keyring(k, name, pass);
+	casefile_close(&k);
+	count_rows(cf, &canary_tables[c], opened, damaged);
+	crypto_keyring_free(&cf->kr);
+	casefile_close(&cf);
+}
+
+/*
+ * Revocation (issue 8, item 2): removing sup revokes identity, clinical
+ * and hotline. The admin holds none of them; the first remaining holder of
+ * each to unlock rotates it (re-seals the rows, grants the new key to the
+ * other holders). sup's slot from a copy taken before the removal then opens
+ * nothing in the file, old rows or new; the remaining holders read all.
+ */
+static void
+test_x_trust_removal_rotates_the_keys_it_held(void **state)
+{
+	char p2[400], keep[400];
+	struct cf_casefile *cf;
+	struct cf_store_meta m;
+	size_t ok = 0, bad = 0;
+	uint32_t id_before;
+
+	(void)state;
+	copy_fixture("rotate.carefile", p2, sizeof p2);
+	copy_fixture("rotate-keep.carefile", keep, sizeof keep);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	id_before = crypto_keyring_key_id(cf->kr, CF_COMPARTMENT_IDENTITY);
+	casefile_close(&cf);
+
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_remove(cf, "sup"), CF_OK);
+	assert_int_equal(store_meta_get(cf->st, &m), CF_OK);
+	assert_true(m.has_revoked);
+	assert_int_equal(m.revoked[CF_COMPARTMENT_IDENTITY], m.directory_epoch);
+	assert_int_equal(m.revoked[CF_COMPARTMENT_CLINICAL], m.directory_epoch);
+	assert_int_equal(m.revoked[CF_COMPARTMENT_HOTLINE], m.directory_epoch);
+	assert_int_equal(m.revoked[CF_COMPARTMENT_DIRECTORY], 0);
+	store_meta_fini(&m);
+	/* the admin holds no compartment key: it cannot rotate, and did not */
+	assert_int_equal(casefile_compartments(cf), CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY));
+	casefile_close(&cf);
+	/* before a holder has unlocked, the old slot still reads: the residual window */
+	old_slot_reads(keep, p2, "sup", people[3].pass, CF_COMPARTMENT_IDENTITY, &ok, &bad);
+	assert_int_equal(ok, 1);
+
+	/*
+	 * An insider plants a "rotation already done" row, claiming coun signed it,
+	 * so that holders would drop their keys instead of rotating: unsigned, it
+	 * counts for nothing (re-MACed with the insider's file key).
+	 */
+	sql_on(p2, "INSERT INTO key_rotation(compartment, key_id, rotator_id, created, sig) "
+	           "SELECT 0, 999, id, 1, randomblob(64) FROM user WHERE name = 'coun'");
+	cf = open_ok(p2);
+	assert_int_equal(casefile_testing_remac(cf, "hot", people[4].pass), CF_OK);
+	casefile_close(&cf);
+	/* coun unlocks first: identity and clinical rotate, and coun writes after */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	assert_true(crypto_keyring_key_id(cf->kr, CF_COMPARTMENT_IDENTITY) > id_before);
+	add_canary(cf, CF_COMPARTMENT_IDENTITY, "written-after-the-removal");
+	add_canary(cf, CF_COMPARTMENT_CLINICAL, "clinical-after-the-removal");
+	count_rows(cf, &canary_tables[CF_COMPARTMENT_IDENTITY], &ok, &bad);
+	assert_int_equal(ok, 2);
+	assert_int_equal(bad, 0);
+	casefile_close(&cf);
+	for (int c = CF_COMPARTMENT_IDENTITY; c <= CF_COMPARTMENT_CLINICAL; c++) {
+		old_slot_reads(keep, p2, "sup", people[3].pass, (enum cf_compartment)c, &ok, &bad);
+		assert_int_equal(ok, 0);
+		assert_int_equal(bad, 2);
+	}
+	/* hotline: nobody holding it has unlocked yet */
+	old_slot_reads(keep, p2, "sup", people[3].pass, CF_COMPARTMENT_HOTLINE, &ok, &bad);
+	assert_int_equal(ok, 1);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	count_rows(cf, &canary_tables[CF_COMPARTMENT_HOTLINE], &ok, &bad);
+	assert_int_equal(ok, 1);
+	assert_int_equal(bad, 0);
+	casefile_close(&cf);
+	old_slot_reads(keep, p2, "sup", people[3].pass, CF_COMPARTMENT_HOTLINE, &ok, &bad);
+	assert_int_equal(ok, 0);
+	assert_int_equal(bad, 1);
+	/* boss merges the grants coun and hot sealed, and reads every row; a second unlock rotates nothing */
+	for (int round = 0; round < 2; round++) {
+		cf = open_ok(p2);
+		assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+		for (int c = CF_COMPARTMENT_IDENTITY; c <= CF_COMPARTMENT_HOTLINE; c++) {
+			count_rows(cf, &canary_tables[c], &ok, &bad);
+			assert_int_equal(ok, c == CF_COMPARTMENT_HOTLINE ? 1 : 2);
+			assert_int_equal(bad, 0);
+		}
+		casefile_close(&cf);
+	}
+	/* the product's own tables were re-sealed too: both students and the contact open */
+	{
+		struct cf_check_report r;
+
+		cf = open_ok(p2);
+		assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+		assert_int_equal(casefile_check(cf, &r), CF_OK);
+		assert_int_equal(r.n_failures, 0);
+		casefile_check_report_fini(&r);
+		casefile_close(&cf);
+	}
+	/* disabling coun revokes identity and clinical again; boss rotates them at its next unlock */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "coun", 1), CF_OK);
+	casefile_close(&cf);
+	unlink(keep);
+	snprintf(keep, sizeof keep, "%s", p2);
+	strcat(keep, ".keep");
+	{
+		size_t n = 0;
+		uint8_t *img = slurp(p2, &n);
+		FILE *f = fopen(keep, "wb");
+
+		assert_non_null(f);
+		assert_int_equal(fwrite(img, 1, n, f), n);
+		fclose(f);
+		free(img);
+	}
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+	casefile_close(&cf);
+	old_slot_reads(keep, p2, "coun", people[2].pass, CF_COMPARTMENT_CLINICAL, &ok, &bad);
+	assert_int_equal(ok, 0);
+	assert_int_equal(bad, 2);
+	/*
+	 * coun enabled again missed boss's grant (it was disabled). Its stale keys
+	 * must not rotate a second time (a key that opens none of the rows would
+	 * lose them): coun drops them, and boss's escrow brings the current ones.
+	 */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "coun", 0), CF_OK);
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	assert_int_equal(casefile_compartments(cf), 0);
+	casefile_close(&cf);
+	for (int round = 0; round < 2; round++) {
+		cf = open_ok(p2);
+		assert_int_equal(unlock_as(cf, round ? "coun" : "boss", round ? people[2].pass : people[0].pass), CF_OK);
+		for (int c = CF_COMPARTMENT_IDENTITY; c <= CF_COMPARTMENT_CLINICAL; c++) {
+			count_rows(cf, &canary_tables[c], &ok, &bad);
+			assert_int_equal(ok, 2);
+			assert_int_equal(bad, 0);
+		}
+		casefile_close(&cf);
+	}
+	unlink(keep);
+	unlink(p2);
 }
 
 /* A disabled account's right passphrase unlocks nothing; only an admin disables, never themself. */
@@ -1198,6 +1398,9 @@ test_x_flip_every_bit_of_header_and_keyslots(void **state)
 	flip_every_bit(fpath, img, len, m.directory_key, sizeof m.directory_key, &k, &tried);
 	flip_every_bit(fpath, img, len, m.directory_sig, m.directory_sig_len, &k, &tried);
 	flip_int_column(fpath, "meta", "directory_epoch", 1, 8, &k, &tried);
+	/* the recovery key's public key (rotated keys are sealed to it): signed with the directory */
+	assert_true(m.has_recovery_public_key);
+	flip_every_bit(fpath, img, len, m.recovery_public_key, sizeof m.recovery_public_key, &k, &tried);
 	/* boss's signing key as the directory lists it */
 	assert_true(boss.has_sign_key);
 	flip_every_bit(fpath, img, len, boss.sign_key, sizeof boss.sign_key, &k, &tried);
@@ -1557,6 +1760,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_each_role_decrypts_only_its_compartments),
 		cmocka_unit_test(test_x_trust_admin_adds_holders_grant),
 		cmocka_unit_test(test_x_trust_insider_cannot_forge_directory),
+		cmocka_unit_test(test_x_trust_removal_rotates_the_keys_it_held),
 		cmocka_unit_test(test_hotline_cannot_open_a_student_record),
 		cmocka_unit_test(test_disabled_account_cannot_unlock),
 		cmocka_unit_test(test_canaries_absent_from_every_file),

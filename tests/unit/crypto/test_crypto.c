@@ -1106,6 +1106,69 @@ test_grant(void **state)
 	crypto_keyring_free(&hotline);
 }
 
+/*
+ * Revocation: a rotated key has the given (newer) id and opens nothing sealed
+ * before; the recovery key's own key pair opens a grant sealed to its public
+ * key, and the public key depends only on the recovery key.
+ */
+static void
+test_rotate_to_and_recovery_box(void **state)
+{
+	struct cf_keyring *holder = NULL, *old = NULL, *rec = NULL;
+	struct cf_recovery_key *rk = NULL, *other = NULL;
+	struct cf_keyslot_ad ad = { 1, file_id, "(recovery)" };
+	struct cf_record_ad rad = ad_for(file_id, "student", "data", row1);
+	uint8_t rpk[32], rpk2[32], rpk_other[32], hpk[32];
+	uint8_t *g = NULL, *blob = NULL;
+	size_t glen = 0, blen = 0, plen = 0;
+	char *plain = NULL;
+	cf_compartment_mask got = 0;
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &holder), CF_OK);
+	assert_int_equal(crypto_keyring_copy(holder, &old), CF_OK);
+	assert_int_equal(crypto_keyring_rotate_to(holder, CF_COMPARTMENT_IDENTITY, 1), CF_ERR_INVALID); /* not newer */
+	assert_int_equal(crypto_keyring_rotate_to(holder, CF_COMPARTMENT_IDENTITY, 7), CF_OK);
+	assert_int_equal(crypto_keyring_key_id(holder, CF_COMPARTMENT_IDENTITY), 7);
+	assert_int_equal(crypto_keyring_key_id(holder, CF_COMPARTMENT_CLINICAL), 1);
+	assert_int_equal(crypto_record_seal(holder, CF_COMPARTMENT_IDENTITY, &rad, "after", 5, &blob, &blen), CF_OK);
+	/* the old key does not open what the rotated one sealed */
+	assert_int_not_equal(crypto_record_open(old, CF_COMPARTMENT_IDENTITY, &rad, blob, blen, &plain, &plen), CF_OK);
+	assert_null(plain);
+
+	assert_int_equal(crypto_recovery_key_generate(&rk), CF_OK);
+	assert_int_equal(crypto_recovery_key_generate(&other), CF_OK);
+	assert_int_equal(crypto_recovery_public_key(rk, rpk), CF_OK);
+	assert_int_equal(crypto_recovery_public_key(rk, rpk2), CF_OK);
+	assert_memory_equal(rpk, rpk2, sizeof rpk);
+	assert_int_equal(crypto_recovery_public_key(other, rpk_other), CF_OK);
+	assert_memory_not_equal(rpk, rpk_other, sizeof rpk);
+	assert_int_equal(crypto_keyring_public_key(holder, hpk), CF_OK);
+	assert_int_equal(crypto_grant_seal(holder, CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY), rpk, &ad, &g, &glen),
+		CF_OK);
+	/* the recovery slot's keyring: the old key until it takes the recovery key pair and merges */
+	assert_int_equal(crypto_keyring_copy(old, &rec), CF_OK);
+	assert_int_equal(crypto_grant_open(rec, g, glen, &ad, hpk, &got), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_keyring_use_recovery_box(rec, other), CF_OK);
+	assert_int_equal(crypto_grant_open(rec, g, glen, &ad, hpk, &got), CF_ERR_DAMAGED);
+	assert_int_equal(crypto_keyring_use_recovery_box(rec, rk), CF_OK);
+	assert_int_equal(crypto_keyring_public_key(rec, rpk2), CF_OK);
+	assert_memory_equal(rpk, rpk2, sizeof rpk);
+	assert_int_equal(crypto_grant_open(rec, g, glen, &ad, hpk, &got), CF_OK);
+	assert_int_equal(got, CF_COMPARTMENT_BIT(CF_COMPARTMENT_IDENTITY));
+	assert_int_equal(crypto_keyring_key_id(rec, CF_COMPARTMENT_IDENTITY), 7);
+	assert_int_equal(crypto_record_open(rec, CF_COMPARTMENT_IDENTITY, &rad, blob, blen, &plain, &plen), CF_OK);
+	assert_string_equal(plain, "after");
+	crypto_secure_free(plain);
+	free(g);
+	free(blob);
+	crypto_recovery_key_free(&rk);
+	crypto_recovery_key_free(&other);
+	crypto_keyring_free(&holder);
+	crypto_keyring_free(&old);
+	crypto_keyring_free(&rec);
+}
+
 /* ------------------------------------------------ signatures, directory */
 
 static void
@@ -1187,6 +1250,7 @@ main(void)
 		cmocka_unit_test(test_recovery_missing_and_extra),
 		cmocka_unit_test(test_recovery_slot),
 		cmocka_unit_test(test_grant),
+		cmocka_unit_test(test_rotate_to_and_recovery_box),
 		cmocka_unit_test(test_signatures_and_directory_key),
 		cmocka_unit_test(test_ed25519_rfc8032),
 	};
