@@ -54,13 +54,24 @@ int crypto_init(void);
 /* ------------------------------------------------------- secure memory */
 
 /*
- * size bytes of guarded, mlock'ed memory (sodium_malloc), zero-filled.
+ * size bytes of guarded memory (sodium_malloc), zero-filled, locked into RAM
+ * when the memlock limit allows (see crypto_memory_locked()).
  * Returns NULL when out of memory or when size is 0. Every call costs a few
  * pages plus guard pages: use a struct cf_secure_arena for many small items.
  * The address is 16-byte aligned when size is a multiple of 16.
  * Caller frees with crypto_secure_free().
  */
 void *crypto_secure_alloc(size_t size);
+
+/*
+ * Whether all secure memory so far is locked into RAM. Takes nothing; returns
+ * true while every secure allocation (crypto_secure_alloc(), arenas, keyrings,
+ * keys, opened records) could be mlock'ed, false from the first one that could
+ * not (RLIMIT_MEMLOCK too low, see ulimit -l, and no CAP_IPC_LOCK): keys and
+ * plaintext may then be written to swap. Never fails; once false it stays false
+ * for the life of the process. The allocation itself still succeeds.
+ */
+bool crypto_memory_locked(void);
 
 /* Wipe and release memory from crypto_secure_alloc(). NULL-safe. */
 void crypto_secure_free(void *p);

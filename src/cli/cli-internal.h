@@ -78,6 +78,12 @@ enum cf_error cli_open_as(const struct cf_options *opts, const char *path, const
 enum cf_error cli_unlock(const struct cf_options *opts, const char *path, const struct cli_need *need,
                          struct cf_casefile **cf);
 
+/*
+ * Once per process, when crypto_memory_locked() says some secure memory could not be locked
+ * into RAM: a translated warning on stderr (what it means, raise ulimit -l). Nothing otherwise.
+ */
+void cli_warn_memory_unlocked(void);
+
 /* cli_open_as() then cli_unlock(). Caller frees *cf with casefile_close(). */
 enum cf_error cli_open_unlocked(const struct cf_options *opts, const char *path, const struct cli_need *need,
                                 struct cf_casefile **cf);

@@ -13,6 +13,7 @@ cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv)
 	struct cf_check_report r;
 	char *path;
 	enum cf_error e;
+	long long readable = 0, skipped = 0;   /* over every table */
 
 	if (argc != 1) {
 		fprintf(stderr, _("Usage: carefile [-f FILE] -u USER check\n"));
@@ -36,6 +37,8 @@ cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv)
 			       r.quick_check_problems);
 		printf(_("Header and keyslots: authenticated\n"));
 		for (int t = 0; t < CF_CHECK_TABLES_MAX && r.tables[t].table; t++) {
+			readable += r.tables[t].authenticated;
+			skipped += r.tables[t].skipped;
 			/* TRANSLATORS: table name, rows, authenticated rows, rows of compartments the user does not hold */
 			printf(_("%s: %lld rows, %lld authenticated, %lld not readable with your roles\n"),
 			       r.tables[t].table, (long long)r.tables[t].rows, (long long)r.tables[t].authenticated,
@@ -50,9 +53,16 @@ cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv)
 		for (size_t i = 0; i < r.n_failures; i++)
 			printf(_("FAILED: %s row %lld: %s\n"), r.failures[i].table, (long long)r.failures[i].row_id,
 			       cf_strerror(r.failures[i].err));
-		if (e == CF_OK)
+		if (e == CF_OK && skipped == 0) {
 			printf(_("Check passed.\n"));
-		else
+		} else if (e == CF_OK) {
+			/* not a plain "passed": rows of compartments the user does not hold were not looked at */
+			printf(P_("Check passed for the %lld row your roles can read.",
+			          "Check passed for the %lld rows your roles can read.", readable),
+			       readable);
+			printf(" ");
+			printf(P_("%lld row was not checked.\n", "%lld rows were not checked.\n", skipped), skipped);
+		} else
 			fprintf(stderr, _("carefile: check failed: %s\n"), cf_strerror(e));
 	} else {
 		cli_fail(e, CF_STORE_REASON_NONE, NULL);

@@ -50,6 +50,7 @@ cli_cmd_init_run(const struct cf_options *opts, int argc, char **argv)
 		free(path);
 		return cf_exit_code(e);
 	}
+	cli_warn_memory_unlocked();   /* the passphrase is in secure memory now, the keys come next */
 	fprintf(stderr, _("Measuring this computer for the key derivation (a few seconds)...\n"));
 	e = casefile_init(path, opts->user, pass, len, NULL, &recovery, &why);
 	crypto_secure_free(pass);

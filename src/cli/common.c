@@ -162,6 +162,18 @@ cli_open_as(const struct cf_options *opts, const char *path, const struct cli_ne
 	return CF_OK;
 }
 
+void
+cli_warn_memory_unlocked(void)
+{
+	static int warned;
+
+	if (warned || crypto_memory_locked())
+		return;
+	warned = 1;
+	fprintf(stderr, _("carefile: warning: secure memory could not be locked into RAM; keys may be written to swap. "
+	                  "Raise the memlock limit (ulimit -l).\n"));
+}
+
 enum cf_error
 cli_unlock(const struct cf_options *opts, const char *path, const struct cli_need *need, struct cf_casefile **cf)
 {
@@ -182,6 +194,8 @@ cli_unlock(const struct cf_options *opts, const char *path, const struct cli_nee
 			cli_fail(e, e == CF_ERR_DAMAGED ? CF_STORE_REASON_KEYSLOT : CF_STORE_REASON_NONE, path);
 	}
 	crypto_secure_free(pass);
+	if (e == CF_OK)
+		cli_warn_memory_unlocked();
 	/* the keys decide: refused right after the unlock, before any other prompt or work */
 	if (e == CF_OK && need && (casefile_compartments(*cf) & need->compartments) != need->compartments)
 		e = refuse(need);

@@ -32,6 +32,12 @@ struct cf_keyring {
 /* Serialised key material of a keyring, as in keyslot and grant payloads. */
 #define CF_KEYS_TABLE_BYTES (CF_COMPARTMENT__COUNT * (4 + CF_KEY_BYTES))
 
+/*
+ * sodium_malloc(size), and a failed mlock of the block noted for crypto_memory_locked().
+ * NULL when out of memory; free with sodium_free(). Every sodium_malloc of src/crypto goes here.
+ */
+void *crypto_sodium_malloc(size_t size);
+
 /* Empty keyring (no file key, no compartments, no key pair) in secure memory; NULL on OOM. */
 struct cf_keyring *crypto_keyring_alloc(void);
 

@@ -45,7 +45,7 @@ crypto_compartment_from_name(const char *name, enum cf_compartment *out)
 struct cf_keyring *
 crypto_keyring_alloc(void)
 {
-	struct cf_keyring *kr = sodium_malloc(KEYRING_ALLOC);
+	struct cf_keyring *kr = crypto_sodium_malloc(KEYRING_ALLOC);
 
 	if (kr != NULL)
 		sodium_memzero(kr, KEYRING_ALLOC);
@@ -127,7 +127,7 @@ directory_keypair(const struct cf_keyring *kr, uint8_t pk[CF_SIGN_PUBLIC_KEY_BYT
 		return CF_ERR_INVALID;
 	if (!crypto_keyring_has(kr, CF_COMPARTMENT_DIRECTORY))
 		return CF_ERR_PERMISSION;
-	seed = sodium_malloc(32);
+	seed = crypto_sodium_malloc(32);
 	if (seed == NULL)
 		return CF_ERR_NOMEM;
 	crypto_kdf_derive_from_key(seed, 32, kr->key_ids[CF_COMPARTMENT_DIRECTORY], dir_sign_context,
@@ -140,7 +140,7 @@ directory_keypair(const struct cf_keyring *kr, uint8_t pk[CF_SIGN_PUBLIC_KEY_BYT
 int
 crypto_directory_public_key(const struct cf_keyring *kr, uint8_t out[CF_SIGN_PUBLIC_KEY_BYTES])
 {
-	uint8_t *sk = sodium_malloc(64);
+	uint8_t *sk = crypto_sodium_malloc(64);
 	int rc;
 
 	if (sk == NULL)
@@ -159,7 +159,7 @@ crypto_directory_sign(const struct cf_keyring *kr, const void *msg, size_t len, 
 
 	if (sig == NULL || (msg == NULL && len > 0))
 		return CF_ERR_INVALID;
-	sk = sodium_malloc(64);
+	sk = crypto_sodium_malloc(64);
 	if (sk == NULL)
 		return CF_ERR_NOMEM;
 	rc = directory_keypair(kr, pk, sk);
@@ -437,7 +437,7 @@ crypto_header_mac(const struct cf_keyring *kr, const void *data, size_t len, uin
 		return CF_ERR_INVALID;
 	if (!kr->has_file_key)
 		return CF_ERR_PERMISSION;
-	key = sodium_malloc(32);
+	key = crypto_sodium_malloc(32);
 	if (key == NULL)
 		return CF_ERR_NOMEM;
 	crypto_kdf_derive_from_key(key, 32, 1, header_mac_context, kr->file_key);
@@ -478,7 +478,7 @@ crypto_blind_index(const struct cf_keyring *kr, enum cf_compartment c, const cha
 		return CF_ERR_INVALID;
 	if (!crypto_keyring_has(kr, c))
 		return CF_ERR_PERMISSION;
-	key = sodium_malloc(32);
+	key = crypto_sodium_malloc(32);
 	if (key == NULL)
 		return CF_ERR_NOMEM;
 	crypto_kdf_derive_from_key(key, 32, 1, blind_context, kr->keys[c]);
@@ -536,7 +536,7 @@ crypto_grant_seal(const struct cf_keyring *granter, cf_compartment_mask mask,
 		return rc;
 	if ((mask & ~granter->mask) != 0)
 		return CF_ERR_PERMISSION;
-	plain = sodium_malloc(GRANT_PLAIN_BYTES);
+	plain = crypto_sodium_malloc(GRANT_PLAIN_BYTES);
 	out = malloc(CF_GRANT_BLOB_BYTES);
 	if (plain == NULL || out == NULL) {
 		if (plain != NULL)
@@ -585,7 +585,7 @@ crypto_grant_open(struct cf_keyring *kr, const uint8_t *blob, size_t blob_len,
 	/* version 1 was an anonymous sealed box: anyone could have planted it */
 	if (blob_len != CF_GRANT_BLOB_BYTES || blob[0] != GRANT_VERSION)
 		return CF_ERR_DAMAGED;
-	s = sodium_malloc(sizeof(*s));
+	s = crypto_sodium_malloc(sizeof(*s));
 	if (s == NULL)
 		return CF_ERR_NOMEM;
 	rc = CF_ERR_DAMAGED;

@@ -125,7 +125,7 @@ crypto_kdf_calibrate(double target_seconds, struct cf_kdf_params *out)
 	crypto_kdf_params_floor(out);
 	if (!(target_seconds > 0))
 		return CF_OK;
-	kek = sodium_malloc(CF_KEK_BYTES);
+	kek = crypto_sodium_malloc(CF_KEK_BYTES);
 	if (kek == NULL)
 		return CF_ERR_NOMEM;
 	randombytes_buf(salt, sizeof(salt));
@@ -240,7 +240,7 @@ slot_seal_kek(const struct cf_keyring *kr, const uint8_t *kek, const struct cf_k
 
 	if (ad_len == 0)
 		return CF_ERR_INVALID;
-	payload = sodium_malloc(PAYLOAD_BYTES);
+	payload = crypto_sodium_malloc(PAYLOAD_BYTES);
 	if (payload == NULL)
 		return CF_ERR_NOMEM;
 	sodium_memzero(payload, PAYLOAD_BYTES);
@@ -279,7 +279,7 @@ slot_open_kek(const uint8_t *blob, const uint8_t *kek, const struct cf_keyslot_a
 
 	if (ad_len == 0)
 		return CF_ERR_INVALID;
-	payload = sodium_malloc(PAYLOAD_BYTES);
+	payload = crypto_sodium_malloc(PAYLOAD_BYTES);
 	if (payload == NULL)
 		return CF_ERR_NOMEM;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(payload, NULL, NULL, blob + OFF_CT, CT_BYTES(plen), ad_buf,
@@ -357,7 +357,7 @@ crypto_keyslot_seal_passphrase_kek(const struct cf_keyring *kr, const char *pass
 	if (rc != CF_OK)
 		return rc;
 	out = calloc(1, CF_KEYSLOT_BLOB_BYTES);
-	kek = sodium_malloc(CF_KEK_BYTES);
+	kek = crypto_sodium_malloc(CF_KEK_BYTES);
 	if (out == NULL || kek == NULL) {
 		free(out);
 		if (kek != NULL)
@@ -439,7 +439,7 @@ crypto_keyslot_open_passphrase_kek(const uint8_t *blob, size_t blob_len, const c
 	rc = crypto_keyslot_ad_check(ad);
 	if (rc != CF_OK)
 		return rc;
-	kek = sodium_malloc(CF_KEK_BYTES);
+	kek = crypto_sodium_malloc(CF_KEK_BYTES);
 	if (kek == NULL)
 		return CF_ERR_NOMEM;
 	rc = crypto_testing_keyslot_kek(blob, blob_len, passphrase, pass_len, kek);
@@ -528,7 +528,7 @@ crypto_keyslot_seal_recovery(const struct cf_keyring *kr, const struct cf_recove
 	if (kr->mask != CF_COMPARTMENT_MASK_ALL)
 		return CF_ERR_PERMISSION;
 	out = calloc(1, CF_KEYSLOT_BLOB_BYTES);
-	kek = sodium_malloc(CF_KEK_BYTES);
+	kek = crypto_sodium_malloc(CF_KEK_BYTES);
 	if (out == NULL || kek == NULL) {
 		free(out);
 		if (kek != NULL)
@@ -566,7 +566,7 @@ crypto_keyslot_open_recovery(const uint8_t *blob, size_t blob_len, const struct 
 		return rc;
 	if (kind != CF_KEYSLOT_KIND_RECOVERY)
 		return CF_ERR_INVALID;
-	kek = sodium_malloc(CF_KEK_BYTES);
+	kek = crypto_sodium_malloc(CF_KEK_BYTES);
 	if (kek == NULL)
 		return CF_ERR_NOMEM;
 	recovery_kek(rk, blob + OFF_SALT, kek);

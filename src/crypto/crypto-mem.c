@@ -16,6 +16,30 @@ crypto_init(void)
 
 /* ------------------------------------------------------- secure memory */
 
+/* Set (never cleared) once an allocation could not be locked into RAM. The program is single-threaded. */
+static int memory_unlocked;
+
+/*
+ * sodium_malloc() ignores a failed mlock (RLIMIT_MEMLOCK too low, no CAP_IPC_LOCK) and hands out
+ * memory that may be swapped. Locking the block again tells: the kernel does not count pages that
+ * are locked already, and sodium_free() unlocks the whole block.
+ */
+void *
+crypto_sodium_malloc(size_t size)
+{
+	void *p = sodium_malloc(size);
+
+	if (p != NULL && !memory_unlocked && sodium_mlock(p, size) != 0)
+		memory_unlocked = 1;
+	return p;
+}
+
+bool
+crypto_memory_locked(void)
+{
+	return !memory_unlocked;
+}
+
 void *
 crypto_secure_alloc(size_t size)
 {
@@ -23,7 +47,7 @@ crypto_secure_alloc(size_t size)
 
 	if (size == 0)
 		return NULL;
-	p = sodium_malloc(size);
+	p = crypto_sodium_malloc(size);
 	if (p != NULL)
 		sodium_memzero(p, size);
 	return p;
@@ -86,7 +110,7 @@ arena_chunk_new(size_t size)
 
 	if (c == NULL)
 		return NULL;
-	c->mem = sodium_malloc(size);
+	c->mem = crypto_sodium_malloc(size);
 	if (c->mem == NULL) {
 		free(c);
 		return NULL;

@@ -187,7 +187,7 @@ crypto_record_open(const struct cf_keyring *kr, enum cf_compartment c, const str
 	rc = record_open_check(kr, c, ad, blob, blob_len);
 	if (rc != CF_OK)
 		return rc;
-	out = sodium_malloc(blob_len - CF_RECORD_OVERHEAD + 1);
+	out = crypto_sodium_malloc(blob_len - CF_RECORD_OVERHEAD + 1);
 	if (out == NULL)
 		return CF_ERR_NOMEM;
 	rc = record_open_into(kr, c, ad, blob, blob_len, out);

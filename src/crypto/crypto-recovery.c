@@ -32,7 +32,7 @@ crypto_recovery_key_bytes(const struct cf_recovery_key *rk)
 int
 crypto_recovery_key_generate(struct cf_recovery_key **out)
 {
-	struct cf_recovery_key *rk = sodium_malloc(sizeof(*rk));
+	struct cf_recovery_key *rk = crypto_sodium_malloc(sizeof(*rk));
 
 	*out = NULL;
 	if (rk == NULL)
@@ -120,7 +120,7 @@ crypto_recovery_key_format(const struct cf_recovery_key *rk, char *out, size_t o
 			out[0] = '\0';
 		return CF_ERR_INVALID;
 	}
-	s = sodium_malloc(sizeof(*s));
+	s = crypto_sodium_malloc(sizeof(*s));
 	if (s == NULL)
 		return CF_ERR_NOMEM;
 	/* 5 bits per character, big-endian, 4 zero bits after the 256 key bits. */
@@ -197,7 +197,7 @@ crypto_recovery_key_parse(const char *text, size_t len, struct cf_recovery_key *
 		*bad_group = 0;
 	if (text == NULL && len > 0)
 		return CF_ERR_INVALID;
-	s = sodium_malloc(sizeof(*s));
+	s = crypto_sodium_malloc(sizeof(*s));
 	if (s == NULL)
 		return CF_ERR_NOMEM;
 	for (size_t i = 0; i <= len && bad == SIZE_MAX; i++) {
@@ -226,7 +226,7 @@ crypto_recovery_key_parse(const char *text, size_t len, struct cf_recovery_key *
 		sodium_free(s);
 		return CF_ERR_RECOVERY_KEY;
 	}
-	rk = sodium_malloc(sizeof(*rk));
+	rk = crypto_sodium_malloc(sizeof(*rk));
 	if (rk == NULL) {
 		sodium_free(s);
 		return CF_ERR_NOMEM;

@@ -82,6 +82,9 @@ unlocked(struct cf_tui *tui)
 {
 	tui_set_header(tui, sess.name, sess.user ? sess.user : _("recovery key"), false);
 	tui_set_idle_lock(tui, sess.lock_after);
+	/* before the screens' unlock ops: an error of theirs is more urgent and replaces it */
+	if (!crypto_memory_locked())
+		tui_status(tui, _("Warning: memory not locked into RAM; keys may reach swap. Raise ulimit -l."), true);
 	tui_screens_unlock(tui);
 }
 
