@@ -33,7 +33,9 @@ if no_partial "$T/o"; then ok "no temporary file left"; else bad "temporary file
 # ---- export killed by SIGTERM at different moments: either complete or absent, never partial ----
 for d in 0.3 0.5 0.6 0.7 0.8 0.9; do
 	f="$T/o/k$d.csv"
-	exp "$f" >/dev/null 2>&1 &
+	# exec: $! must be carefile itself, not a subshell whose child would outlive the signal
+	(exec "$BIN" -f "$T/demo.carefile" -u demo --passphrase-fd 3 export students --out "$f" 3<"$T/demo.pw" \
+		>/dev/null 2>&1) &
 	pid=$!
 	sleep "$d"
 	kill -TERM "$pid" 2>/dev/null
