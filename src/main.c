@@ -58,6 +58,8 @@ usage(FILE *out)
 	        "  --passphrase-fd N       read the passphrase from file descriptor N\n"
 	        "  --recovery-key-fd N     read the recovery key from file descriptor N\n"
 	        "  --lock-after SECONDS    lock after this much idle time (0: never)\n"
+	        "  --accept-rollback       open the case file even if it is older than the one\n"
+	        "                          this user last opened on this PC (restored from a backup)\n"
 	        "  -h, --help              show this help and exit\n"
 	        "  -V, --version           show the version and exit\n"), out);
 	if (cli_commands[0].name) {
@@ -87,7 +89,7 @@ parse_nonneg(const char *s, int *out)
 
 /*
  * If argv[*i] is a global option (-f, -u, --passphrase-fd, --recovery-key-fd,
- * --lock-after), stores it in opts, advances *i past its value and returns
+ * --lock-after, --accept-rollback), stores it in opts, advances *i past its value and returns
  * 1; returns 0 for anything else; -1 (message printed) for a missing or
  * invalid value.
  */
@@ -104,6 +106,10 @@ global_option(int argc, char **argv, int *i, struct cf_options *opts)
 			opts->casefile = argv[++*i];
 		else
 			opts->user = argv[++*i];
+		return 1;
+	}
+	if (strcmp(a, "--accept-rollback") == 0) {
+		opts->accept_rollback = 1;
 		return 1;
 	}
 	if (strcmp(a, "--passphrase-fd") == 0)
@@ -126,7 +132,7 @@ bad:
 int
 main(int argc, char **argv)
 {
-	struct cf_options opts = { NULL, NULL, -1, -1, -1 };
+	struct cf_options opts = { NULL, NULL, -1, -1, -1, 0 };
 	int i, r;
 
 	harden_process();

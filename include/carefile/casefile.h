@@ -126,6 +126,8 @@ struct cf_record_list;
 /*
  * Transactions for several writes (an import: all rows or none). Not
  * nested. casefile_record_put() outside one opens and commits its own.
+ * casefile_commit() ends with the header MAC, which adds one to the file's
+ * write counter (meta.generation, for the rollback witness).
  */
 enum cf_error casefile_begin(struct cf_casefile *cf);
 enum cf_error casefile_commit(struct cf_casefile *cf);
@@ -306,6 +308,17 @@ enum cf_error casefile_user_reset(struct cf_casefile *cf, const char *name, cons
 enum cf_error casefile_user_grant(struct cf_casefile *cf, const char *name, uint32_t roles);
 
 /*
+ * Takes roles away from user name (the others stay). Every compartment key
+ * the user no longer needs is revoked and rotated as by
+ * casefile_user_remove(); the user's slot drops those keys at its next
+ * unlock. Requires the admin role (CF_ERR_PERMISSION). CF_ERR_INVALID when
+ * no role would be left (remove the account instead), for an admin taking
+ * its own admin role, or for bad roles; CF_OK and nothing written when the
+ * user had none of them. CF_ERR_NOT_FOUND, CF_ERR_LOCKED.
+ */
+enum cf_error casefile_user_revoke(struct cf_casefile *cf, const char *name, uint32_t roles);
+
+/*
  * Removes user name, its keyslot and grants. Requires the admin role;
  * removing oneself is refused (CF_ERR_INVALID). CF_ERR_NOT_FOUND.
  * Revokes every compartment key the user's roles gave (not the directory
@@ -392,5 +405,19 @@ enum cf_error casefile_demo_create(const char *path, enum cf_store_reason *reaso
 
 /* Translated one-line text for a store reason (empty string for NONE). */
 const char *casefile_reason_text(enum cf_store_reason reason);
+
+/*
+ * The rollback witness (doc/trust.md, "Rollback"). Each account remembers
+ * on this PC ($XDG_STATE_HOME/carefile/witness) the highest write counter
+ * and directory epoch it has seen per case file id. An unlock of a file
+ * older than that fails with CF_ERR_ROLLBACK after the passphrase proved
+ * right and before anything is written; casefile_rollback_counts() then
+ * gives the counter seen and the file's (0 when not known). After the user
+ * confirms (the file was restored from a backup, say),
+ * casefile_accept_rollback() and the same unlock again open it and reset
+ * the witness to it. The recovery key is not witnessed.
+ */
+void casefile_accept_rollback(struct cf_casefile *cf);
+void casefile_rollback_counts(const struct cf_casefile *cf, uint64_t *seen, uint64_t *now);
 
 #endif

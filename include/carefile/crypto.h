@@ -571,19 +571,24 @@ struct cf_record_ad {
 };
 
 /*
- * Record blob, version 2 (CF_RECORD_OVERHEAD = 46 bytes + plaintext length):
- *     0  1 blob version = 2 (1: written before bound columns, see accept_v1)
+ * Record blob, version 3 (CF_RECORD_OVERHEAD = 46 bytes + padded length):
+ *     0  1 blob version = 3 (2: unpadded; 1: written before bound columns,
+ *          see accept_v1; both still open, neither is written)
  *     1  1 compartment (enum cf_compartment)
  *     2  4 key id (u32)
  *     6 24 XChaCha20-Poly1305 nonce, fresh from the CSPRNG for every seal
- *    30  n ciphertext
+ *    30  n ciphertext of the plaintext padded to its size bucket
+ *          (crypto_record_padded_size(): ISO/IEC 7816-4, one 0x80 byte then
+ *          zeros), so a ciphertext's length tells only the bucket
  *  30+n 16 Poly1305 tag
  * Associated data, each field prefixed by its length as u32:
- *   "carefile record v2" | u32 format_version | u8 compartment | u32 key id |
+ *   "carefile record v3" | u32 format_version | u8 compartment | u32 key id |
  *   file id (16) | table | column | row uuid (16) | bound
- * (version 1: "carefile record v1" and no bound field).
+ * (version 2: "carefile record v2"; version 1: "carefile record v1" and no
+ * bound field).
  */
-#define CF_RECORD_BLOB_VERSION 2
+#define CF_RECORD_BLOB_VERSION 3
+#define CF_RECORD_BLOB_VERSION_2 2
 #define CF_RECORD_BLOB_VERSION_1 1
 #define CF_RECORD_HEADER_BYTES 30
 #define CF_RECORD_OVERHEAD 46
@@ -591,19 +596,30 @@ struct cf_record_ad {
 #define CF_RECORD_MAX_PLAIN (64u * 1024 * 1024)
 
 /*
+ * Size buckets of record plaintexts (bytes): the smallest of 64, 128, ...,
+ * 16384 that holds plain_len + 1 (the padding's 0x80), above that the next
+ * multiple of 16384. crypto_record_sealed_size(): the blob's length,
+ * padded size + CF_RECORD_OVERHEAD.
+ */
+size_t crypto_record_padded_size(size_t plain_len);
+size_t crypto_record_sealed_size(size_t plain_len);
+
+/*
  * Seal plain_len bytes (plain may be NULL when plain_len is 0) under the key
  * of compartment c with its current key id. CF_OK with *blob (malloc; caller
- * frees with free()) and *blob_len = plain_len + CF_RECORD_OVERHEAD;
+ * frees with free()) and *blob_len = crypto_record_sealed_size(plain_len);
  * CF_ERR_PERMISSION (c not held), CF_ERR_INVALID (bad c or AD, too long), CF_ERR_NOMEM.
  */
 int crypto_record_seal(const struct cf_keyring *kr, enum cf_compartment c, const struct cf_record_ad *ad,
 	const void *plain, size_t plain_len, uint8_t **blob, size_t *blob_len);
 
 /*
- * As crypto_record_seal(), into out (out_size >= plain_len +
- * CF_RECORD_OVERHEAD bytes; ordinary memory: it is ciphertext), for writers
- * that seal many records with one buffer. CF_OK, CF_ERR_PERMISSION,
- * CF_ERR_INVALID.
+ * As crypto_record_seal(), into out (out_size >=
+ * crypto_record_sealed_size(plain_len) bytes; ordinary memory: it is
+ * ciphertext), for writers that seal many records with one buffer. The
+ * padded plaintext goes through one secure scratch buffer the crypto layer
+ * keeps (single-threaded). CF_OK, CF_ERR_PERMISSION, CF_ERR_INVALID,
+ * CF_ERR_NOMEM.
  */
 int crypto_record_seal_into(const struct cf_keyring *kr, enum cf_compartment c, const struct cf_record_ad *ad,
 	const void *plain, size_t plain_len, uint8_t *out, size_t out_size);

@@ -32,7 +32,8 @@
 	X(CF_ERR_CRYPTO,      19, N_("The cryptography library could not start")) \
 	X(CF_ERR_LOCKED,      20, N_("The case file is locked")) \
 	X(CF_ERR_CANCELLED,   21, N_("Cancelled")) \
-	X(CF_ERR_DISABLED,    22, N_("This account is disabled; an administrator can enable it again"))
+	X(CF_ERR_DISABLED,    22, N_("This account is disabled; an administrator can enable it again")) \
+	X(CF_ERR_ROLLBACK,    23, N_("The case file is older than the one this account last opened on this PC"))
 
 enum cf_error {
 #define CF_X_ENUM(name, code, msg) name,

@@ -10,6 +10,7 @@ struct cf_options {
 	int passphrase_fd;       /* --passphrase-fd N, or -1: read from the terminal */
 	int recovery_key_fd;     /* --recovery-key-fd N, or -1 */
 	int lock_after_seconds;  /* --lock-after SECONDS, or -1 for the configured default */
+	int accept_rollback;     /* --accept-rollback: open a file older than this PC last saw (1), else 0 */
 };
 
 #endif

@@ -164,6 +164,8 @@ struct cf_store_meta {
 	uint64_t revoked[CF_STORE_COMPARTMENTS];
 	int has_recovery_public_key;
 	uint8_t recovery_public_key[CF_STORE_PUBLIC_KEY_BYTES];
+	/* schema 5 on: write counter, +1 per header MAC (MACed; 0 before) */
+	uint64_t generation;
 	/* schema 5 on: key ids the recovery slot holds, as of its last use (MACed) */
 	int has_recovery_key_ids;
 	uint32_t recovery_key_ids[CF_STORE_COMPARTMENTS];
@@ -189,6 +191,8 @@ enum cf_error store_meta_set_directory(struct cf_store *st, const uint8_t *key, 
 enum cf_error store_meta_set_revocation(struct cf_store *st, const uint64_t revoked[CF_STORE_COMPARTMENTS],
                                         const uint8_t *recovery_public_key);
 
+/* meta.generation + 1 (schema 5 on; nothing before). */
+enum cf_error store_meta_bump_generation(struct cf_store *st);
 /* Replaces meta.recovery_key_ids (schema 5 on; CF_ERR_FAIL before). */
 enum cf_error store_meta_set_recovery_key_ids(struct cf_store *st, const uint32_t ids[CF_STORE_COMPARTMENTS]);
 
@@ -340,12 +344,18 @@ struct cf_row_query {
 	int64_t limit, offset;
 };
 
-/* Every row in id order (link -1, range CF_QUERY_NONE, order CF_QUERY_ID, no limit). */
+/*
+ * Every row in the order written (link -1, range CF_QUERY_NONE, order
+ * CF_QUERY_CREATED then id, no limit). Row ids are random (store_row_insert()),
+ * so id order is no order at all.
+ */
 void store_query_init(struct cf_row_query *q);
 
 /*
  * Inserts r into t (uuid, compartment, version, created, updated, the
- * declared columns r->col, data). r->id receives the new row id.
+ * declared columns r->col, data) under a random row id (1 .. 2^62, from
+ * SQLite's ChaCha20 generator): ids carry no roster or write order.
+ * r->id receives it.
  * CF_ERR_EXISTS for a duplicate uuid, CF_ERR_INVALID for a link to a row
  * that does not exist (foreign key) or a value the schema refuses.
  */

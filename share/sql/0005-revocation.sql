@@ -42,3 +42,7 @@ CREATE TABLE key_rotation (
 	created INTEGER NOT NULL CHECK (typeof(created) = 'integer'),
 	sig BLOB NOT NULL CHECK (typeof(sig) = 'blob' AND length(sig) = 64)
 );
+-- Write counter: +1 with every header MAC, which every write transaction ends with (MACed). Each
+-- account remembers on its PC the highest it has seen per case file (the rollback witness,
+-- $XDG_STATE_HOME/carefile/witness), so a file put back to an older copy opens only after a warning.
+ALTER TABLE meta ADD COLUMN generation INTEGER NOT NULL DEFAULT 0 CHECK (typeof(generation) = 'integer' AND generation >= 0);

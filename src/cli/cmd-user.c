@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* carefile -u USER user add|list|passwd|grant|remove: accounts, roles and passphrases. */
+/* carefile -u USER user add|list|passwd|grant|revoke|remove|disable|enable: accounts, roles and passphrases. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,7 @@ usage(void)
 	                  "       carefile [-f FILE] -u USER user passwd [--new-passphrase-fd M]\n"
 	                  "       carefile [-f FILE] --recovery-key-fd N user passwd NAME [--new-passphrase-fd M]\n"
 	                  "       carefile [-f FILE] -u USER user grant NAME --role R[,R...]\n"
+	                  "       carefile [-f FILE] -u USER user revoke NAME --role R[,R...]\n"
 	                  "       carefile [-f FILE] -u USER user remove NAME\n"
 	                  "       carefile [-f FILE] -u USER user disable|enable NAME\n"
 	                  "Roles: admin, counselor, supervisor, hotline.\n"));
@@ -223,7 +224,8 @@ cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 	if (parse(argc, argv, &a) != 0)
 		return usage();
 	if (strcmp(a.sub, "list") && strcmp(a.sub, "add") && strcmp(a.sub, "passwd") &&
-	    strcmp(a.sub, "grant") && strcmp(a.sub, "remove") && strcmp(a.sub, "disable") && strcmp(a.sub, "enable"))
+	    strcmp(a.sub, "grant") && strcmp(a.sub, "revoke") && strcmp(a.sub, "remove") && strcmp(a.sub, "disable") &&
+	    strcmp(a.sub, "enable"))
 		return usage();
 	if (opts->recovery_key_fd >= 0 && strcmp(a.sub, "passwd") != 0) {
 		fprintf(stderr, _("carefile: --recovery-key-fd is only for 'user passwd NAME'\n"));
@@ -259,6 +261,21 @@ cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 			rc = report(casefile_user_grant(cf, a.name, roles), a.name);
 			if (rc == 0)
 				fprintf(stderr, _("Granted; it takes effect at %s's next unlock.\n"), a.name);
+		}
+	} else if (strcmp(a.sub, "revoke") == 0) {
+		uint32_t roles;
+
+		if (!a.name || !a.role || a.new_fd >= 0 || user_roles_parse(a.role, &roles) != CF_OK) {
+			rc = usage();
+		} else {
+			e = casefile_user_revoke(cf, a.name, roles);
+			if (e == CF_ERR_INVALID)
+				fprintf(stderr, _("carefile: %s would be left with no role, or an admin would take away "
+				                  "their own admin role; use 'user remove' to remove an account\n"), a.name);
+			rc = e == CF_ERR_INVALID ? cf_exit_code(e) : report(e, a.name);
+			if (rc == 0)
+				fprintf(stderr, _("Role taken away from %s. The keys it gave are rotated: at once for what you "
+				                  "hold, the rest at the next unlock of someone who holds them.\n"), a.name);
 		}
 	} else if (strcmp(a.sub, "disable") == 0 || strcmp(a.sub, "enable") == 0) {
 		int off = strcmp(a.sub, "disable") == 0;

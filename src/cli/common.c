@@ -9,6 +9,7 @@
 
 #include "carefile/crypto.h"
 #include "carefile/i18n.h"
+#include "carefile/io_fs.h"
 #include "carefile/user.h"
 #include "cli-internal.h"
 
@@ -42,29 +43,6 @@ cli_parse_fd(const char *s)
 	return (int)v;
 }
 
-/* mkdir -p with mode 0700 for each directory it creates. */
-static int
-make_dirs(char *dir)
-{
-	struct stat sb;
-
-	if (stat(dir, &sb) == 0)
-		return S_ISDIR(sb.st_mode) ? 0 : -1;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 char *
 cli_casefile_path(const struct cf_options *opts, const char *name, int make_dir)
 {
@@ -93,7 +71,7 @@ cli_casefile_path(const struct cf_options *opts, const char *name, int make_dir)
 		cli_fail(CF_ERR_NOMEM, CF_STORE_REASON_NONE, NULL);
 		return NULL;
 	}
-	if (make_dir && make_dirs(dir) != 0) {
+	if (make_dir && io_mkdirs_private(dir) != 0) {
 		cli_fail(CF_ERR_IO, CF_STORE_REASON_NONE, dir);
 		free(dir);
 		return NULL;
@@ -189,9 +167,21 @@ cli_unlock(const struct cf_options *opts, const char *path, const struct cli_nee
 	else if (e != CF_OK)
 		cli_fail(e, CF_STORE_REASON_NONE, NULL);
 	if (e == CF_OK) {
+		if (opts->accept_rollback)
+			casefile_accept_rollback(*cf);
 		e = casefile_unlock(*cf, opts->user, pass, len);
-		if (e != CF_OK)
+		if (e == CF_ERR_ROLLBACK) {
+			uint64_t seen, now;
+
+			casefile_rollback_counts(*cf, &seen, &now);
+			fprintf(stderr,
+			        _("carefile: %s is older than the case file %s last opened on this PC: it counts %llu "
+			          "changes, and %llu were seen here. Was it restored from a backup, or rolled back? Nothing "
+			          "was written. If you know why, run the command again with --accept-rollback.\n"),
+			        path, opts->user, (unsigned long long)now, (unsigned long long)seen);
+		} else if (e != CF_OK) {
 			cli_fail(e, e == CF_ERR_DAMAGED ? CF_STORE_REASON_KEYSLOT : CF_STORE_REASON_NONE, path);
+		}
 	}
 	crypto_secure_free(pass);
 	if (e == CF_OK)

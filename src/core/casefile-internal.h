@@ -31,6 +31,8 @@ struct cf_casefile {
 	uint8_t *slot_kek;   /* secure: the KEK of the account's own slot, to re-seal it without Argon2id; NULL if unknown */
 	uint8_t draft_id[CF_UUID_BYTES]; /* random per session: a draft opens in no other */
 	int draft_id_set;
+	int accept_rollback;             /* casefile_accept_rollback(): the next unlock opens an older file */
+	uint64_t rollback_seen, rollback_now; /* write counters of the last CF_ERR_ROLLBACK */
 };
 
 #define CF_RECOVERY_SLOT_ID "recovery"
@@ -181,5 +183,24 @@ extern void (*casefile_test_hook)(const char *point);
  * revocation re-seals too, for tests whose file has tables of their own.
  */
 void casefile_testing_set_extra_tables(const struct cf_table *const *tables);
+
+/* ---- the rollback witness (witness.c) ---- */
+
+struct witness_seen {
+	int known;           /* this PC has seen this file as this account */
+	uint64_t generation; /* highest meta.generation seen */
+	uint64_t epoch;      /* highest directory epoch seen */
+};
+
+/* What this PC remembers for file_id and account user (out->known 0: nothing). Never fails. */
+void witness_read(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, struct witness_seen *out);
+
+/*
+ * Remembers generation and epoch for file_id and user: raised, never
+ * lowered, unless force (the user accepted an older file). Best effort: a
+ * state directory that cannot be written leaves no witness, silently.
+ */
+void witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_t generation, uint64_t epoch,
+                   int force);
 
 #endif

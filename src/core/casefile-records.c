@@ -113,6 +113,13 @@ casefile_begin(struct cf_casefile *cf)
 enum cf_error
 casefile_commit(struct cf_casefile *cf)
 {
+	/* the header MAC, and with it the write counter of the rollback witness */
+	enum cf_error e = casefile_header_update(cf);
+
+	if (e != CF_OK) {
+		store_rollback(cf->st);
+		return e;
+	}
 	return store_commit(cf->st);
 }
 
@@ -136,7 +143,7 @@ seal_and_store(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *
 
 	row_ad(cf, t, row, bound, &ad);
 	ad.accept_v1 = false;
-	e = grow_heap(&cf->blob_buf, &cf->blob_cap, plain_len + CF_RECORD_OVERHEAD);
+	e = grow_heap(&cf->blob_buf, &cf->blob_cap, crypto_record_sealed_size(plain_len));
 	if (e == CF_OK)
 		e = (enum cf_error)crypto_record_seal_into(cf->kr, t->compartment, &ad, plain, plain_len, cf->blob_buf,
 		                                           cf->blob_cap);
@@ -144,7 +151,7 @@ seal_and_store(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *
 		return e;
 	row->compartment = (int)t->compartment;
 	row->data = cf->blob_buf;
-	row->data_len = plain_len + CF_RECORD_OVERHEAD;
+	row->data_len = crypto_record_sealed_size(plain_len);
 	/*
 	 * The audit log's entry for this change (user, action, row uuid, the
 	 * new version, a hash of the ciphertext) is appended here, in the same
@@ -211,7 +218,7 @@ casefile_record_put(struct cf_casefile *cf, const struct cf_table *t, struct cf_
 	e = seal_and_store(cf, t, &next, cf->plain_buf, len, old_version);
 	crypto_wipe(cf->plain_buf, len);
 	if (own_txn)
-		e = e == CF_OK ? store_commit(cf->st) : (store_rollback(cf->st), e);
+		e = e == CF_OK ? casefile_commit(cf) : (store_rollback(cf->st), e);
 	if (e == CF_OK)
 		*row = next;
 	return e;
@@ -609,6 +616,9 @@ cmp_by_field(const void *pa, const void *pb, void *p)
 		break;
 	}
 	}
+	/* ties in the order they were written (row ids are random) */
+	if (r == 0)
+		r = c->l->rows[a].created < c->l->rows[b].created ? -1 : c->l->rows[a].created > c->l->rows[b].created;
 	if (r == 0)
 		r = c->l->rows[a].id < c->l->rows[b].id ? -1 : c->l->rows[a].id > c->l->rows[b].id;
 	return c->desc ? -r : r;

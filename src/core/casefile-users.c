@@ -431,6 +431,55 @@ revoke_compartments(struct cf_casefile *cf, uint32_t lost)
 }
 
 enum cf_error
+casefile_user_revoke(struct cf_casefile *cf, const char *name, uint32_t roles)
+{
+	struct cf_store_user u;
+	struct cf_store_grant *g = NULL;
+	uint32_t left, lost;
+	size_t ng = 0;
+	enum cf_error e;
+
+	if (!casefile_is_unlocked(cf))
+		return CF_ERR_LOCKED;
+	if (roles == 0 || (roles & ~CF_ROLE_ALL))
+		return CF_ERR_INVALID;
+	if (!is_admin(cf))
+		return CF_ERR_PERMISSION;
+	e = store_user_find(cf->st, name, &u);
+	if (e != CF_OK)
+		return e;
+	left = u.roles & ~roles;
+	/* no roles at all is what remove is for; an admin does not lock itself out of the directory */
+	if (left == 0 || (!cf->recovery && u.id == cf->user_id && (roles & u.roles & CF_ROLE_ADMIN))) {
+		store_user_fini(&u);
+		return CF_ERR_INVALID;
+	}
+	if (left == u.roles) {
+		store_user_fini(&u);
+		return CF_OK; /* it did not have them */
+	}
+	lost = user_roles_compartments(u.roles) & ~user_roles_compartments(left);
+	e = store_begin(cf->st);
+	if (e != CF_OK) {
+		store_user_fini(&u);
+		return e;
+	}
+	/* a pending grant of a compartment it may no longer hold would fail its unlock as planted */
+	e = store_grant_list(cf->st, u.id, &g, &ng);
+	for (size_t i = 0; e == CF_OK && i < ng; i++)
+		if (g[i].compartments & lost)
+			e = store_grant_remove(cf->st, g[i].id);
+	store_grant_list_free(&g, ng);
+	if (e == CF_OK)
+		e = store_user_set_roles(cf->st, u.id, left);
+	/* its slot still holds the keys: its next unlock drops them, and they are rotated */
+	if (e == CF_OK)
+		e = revoke_compartments(cf, lost);
+	store_user_fini(&u);
+	return commit_revocation(cf, e);
+}
+
+enum cf_error
 casefile_user_remove(struct cf_casefile *cf, const char *name)
 {
 	struct cf_store_user u;

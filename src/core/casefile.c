@@ -144,6 +144,7 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 			for (int c = 0; c < CF_STORE_COMPARTMENTS; c++)
 				buf_u64(&b, m.revoked[c]);
 			buf_lv(&b, m.recovery_public_key, m.has_recovery_public_key ? sizeof m.recovery_public_key : 0);
+			buf_u64(&b, m.generation);
 			buf_u32(&b, (uint32_t)m.has_recovery_key_ids);
 			for (int c = 0; c < CF_STORE_COMPARTMENTS; c++)
 				buf_u32(&b, m.recovery_key_ids[c]);
@@ -239,7 +240,10 @@ casefile_header_update(struct cf_casefile *cf)
 
 	if (!cf->kr)
 		return CF_ERR_LOCKED;
-	e = header_bytes(cf->st, &bytes, &len);
+	/* every write transaction ends here: the rollback witness counts them */
+	e = store_meta_bump_generation(cf->st);
+	if (e == CF_OK)
+		e = header_bytes(cf->st, &bytes, &len);
 	if (e != CF_OK)
 		return e;
 	e = (enum cf_error)crypto_header_mac(cf->kr, bytes, len, mac);
@@ -585,6 +589,71 @@ reseal_passphrase(struct cf_casefile *cf, const struct cf_keyring *kr, void *ctx
 	return e;
 }
 
+/* The write counter and directory epoch of the file as it is now (authenticated by the caller). */
+static void
+file_counters(struct cf_casefile *cf, uint64_t *generation, uint64_t *epoch)
+{
+	struct cf_store_meta m;
+
+	*generation = *epoch = 0;
+	if (store_meta_get(cf->st, &m) != CF_OK)
+		return;
+	*generation = m.generation;
+	*epoch = m.directory_epoch;
+	store_meta_fini(&m);
+}
+
+/*
+ * CF_ERR_ROLLBACK when this PC's witness has seen a newer state of this file
+ * as user (cf->rollback_seen/now say which), unless the user accepted it
+ * (casefile_accept_rollback()), which also resets the witness to this file.
+ */
+static enum cf_error
+rollback_check(struct cf_casefile *cf, const char *user)
+{
+	struct witness_seen seen;
+	uint64_t gen, epoch;
+
+	file_counters(cf, &gen, &epoch);
+	witness_read(cf->file_id, user, &seen);
+	cf->rollback_seen = seen.generation;
+	cf->rollback_now = gen;
+	if (!seen.known || (gen >= seen.generation && epoch >= seen.epoch))
+		return CF_OK;
+	if (cf->accept_rollback) {
+		cf->accept_rollback = 0;
+		witness_write(cf->file_id, user, gen, epoch, 1);
+		return CF_OK;
+	}
+	return CF_ERR_ROLLBACK;
+}
+
+/* After an unlock and at lock: this PC remembers the file as the account leaves it. */
+static void
+witness_note(struct cf_casefile *cf)
+{
+	uint64_t gen, epoch;
+
+	if (!cf->kr || cf->recovery || !cf->user)
+		return;
+	file_counters(cf, &gen, &epoch);
+	witness_write(cf->file_id, cf->user, gen, epoch, 0);
+}
+
+void
+casefile_accept_rollback(struct cf_casefile *cf)
+{
+	if (cf)
+		cf->accept_rollback = 1;
+}
+
+void
+casefile_rollback_counts(const struct cf_casefile *cf, uint64_t *seen, uint64_t *now)
+{
+	*seen = cf ? cf->rollback_seen : 0;
+	*now = cf ? cf->rollback_now : 0;
+}
+
 /* The account's signing key must be the one the directory lists (none on either side for an old account). */
 static enum cf_error
 check_sign_key(const struct cf_store_user *u, const struct cf_keyring *kr)
@@ -651,6 +720,9 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 	/* told only now, after the passphrase proved right: the flag is no oracle for guessing */
 	if (e == CF_OK && u.disabled)
 		e = CF_ERR_DISABLED;
+	/* older than this account last saw on this PC: nothing is written until the user says so */
+	if (e == CF_OK)
+		e = rollback_check(cf, u.name);
 	if (e == CF_OK) {
 		struct reseal_ctx rc = { &u, &slot, pass, pass_len };
 
@@ -694,6 +766,7 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		cf->user_id = u.id;
 		cf->roles = u.roles;
 		cf->recovery = 0;
+		witness_note(cf);
 	}
 	store_keyslot_fini(&slot);
 	store_user_fini(&u);
@@ -819,6 +892,7 @@ casefile_lock(struct cf_casefile *cf)
 	if (cf->kr)
 		for (int i = 0; i < cf->n_lock_hooks; i++)
 			cf->lock_hooks[i].fn(cf->lock_hooks[i].ctx);
+	witness_note(cf);
 	crypto_keyring_free(&cf->kr);
 	crypto_secure_free(cf->slot_kek);
 	cf->slot_kek = NULL;

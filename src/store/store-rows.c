@@ -58,15 +58,15 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 	rc = sqlite3_prepare_v2(st->db, st->user_version >= 5
 	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
 	                          "directory_key, directory_epoch, directory_sig, revoked, recovery_public_key, "
-	                          "recovery_key_ids FROM meta WHERE id = 1"
+	                          "recovery_key_ids, generation FROM meta WHERE id = 1"
 	                        : st->user_version >= 4
 	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
-	                          "directory_key, directory_epoch, directory_sig, NULL, NULL, NULL FROM meta WHERE id = 1"
+	                          "directory_key, directory_epoch, directory_sig, NULL, NULL, NULL, 0 FROM meta WHERE id = 1"
 	                        : st->user_version >= 3
 	                        ? "SELECT format_version, file_id, created, header_sum, header_mac, legacy_records, "
-	                          "NULL, 0, NULL, NULL, NULL, NULL FROM meta WHERE id = 1"
+	                          "NULL, 0, NULL, NULL, NULL, NULL, 0 FROM meta WHERE id = 1"
 	                        : "SELECT format_version, file_id, created, header_sum, header_mac, 0, NULL, 0, NULL, "
-	                          "NULL, NULL, NULL FROM meta WHERE id = 1",
+	                          "NULL, NULL, NULL, 0 FROM meta WHERE id = 1",
 	                        -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return rc_err(rc) == CF_ERR_FAIL ? CF_ERR_DAMAGED : rc_err(rc);
@@ -75,6 +75,7 @@ store_meta_get(struct cf_store *st, struct cf_store_meta *m)
 		m->format_version = sqlite3_column_int(s, 0);
 		m->created = sqlite3_column_int64(s, 2);
 		m->legacy_records = (uint32_t)sqlite3_column_int64(s, 5);
+		m->generation = (uint64_t)sqlite3_column_int64(s, 12);
 		e = fixed_blob(s, 1, m->file_id, sizeof m->file_id);
 		if (e == CF_OK)
 			e = dup_blob(s, 3, &m->sum, &m->sum_len);
@@ -227,6 +228,18 @@ store_meta_set_revocation(struct cf_store *st, const uint64_t revoked[CF_STORE_C
 		if (recovery_public_key)
 			sqlite3_bind_blob(s, 2, recovery_public_key, CF_STORE_PUBLIC_KEY_BYTES, SQLITE_STATIC);
 	}
+	return meta_step(st, s, rc);
+}
+
+enum cf_error
+store_meta_bump_generation(struct cf_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 5)
+		return CF_OK;
+	rc = sqlite3_prepare_v2(st->db, "UPDATE meta SET generation = generation + 1 WHERE id = 1", -1, &s, NULL);
 	return meta_step(st, s, rc);
 }
 

@@ -271,7 +271,8 @@ store_query_init(struct cf_row_query *q)
 	memset(q, 0, sizeof *q);
 	q->link = -1;
 	q->range = CF_QUERY_NONE;
-	q->order = CF_QUERY_ID;
+	/* row ids are random: the order they were written in is `created` (then id) */
+	q->order = CF_QUERY_CREATED;
 }
 
 static enum cf_error
@@ -289,24 +290,36 @@ store_row_insert(struct cf_store *st, const struct cf_table *t, struct cf_row *r
 {
 	struct sql q = { .len = 0 };
 	sqlite3_stmt *s = NULL;
-	int rc, k = 1;
+	int rc, ext, k = 1, tries = 0;
 
 	sql_add(&q, "INSERT INTO ");
 	sql_name(&q, t->name);
-	sql_add(&q, "(uuid, compartment, version, created, updated, data");
+	sql_add(&q, "(id, uuid, compartment, version, created, updated, data");
 	for (size_t i = 0; i < t->n_cols; i++) {
 		sql_add(&q, ", ");
 		sql_name(&q, t->cols[i].name);
 	}
-	sql_add(&q, ") VALUES (?, ?, ?, ?, ?, ?");
+	sql_add(&q, ") VALUES (?, ?, ?, ?, ?, ?, ?");
 	for (size_t i = 0; i < t->n_cols; i++)
 		sql_add(&q, ", ?");
 	sql_add(&q, ")");
 	if (q.bad || t->n_cols > CF_TABLE_COLUMNS_MAX)
 		return CF_ERR_INVALID;
+again:
 	rc = store_stmt(st, q.buf, &s);
 	if (rc != SQLITE_OK)
 		return rc_err(rc);
+	k = 1;
+	/*
+	 * A random row id (1 .. 2^62; SQLite's ChaCha20 generator, seeded from
+	 * the OS): ids follow neither roster order nor the order of writes.
+	 */
+	{
+		uint64_t v;
+
+		sqlite3_randomness(sizeof v, &v);
+		sqlite3_bind_int64(s, k++, (int64_t)(v >> 2) + 1);
+	}
 	sqlite3_bind_blob(s, k++, r->uuid, CF_UUID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(s, k++, r->compartment);
 	sqlite3_bind_int64(s, k++, r->version);
@@ -316,7 +329,11 @@ store_row_insert(struct cf_store *st, const struct cf_table *t, struct cf_row *r
 	for (size_t i = 0; i < t->n_cols; i++)
 		sqlite3_bind_int64(s, k++, r->col[i]);
 	rc = sqlite3_step(s);
+	ext = sqlite3_extended_errcode(st->db);
 	store_stmt_done(st, s);
+	/* the id taken already (one chance in 2^62 per row): draw again */
+	if ((rc & 0xff) == SQLITE_CONSTRAINT && ext == SQLITE_CONSTRAINT_PRIMARYKEY && tries++ < 8)
+		goto again;
 	if (rc != SQLITE_DONE)
 		return write_rc(rc);
 	r->id = sqlite3_last_insert_rowid(st->db);

@@ -8,6 +8,7 @@
 #include "carefile/crypto.h"
 #include "carefile/error.h"
 #include "carefile/i18n.h"
+#include "carefile/text.h"
 #include "carefile/user.h"
 #include "tui-frame.h"
 #include "tui-screens.h"
@@ -163,6 +164,7 @@ struct unlock {
 	bool recovery;  /* the recovery key field replaces the passphrase */
 	bool busy;      /* deriving the key: "Unlocking..." */
 	bool quit_armed;/* lock screen: Esc once more quits */
+	bool rollback;  /* the file is older than this PC last saw: Enter once more opens it */
 	enum unlock_focus focus;
 	struct cf_tui_edit *user;     /* plain: a user name is not secret */
 	struct cf_tui_secret *pass;   /* secure memory */
@@ -170,6 +172,8 @@ struct unlock {
 	char msg[512];
 	bool msg_error;
 	struct cf_rect box, user_label, user_field, pass_label, pass_field, msg_rect, info;
+	struct cf_rect area; /* the last layout's, to grow the box when a message needs more than 2 lines */
+	bool compact;
 	int label_w;
 };
 
@@ -181,11 +185,15 @@ secure_alloc(size_t n)
 
 static const struct cf_tui_edit_alloc secure_edit_alloc = { secure_alloc, crypto_secure_free };
 
+static void layout_box(struct unlock *u);
+
 static void
 set_msg(struct unlock *u, const char *msg, bool error)
 {
 	snprintf(u->msg, sizeof u->msg, "%s", msg ? msg : "");
 	u->msg_error = error;
+	if (u->area.w > 0)
+		layout_box(u);
 }
 
 static int
@@ -249,14 +257,41 @@ unlock_free(struct cf_screen *s)
 	s->priv = NULL;
 }
 
+/* Rows the message needs at width w (wrapped as tui_draw_paragraph() wraps it). */
+static int
+msg_rows(const char *msg, int w)
+{
+	size_t len = strlen(msg), pos = 0, n;
+	int rows = 0;
+
+	while (w > 0 && pos < len && (n = text_wrap(msg + pos, len - pos, w)) > 0) {
+		pos += n;
+		rows++;
+	}
+	return rows;
+}
+
 static void
 unlock_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 {
 	struct unlock *u = s->priv;
-	int w = compact ? area->w - 2 : 70;
-	int h = 13, lw, fx, fw;
+
+	u->area = *area;
+	u->compact = compact;
+	layout_box(u);
+}
+
+/* The dialog in u->area: 13 rows, more when the message needs them and the terminal has them. */
+static void
+layout_box(struct unlock *u)
+{
+	const struct cf_rect *area = &u->area;
+	int w = u->compact ? area->w - 2 : 70;
+	int h = 13, lw, fx, fw, rows = msg_rows(u->msg, w - 6);
 	const char *labels[] = { _("User:"), _("Passphrase:"), _("Recovery key:") };
 
+	if (rows > 2)
+		h = 11 + rows < area->h ? 11 + rows : (area->h > 13 ? area->h : 13);
 	u->box = tui_rect_center(area, w, h);
 	lw = 0;
 	for (size_t i = 0; i < 3; i++) {
@@ -275,7 +310,7 @@ unlock_layout(struct cf_screen *s, const struct cf_rect *area, bool compact)
 	u->user_field = (struct cf_rect){ fx, u->box.y + 6, fw, 1 };
 	u->pass_label = (struct cf_rect){ u->box.x + 3, u->box.y + 8, lw, 1 };
 	u->pass_field = (struct cf_rect){ fx, u->box.y + 8, fw, 1 };
-	u->msg_rect = (struct cf_rect){ u->box.x + 3, u->box.y + 10, u->box.w - 6, 2 };
+	u->msg_rect = (struct cf_rect){ u->box.x + 3, u->box.y + 10, u->box.w - 6, u->box.h - 11 };
 	if (u->info.w < 0)
 		u->info.w = 0;
 	if (u->msg_rect.w < 0)
@@ -373,8 +408,26 @@ try_unlock(struct cf_screen *s)
 	}
 	u->busy = true;
 	tui_redraw_now(s->tui);
+	if (u->rollback)
+		tui_session_accept_rollback();
+	u->rollback = false;
 	err = tui_session_unlock(s->tui, user, pass, len);
 	u->busy = false;
+	if (err == CF_ERR_ROLLBACK) {
+		uint64_t seen, now;
+		char msg[512];
+
+		/* the passphrase stays, for Enter once more; any edit or Esc takes the question back */
+		tui_session_rollback_counts(&seen, &now);
+		snprintf(msg, sizeof msg,
+		         _("This case file is older than the one you last opened on this PC: it counts %llu changes, "
+		           "and %llu were seen here. Restored from a backup, or rolled back? Nothing was written. "
+		           "Enter: open it anyway. Esc: quit."),
+		         (unsigned long long)now, (unsigned long long)seen);
+		u->rollback = true;
+		set_msg(u, msg, true);
+		return TUI_KEY_HANDLED;
+	}
 	tui_secret_clear(u->pass);
 	if (err == CF_OK)
 		return TUI_KEY_CLOSE;
@@ -440,6 +493,12 @@ unlock_key(struct cf_screen *s, const struct cf_tui_key *k)
 	}
 	if (u->quit_armed) {
 		u->quit_armed = false;
+		set_msg(u, "", false);
+	}
+	/* the rollback question holds for exactly the name and passphrase it was asked for */
+	if (u->rollback && !tui_key_is_enter(k)) {
+		u->rollback = false;
+		tui_secret_clear(u->pass);
 		set_msg(u, "", false);
 	}
 	if (!u->lock && !k->fn && k->code == TUI_CTRL('R')) {

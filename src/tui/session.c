@@ -108,6 +108,18 @@ tui_session_unlock(struct cf_tui *tui, const char *user, const char *pass, size_
 	return CF_OK;
 }
 
+void
+tui_session_accept_rollback(void)
+{
+	casefile_accept_rollback(sess.cf);
+}
+
+void
+tui_session_rollback_counts(uint64_t *seen, uint64_t *now)
+{
+	casefile_rollback_counts(sess.cf, seen, now);
+}
+
 int
 tui_session_unlock_recovery(struct cf_tui *tui, const char *text, size_t len, size_t *bad_group)
 {
@@ -224,6 +236,8 @@ tui_session_open(struct cf_tui *tui, const struct cf_options *opts)
 		tui_set_header(tui, sess.name, opts->user, true); /* nothing readable: not "unlocked" */
 		return push_open_error(tui, err, reason, sess.path);
 	}
+	if (opts->accept_rollback)
+		casefile_accept_rollback(sess.cf);
 	return tui_push(tui, &tui_screen_unlock, (void *)opts->user);
 }
 

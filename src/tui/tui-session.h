@@ -44,6 +44,10 @@ const char *tui_session_user(void);
  * CF_ERR_AUTH also when a different user than the one who locked tries.
  */
 int tui_session_unlock(struct cf_tui *tui, const char *user, const char *pass, size_t len);
+/* The next unlock opens a file older than this PC's witness (casefile_accept_rollback()). */
+void tui_session_accept_rollback(void);
+/* After CF_ERR_ROLLBACK: the write counter seen before on this PC and the file's. */
+void tui_session_rollback_counts(uint64_t *seen, uint64_t *now);
 
 /* As tui_session_unlock() with the recovery key text; *bad_group (0-based) on CF_ERR_RECOVERY_KEY. */
 int tui_session_unlock_recovery(struct cf_tui *tui, const char *text, size_t len, size_t *bad_group);

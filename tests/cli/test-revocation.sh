@@ -90,6 +90,28 @@ check "the recovery key merged the grant" [ "$(sqlite3 "$F" "SELECT count(*) FRO
 expect 0 "demo with the reset passphrase reads every row" as demo "$T/new.pw" check
 check "3 of 3 students authenticated after the reset" grep -q '^student: 3 rows, 3 authenticated' "$T/out"
 
+# taking one role away: carl, counselor and hotline, loses counselor; demo holds identity and clinical
+printf 'Granite-Maple-Kettle-58-softly\n' >"$T/carl.pw"
+expect 0 "demo adds carl, counselor and hotline" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 user add carl --role counselor,hotline --new-passphrase-fd 4 3<'$T/new.pw' 4<'$T/carl.pw'"
+expect 0 "carl reads the students" as carl "$T/carl.pw" check
+check "carl: 3 of 3 authenticated" grep -q '^student: 3 rows, 3 authenticated' "$T/out"
+cp "$F" "$T/carl-copy.carefile"
+k3=$(sid_key)
+expect 11 "revoke refuses to leave carl with no role" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 user revoke carl --role counselor,hotline 3<'$T/new.pw'"
+check "and says to remove the account instead" grep -q "user remove" "$T/err"
+expect 11 "an admin cannot take its own admin role" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 user revoke demo --role admin 3<'$T/new.pw'"
+expect 0 "demo takes counselor away from carl" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 user revoke carl --role counselor 3<'$T/new.pw'"
+check "the identity rows were rotated at once" [ "$(sid_key)" != "$k3" ]
+expect 0 "user list" as demo "$T/new.pw" user list
+check "carl is hotline only" grep -q '^carl  *hotline ' "$T/out"
+expect 0 "carl still unlocks" as carl "$T/carl.pw" check
+check "carl reads no student now" grep -q '^student: 3 rows, 0 authenticated, 3 not readable with your roles' "$T/out"
+cp "$T/carl-copy.carefile" "$T/carl-after.carefile"; splice "$F" "$T/carl-after.carefile"
+expect 4 "carl's old copy reads none of the current rows" \
+	sh -c "'$BIN' -f '$T/carl-after.carefile' -u carl --passphrase-fd 3 check 3<'$T/carl.pw'"
+expect 0 "demo still reads every row" as demo "$T/new.pw" check
+check "3 of 3 for demo" grep -q '^student: 3 rows, 3 authenticated' "$T/out"
+
 # an insider who swaps in its own recovery public key is refused (it is signed with the directory)
 X="$T/x.carefile"; cp "$F" "$X"
 sqlite3 "$X" "UPDATE meta SET recovery_public_key = randomblob(32)"

@@ -45,7 +45,9 @@ tamper() {
 	if grep -q "^FAILED: $table row $row:" "$T/out"; then ok "$name: names $table row $row"; else bad "$name: no 'FAILED: $table row $row'"; sed 's/^/# /' "$T/out" | tail -3; fi
 }
 
-tamper "status 99" student 5 "update student set status=99 where id=5"
+# row ids are random: the fifth student as written
+five=$(sql "$T/demo.carefile" "select id from student order by created, id limit 1 offset 4")
+tamper "status 99" student "$five" "update student set status=99 where id=$five"
 s=$(sql "$T/demo.carefile" "select id from student where status=0 order by id limit 1")
 tamper "status 0 -> 1" student "$s" "update student set status=1 where id=$s"
 s=$(sql "$T/demo.carefile" "select id from student where status=1 order by id limit 1")
@@ -66,7 +68,7 @@ if [ "$(sha256sum <"$T/trig.carefile")" = "$before" ]; then ok "planted trigger:
 
 # a damaged student: export writes the others and says so; import will not guess
 cp "$T/demo.carefile" "$T/dmg.carefile"
-sql "$T/dmg.carefile" "update student set status=99 where id=5" >/dev/null
+sql "$T/dmg.carefile" "update student set status=99 where id=$five" >/dev/null
 "$BIN" -f "$T/dmg.carefile" -u demo --passphrase-fd 3 export students --out "$T/x.csv" 3<"$T/demo.pw" >"$T/out" 2>"$T/err" </dev/null
 rc=$?
 if [ "$rc" -eq 4 ]; then ok "export with a damaged student: exit 4"; else bad "export damaged: exit $rc, want 4"; fi

@@ -14,7 +14,7 @@ cd "$root"
 owner() {
 	case $1 in
 	error | i18n | text | record | student | contact | options) echo base ;;
-	io_csv | io_text | pinyin | roster) echo io ;;
+	io_csv | io_text | io_fs | pinyin | roster) echo io ;;
 	crypto | crypto_testing) echo crypto ;;
 	store) echo store ;;
 	casefile | config | user | students) echo core ;;

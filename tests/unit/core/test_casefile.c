@@ -92,6 +92,9 @@ static const struct cf_table canary_tables[CF_COMPARTMENT__COUNT] = {
 	{ .name = "canary_directory", .compartment = CF_COMPARTMENT_DIRECTORY, .type = &canary_type },
 };
 
+/* The fixture's two students, as add_student() stored them (renumbered 1 and 2 in group_setup). */
+static int64_t sid[2];
+
 /* Revocation re-seals these too (casefile_testing_set_extra_tables). */
 static const struct cf_table *const canary_table_list[] = {
 	&canary_tables[0], &canary_tables[1], &canary_tables[2], &canary_tables[3], NULL,
@@ -264,12 +267,28 @@ group_setup(void **state)
 	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
 		add_canary(cf, (enum cf_compartment)c, canary[c]);
 	/* two students (rows 1 and 2) and a contact of the first, through the product's tables */
-	add_student(cf, "T001", "测试甲", "CANARY-contact-summary-41c0de");
-	add_student(cf, "T002", "测试乙", NULL);
+	sid[0] = add_student(cf, "T001", "测试甲", "CANARY-contact-summary-41c0de");
+	sid[1] = add_student(cf, "T002", "测试乙", NULL);
 	boss_kek = crypto_secure_alloc(CF_KEK_BYTES);
 	if (!boss_kek)
 		return -1;
 	casefile_close(&cf);
+	/*
+	 * Row ids are random (store_row_insert): the tamper tests below name the
+	 * two students and the contact as rows 1 and 2 and 1, so the fixture's
+	 * rows are renumbered (ids are in no AD; the link column follows).
+	 */
+	{
+		char sql[600];
+
+		snprintf(sql, sizeof sql,
+		         "UPDATE contact SET student_id = -1 WHERE student_id = %lld;"
+		         "UPDATE student SET id = -1 WHERE id = %lld; UPDATE student SET id = -2 WHERE id = %lld;"
+		         "UPDATE student SET id = 1 WHERE id = -1; UPDATE student SET id = 2 WHERE id = -2;"
+		         "UPDATE contact SET student_id = 1 WHERE student_id = -1; UPDATE contact SET id = 1;",
+		         (long long)sid[0], (long long)sid[0], (long long)sid[1]);
+		sql_on(path, sql);
+	}
 	return 0;
 }
 
@@ -918,6 +937,179 @@ test_x_trust_removal_rotates_the_keys_it_held(void **state)
 	}
 	unlink(keep);
 	unlink(p2);
+}
+
+/*
+ * Taking one role away (trust issue, item 2): boss loses supervisor, so the
+ * hotline key, which only that role gave it, is revoked. adm holds no key;
+ * hot, the next holder to unlock, rotates it; boss's next unlock drops the
+ * old key; its slot from before opens no hotline row; identity and
+ * clinical, which counselor still gives, are not touched.
+ */
+static void
+test_x_trust_role_taken_away_rotates(void **state)
+{
+	char p2[400], keep[400];
+	struct cf_casefile *cf;
+	size_t ok = 0, bad = 0;
+	uint32_t id_identity;
+
+	(void)state;
+	copy_fixture("revoke-role.carefile", p2, sizeof p2);
+	copy_fixture("revoke-role-keep.carefile", keep, sizeof keep);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_revoke(cf, "boss", CF_ROLE_ADMIN | CF_ROLE_COUNSELOR | CF_ROLE_SUPERVISOR),
+	                 CF_ERR_INVALID); /* nothing would be left */
+	assert_int_equal(casefile_user_revoke(cf, "adm", CF_ROLE_ADMIN), CF_ERR_INVALID);
+	assert_int_equal(casefile_user_revoke(cf, "hot", CF_ROLE_COUNSELOR), CF_OK); /* had none of it */
+	assert_int_equal(casefile_user_revoke(cf, "boss", CF_ROLE_SUPERVISOR), CF_OK);
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	count_rows(cf, &canary_tables[CF_COMPARTMENT_HOTLINE], &ok, &bad);
+	assert_int_equal(ok, 1);
+	assert_int_equal(bad, 0);
+	casefile_close(&cf);
+	old_slot_reads(keep, p2, "boss", people[0].pass, CF_COMPARTMENT_HOTLINE, &ok, &bad);
+	assert_int_equal(ok, 0);
+	assert_int_equal(bad, 1);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+	assert_false(casefile_compartments(cf) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE));
+	id_identity = crypto_keyring_key_id(cf->kr, CF_COMPARTMENT_IDENTITY);
+	count_rows(cf, &canary_tables[CF_COMPARTMENT_IDENTITY], &ok, &bad);
+	assert_int_equal(ok, 1);
+	casefile_close(&cf);
+	assert_int_equal(id_identity, 1); /* never revoked */
+	unlink(keep);
+	unlink(p2);
+}
+
+/*
+ * Metadata (trust issue, item 6): someone holding the file and the school's
+ * roster cannot line the two up. Row ids are random, not the order of the
+ * roster; a ciphertext's length tells its size bucket, not the name's length.
+ */
+static void
+test_metadata_rows_follow_no_roster(void **state)
+{
+	static const char *const names[] = { "王一", "欧阳明月", "李", "司马相如小明", "张三丰", "赵" };
+	char p2[400];
+	struct cf_casefile *cf;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t ids[6], lens[6];
+	int ascending = 1, n = 0;
+
+	(void)state;
+	copy_fixture("metadata.carefile", p2, sizeof p2);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	for (int i = 0; i < 6; i++) {
+		char number[16];
+
+		snprintf(number, sizeof number, "M%03d", i);
+		ids[i] = add_student(cf, number, names[i], NULL);
+	}
+	casefile_close(&cf);
+	for (int i = 1; i < 6; i++)
+		ascending = ascending && ids[i] == ids[i - 1] + 1;
+	assert_false(ascending);
+	assert_int_equal(sqlite3_open_v2(p2, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, length(data) FROM student WHERE id = ?", -1, &s, NULL),
+	                 SQLITE_OK);
+	for (int i = 0; i < 6; i++) {
+		sqlite3_bind_int64(s, 1, ids[i]);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		lens[i] = sqlite3_column_int64(s, 1);
+		/* two ids in a row would be one chance in 2^62 */
+		assert_true(ids[i] > 2);
+		sqlite3_reset(s);
+		n++;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_int_equal(n, 6);
+	/* names of 3 to 18 bytes: one bucket */
+	for (int i = 1; i < 6; i++)
+		assert_int_equal(lens[i], lens[0]);
+	assert_int_equal(lens[0], 64 + CF_RECORD_OVERHEAD);
+	unlink(p2);
+}
+
+/*
+ * The rollback witness (trust issue, item 4): coun, on this PC, saw the file
+ * after a write; the older copy put back in its place is refused after the
+ * passphrase, before anything is written, and opens once accepted. Another
+ * account, which never saw the newer state here, is not stopped.
+ */
+static void
+test_x_trust_rollback_witness(void **state)
+{
+	char p2[400], old[400], state_dir[400], cmd[1000];
+	struct cf_casefile *cf;
+	uint64_t seen = 0, now = 0;
+	uint8_t *before, *after;
+	size_t lb = 0, la = 0;
+	char *saved = getenv("XDG_STATE_HOME") ? strdup(getenv("XDG_STATE_HOME")) : NULL;
+
+	(void)state;
+	snprintf(state_dir, sizeof state_dir, "%s/state", dir);
+	assert_int_equal(setenv("XDG_STATE_HOME", state_dir, 1), 0);
+	copy_fixture("witness.carefile", p2, sizeof p2);
+	copy_fixture("witness-old.carefile", old, sizeof old);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	add_canary(cf, CF_COMPARTMENT_CLINICAL, "written-after-the-copy");
+	casefile_close(&cf);
+	/* the witness: private, and nothing about a student in it */
+	{
+		struct stat sb;
+		char wpath[500];
+
+		snprintf(wpath, sizeof wpath, "%s/carefile/witness", state_dir);
+		assert_int_equal(stat(wpath, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0600);
+		snprintf(wpath, sizeof wpath, "%s/carefile", state_dir);
+		assert_int_equal(stat(wpath, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0700);
+	}
+	/* put the older copy back */
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", old, p2);
+	assert_int_equal(system(cmd), 0);
+	before = slurp(p2, &lb);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_ERR_ROLLBACK);
+	assert_false(casefile_is_unlocked(cf));
+	casefile_rollback_counts(cf, &seen, &now);
+	assert_true(seen > now);
+	casefile_close(&cf);
+	after = slurp(p2, &la);
+	assert_int_equal(la, lb);
+	assert_memory_equal(after, before, lb); /* nothing written */
+	free(after);
+	/* boss never saw the newer state on this PC */
+	expect_unlock(p2, "boss", people[0].pass, CF_OK);
+	/* coun says it was restored from a backup: it opens, and from now on this state is the one seen */
+	cf = open_ok(p2);
+	casefile_accept_rollback(cf);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	casefile_close(&cf);
+	expect_unlock(p2, "coun", people[2].pass, CF_OK);
+	/* without a state directory there is no witness, and nothing is refused for it */
+	assert_int_equal(setenv("XDG_STATE_HOME", "/dev/null/none", 1), 0);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", old, p2);
+	assert_int_equal(system(cmd), 0);
+	expect_unlock(p2, "coun", people[2].pass, CF_OK);
+	if (saved)
+		setenv("XDG_STATE_HOME", saved, 1);
+	else
+		unsetenv("XDG_STATE_HOME");
+	free(saved);
+	free(before);
+	unlink(p2);
+	unlink(old);
 }
 
 /* A disabled account's right passphrase unlocks nothing; only an admin disables, never themself. */
@@ -1761,6 +1953,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_x_trust_admin_adds_holders_grant),
 		cmocka_unit_test(test_x_trust_insider_cannot_forge_directory),
 		cmocka_unit_test(test_x_trust_removal_rotates_the_keys_it_held),
+		cmocka_unit_test(test_x_trust_role_taken_away_rotates),
+		cmocka_unit_test(test_metadata_rows_follow_no_roster),
+		cmocka_unit_test(test_x_trust_rollback_witness),
 		cmocka_unit_test(test_hotline_cannot_open_a_student_record),
 		cmocka_unit_test(test_disabled_account_cannot_unlock),
 		cmocka_unit_test(test_canaries_absent_from_every_file),

@@ -483,8 +483,9 @@ test_record_roundtrip(void **state)
 	(void)state;
 	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
 	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_CLINICAL, &ad, note, strlen(note), &b1, &l1), CF_OK);
-	assert_int_equal(l1, strlen(note) + CF_RECORD_OVERHEAD);
-	assert_int_equal(b1[0], CF_RECORD_BLOB_VERSION);
+	assert_int_equal(l1, 64 + CF_RECORD_OVERHEAD); /* 45 bytes + the 0x80: the 64-byte bucket */
+	assert_int_equal(l1, crypto_record_sealed_size(strlen(note)));
+	assert_int_equal(b1[0], 3);
 	assert_int_equal(b1[1], CF_COMPARTMENT_CLINICAL);
 	assert_false(contains(b1, l1, "exams"));
 	assert_int_equal(crypto_record_info(b1, l1, &c, &kid), CF_OK);
@@ -504,7 +505,7 @@ test_record_roundtrip(void **state)
 
 	/* Empty plaintext. */
 	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_IDENTITY, &ad, NULL, 0, &b2, &l2), CF_OK);
-	assert_int_equal(l2, CF_RECORD_OVERHEAD);
+	assert_int_equal(l2, 64 + CF_RECORD_OVERHEAD);
 	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b2, l2, &plain, &plen), CF_OK);
 	assert_int_equal(plen, 0);
 	assert_string_equal(plain, "");
@@ -517,6 +518,54 @@ test_record_roundtrip(void **state)
 			CF_ERR_DAMAGED);
 	assert_null(plain);
 	free(b1);
+	crypto_keyring_free(&kr);
+}
+
+/*
+ * Padding (trust issue, item 6): a ciphertext's length tells only the size
+ * bucket, so names of 1 to 63 bytes give blobs of one length; the buckets'
+ * boundaries; a padded blob relabelled as the unpadded version 2 opens with
+ * neither AD.
+ */
+static void
+test_record_padding(void **state)
+{
+	struct cf_keyring *kr = NULL;
+	struct cf_record_ad ad = ad_for(file_id, "student", "data", row1);
+	char text[40000];
+	uint8_t *b = NULL;
+	size_t l = 0, plen = 0;
+	char *plain = NULL;
+	static const struct {
+		size_t plain, padded;
+	} buckets[] = {
+		{ 0, 64 }, { 63, 64 }, { 64, 128 }, { 127, 128 }, { 128, 256 }, { 1000, 1024 }, { 16383, 16384 },
+		{ 16384, 32768 }, { 32767, 32768 }, { 32768, 49152 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof buckets / sizeof buckets[0]; i++)
+		assert_int_equal(crypto_record_padded_size(buckets[i].plain), buckets[i].padded);
+	memset(text, 'x', sizeof text);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	for (size_t n = 1; n < 64; n++) {
+		assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_IDENTITY, &ad, text, n, &b, &l), CF_OK);
+		assert_int_equal(l, 64 + CF_RECORD_OVERHEAD);
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_OK);
+		assert_int_equal(plen, n);
+		assert_int_equal(plain[n], '\0');
+		crypto_secure_free(plain);
+		free(b);
+	}
+	assert_int_equal(crypto_record_seal(kr, CF_COMPARTMENT_IDENTITY, &ad, text, 33000, &b, &l), CF_OK);
+	assert_int_equal(l, 49152 + CF_RECORD_OVERHEAD);
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_OK);
+	assert_int_equal(plen, 33000);
+	crypto_secure_free(plain);
+	b[0] = 2;
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, b, l, &plain, &plen), CF_ERR_DAMAGED);
+	assert_null(plain);
+	free(b);
 	crypto_keyring_free(&kr);
 }
 
@@ -1240,6 +1289,7 @@ main(void)
 		cmocka_unit_test(test_keyring),
 		cmocka_unit_test(test_header_mac),
 		cmocka_unit_test(test_record_roundtrip),
+		cmocka_unit_test(test_record_padding),
 		cmocka_unit_test(test_record_moved),
 		cmocka_unit_test(test_record_bit_flips),
 		cmocka_unit_test(test_record_permission),

@@ -41,6 +41,7 @@ static const struct {
 	{ "meta", "directory_sig", "Ed25519 signature over the directory" },
 	{ "meta", "revoked", "directory epoch of each compartment's last revocation; signed" },
 	{ "meta", "recovery_public_key", "X25519 public key of the recovery key, for rotated keys; signed" },
+	{ "meta", "generation", "write counter for the rollback witness; MACed" },
 	{ "meta", "recovery_key_ids", "key ids the recovery slot holds, so holders know what to seal to it; MACed" },
 	{ "key_rotation", "id", "row id" },
 	{ "key_rotation", "compartment", "which compartment was rotated (enum)" },

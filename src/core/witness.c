@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The rollback witness: on this PC, for each case file id and account, the
+ * highest write counter (meta.generation) and directory epoch the account
+ * has seen. A file older than that was put back (a backup restored, or
+ * rolled back on purpose) and opens only after the user says so.
+ *
+ * $XDG_STATE_HOME/carefile/witness (default ~/.local/state/carefile/witness),
+ * mode 0600 in a 0700 directory, one line per file and account:
+ *     w1 <file id, 32 hex> <account name, hex of its UTF-8> <generation> <epoch>
+ * Nothing about a student: a file id, a staff login name, two counters.
+ * Rewritten whole through a temporary file and rename(), so a crash leaves
+ * the old or the new one. A PC without a usable state directory has no
+ * witness: nothing is refused because of it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "carefile/io_fs.h"
+#include "casefile-internal.h"
+
+#define WITNESS_LINE_MAX (3 + 33 + 2 * 256 + 2 * 21 + 8)
+
+/* The witness file's path into out (and its directory, created 0700). 0, or -1 when there is none. */
+static int
+witness_path(char *out, size_t size, int create_dir)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	char dir[1024];
+	int n;
+
+	if (state && state[0] == '/')
+		n = snprintf(dir, sizeof dir, "%s/carefile", state);
+	else if (home && home[0] == '/')
+		n = snprintf(dir, sizeof dir, "%s/.local/state/carefile", home);
+	else
+		return -1;
+	if (n < 0 || (size_t)n >= sizeof dir)
+		return -1;
+	/* XDG_STATE_HOME itself may not exist yet: each missing level is made, private */
+	if (create_dir && io_mkdirs_private(dir) != 0)
+		return -1;
+	n = snprintf(out, size, "%s/witness", dir);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static void
+hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* "w1 FILE USER " of this file and account into key. */
+static int
+line_key(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, char *key, size_t size)
+{
+	char fid[2 * CF_FILE_ID_BYTES + 1], name[2 * 256 + 1];
+	size_t n = strlen(user);
+	int k;
+
+	if (n == 0 || n > 256)
+		return -1;
+	hex(file_id, CF_FILE_ID_BYTES, fid);
+	hex((const uint8_t *)user, n, name);
+	k = snprintf(key, size, "w1 %s %s ", fid, name);
+	return k < 0 || (size_t)k >= size ? -1 : 0;
+}
+
+void
+witness_read(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, struct witness_seen *out)
+{
+	char path[1100], key[WITNESS_LINE_MAX], line[WITNESS_LINE_MAX];
+	FILE *f;
+
+	memset(out, 0, sizeof *out);
+	if (!user || witness_path(path, sizeof path, 0) != 0 || line_key(file_id, user, key, sizeof key) != 0)
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		uint64_t gen, epoch;
+		size_t k = strlen(key);
+
+		if (strncmp(line, key, k) != 0 || sscanf(line + k, "%" SCNu64 " %" SCNu64, &gen, &epoch) != 2)
+			continue;
+		out->known = 1;
+		out->generation = gen;
+		out->epoch = epoch;
+	}
+	fclose(f);
+}
+
+void
+witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_t generation, uint64_t epoch,
+              int force)
+{
+	char path[1100], tmp[1200], key[WITNESS_LINE_MAX], line[WITNESS_LINE_MAX];
+	struct witness_seen seen;
+	FILE *in, *out;
+	int fd;
+	size_t k;
+
+	if (!user || line_key(file_id, user, key, sizeof key) != 0)
+		return;
+	witness_read(file_id, user, &seen);
+	/* never lower what was seen, unless the user accepted an older file */
+	if (seen.known && !force) {
+		if (generation < seen.generation)
+			generation = seen.generation;
+		if (epoch < seen.epoch)
+			epoch = seen.epoch;
+		if (generation == seen.generation && epoch == seen.epoch)
+			return;
+	}
+	if (witness_path(path, sizeof path, 1) != 0 || snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
+		return;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return;
+	(void)fchmod(fd, 0600);
+	out = fdopen(fd, "w");
+	if (!out) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	k = strlen(key);
+	in = fopen(path, "re");
+	while (in && fgets(line, sizeof line, in))
+		if (strncmp(line, "w1 ", 3) == 0 && strncmp(line, key, k) != 0 && strchr(line, '\n'))
+			fputs(line, out);
+	if (in)
+		fclose(in);
+	fprintf(out, "%s%" PRIu64 " %" PRIu64 "\n", key, generation, epoch);
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 || rename(tmp, path) != 0)
+		unlink(tmp);
+}
