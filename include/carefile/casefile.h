@@ -160,7 +160,8 @@ enum cf_error casefile_record_put(struct cf_casefile *cf, const struct cf_table 
 
 /*
  * Decrypts, authenticates (the plaintext columns too) and decodes the rows
- * of t that q selects (NULL: all, in id order), one at a time: rec (the
+ * of t that q selects (NULL: all, in storage order, which row ids being
+ * random is no order), one at a time: rec (the
  * caller's, t->type->size bytes of secure memory) is filled with strings
  * from alloc (an allocator over the caller's secure arena) and fn(row, rec,
  * ctx) is called; fn moves what it keeps (rec is reused, and fn need not
