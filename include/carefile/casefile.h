@@ -315,7 +315,9 @@ enum cf_error casefile_user_grant(struct cf_casefile *cf, const char *name, uint
  * unlock. Requires the admin role (CF_ERR_PERMISSION). CF_ERR_INVALID when
  * no role would be left (remove the account instead), for an admin taking
  * its own admin role, or for bad roles; CF_OK and nothing written when the
- * user had none of them. CF_ERR_NOT_FOUND, CF_ERR_LOCKED.
+ * user had none of them. CF_ERR_EXISTS while keys of those compartments that
+ * the user sealed to others wait to be merged (taking the role would void
+ * them: the recipients must unlock first). CF_ERR_NOT_FOUND, CF_ERR_LOCKED.
  */
 enum cf_error casefile_user_revoke(struct cf_casefile *cf, const char *name, uint32_t roles);
 
@@ -326,7 +328,9 @@ enum cf_error casefile_user_revoke(struct cf_casefile *cf, const char *name, uin
  * key): the signed directory records the epoch, and the next remaining
  * holder of each compartment to unlock rotates its key, re-sealing every
  * record under the new one (doc/trust.md, "Revocation"). The admin needs
- * none of those keys.
+ * none of those keys. CF_ERR_EXISTS while keys the user sealed to other
+ * accounts wait to be merged (they may be the only copies of a rotated key:
+ * the recipients must unlock first).
  */
 enum cf_error casefile_user_remove(struct cf_casefile *cf, const char *name);
 

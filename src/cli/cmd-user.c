@@ -80,6 +80,14 @@ report(enum cf_error e, const char *context)
 	return cf_exit_code(e);
 }
 
+/* CF_ERR_EXISTS of remove and revoke: keys the account sealed to others are not merged yet. */
+static void
+keys_waiting(const char *name)
+{
+	fprintf(stderr, _("carefile: %s has sealed keys for other accounts that they have not received yet; they "
+	                  "receive them when they next unlock. Try again after they have unlocked.\n"), name);
+}
+
 static int
 cmd_list(struct cf_casefile *cf)
 {
@@ -272,7 +280,9 @@ cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 			if (e == CF_ERR_INVALID)
 				fprintf(stderr, _("carefile: %s would be left with no role, or an admin would take away "
 				                  "their own admin role; use 'user remove' to remove an account\n"), a.name);
-			rc = e == CF_ERR_INVALID ? cf_exit_code(e) : report(e, a.name);
+			if (e == CF_ERR_EXISTS)
+				keys_waiting(a.name);
+			rc = e == CF_ERR_INVALID || e == CF_ERR_EXISTS ? cf_exit_code(e) : report(e, a.name);
 			if (rc == 0)
 				fprintf(stderr, _("Role taken away from %s. The keys it gave are rotated: at once for what you "
 				                  "hold, the rest at the next unlock of someone who holds them.\n"), a.name);
@@ -298,7 +308,10 @@ cli_cmd_user_run(const struct cf_options *opts, int argc, char **argv)
 			fprintf(stderr, _("carefile: you cannot remove your own account\n"));
 			rc = cf_exit_code(CF_ERR_INVALID);
 		} else {
-			rc = report(casefile_user_remove(cf, a.name), a.name);
+			e = casefile_user_remove(cf, a.name);
+			if (e == CF_ERR_EXISTS)
+				keys_waiting(a.name);
+			rc = e == CF_ERR_EXISTS ? cf_exit_code(e) : report(e, a.name);
 			if (rc == 0)
 				fprintf(stderr, _("User %s removed.\n"), a.name);
 		}

@@ -244,7 +244,8 @@ merge_grants(struct cf_casefile *cf, const struct cf_store_user *me, const struc
 		const struct cf_store_user *from = find_user(users, nu, g->granter_id);
 		cf_compartment_mask got = 0;
 
-		if (!from || from->disabled || !from->has_public_key || (g->compartments & ~entitled(from)) != 0 ||
+		/* a granter disabled since sealed it while enabled: its keys are still the current ones */
+		if (!from || !from->has_public_key || (g->compartments & ~entitled(from)) != 0 ||
 		    (g->compartments & ~entitled(me)) != 0) {
 			e = CF_ERR_DAMAGED;
 			break;
@@ -346,38 +347,6 @@ rotation_bytes(const struct cf_casefile *cf, int c, uint32_t key_id, int64_t rot
 	buf_u64(b, (uint64_t)rotator_id);
 }
 
-/*
- * Whether an account the directory lists and entitles to c signed a
- * rotation of c to a key id of at least min_id. Unsigned or mis-signed rows
- * (planted, or from an account since removed) count for nothing.
- */
-static enum cf_error
-rotated_since(struct cf_casefile *cf, const struct cf_store_user *users, size_t nu, int c, uint32_t min_id,
-              bool *found)
-{
-	struct cf_store_rotation *r = NULL;
-	size_t n = 0;
-	enum cf_error e = store_rotation_list(cf->st, &r, &n);
-
-	*found = false;
-	for (size_t i = 0; e == CF_OK && i < n && !*found; i++) {
-		const struct cf_store_user *by = find_user(users, nu, r[i].rotator_id);
-		struct buf b = { 0 };
-
-		if (r[i].compartment != c || r[i].key_id < min_id || !by || !by->has_sign_key ||
-		    !(entitled(by) & CF_COMPARTMENT_BIT(c)))
-			continue;
-		rotation_bytes(cf, c, r[i].key_id, r[i].rotator_id, &b);
-		if (b.failed)
-			e = CF_ERR_NOMEM;
-		else if (crypto_signature_verify(by->sign_key, b.p, b.len, r[i].sig) == CF_OK)
-			*found = true;
-		free(b.p);
-	}
-	free(r);
-	return e;
-}
-
 /* Signs and stores the record that this account rotated c to key_id. */
 static enum cf_error
 record_rotation(struct cf_casefile *cf, const struct cf_keyring *kr, int64_t me_id, int c, uint32_t key_id)
@@ -422,23 +391,34 @@ rotate_revoked(struct cf_casefile *cf, const struct cf_store_user *me, const str
 		}
 		to = (uint32_t)m.revoked[c] > id + 1 ? (uint32_t)m.revoked[c] : id + 1;
 		/*
-		 * Rotated already (a signed record): this account missed the grant
-		 * (disabled then, or the grant is gone). Rotating again with a key
-		 * that opens none of the rows would lose them: the stale key is
-		 * dropped instead, so that escrow brings the current one.
+		 * The rows decide, not a rotation record (an account that signed one
+		 * may be disabled or removed since, or lying):
+		 *  - no row under a key id >= the epoch: nobody rotated; rotate;
+		 *  - such rows, and none left under this key that opens: rotated by
+		 *    another holder while this account missed the grant; the stale
+		 *    key opens nothing, so it is dropped and escrow brings the new one;
+		 *  - both: unclear (a planted row, or rows a stale writer added);
+		 *    rotating would make the newer rows unreadable for everyone who
+		 *    merges this key, so nothing is done (doc/trust.md, residual).
 		 */
 		{
-			bool since = false;
+			size_t opens = 0, newer = 0;
 
-			e = rotated_since(cf, users, nu, c, (uint32_t)m.revoked[c], &since);
+			e = casefile_records_key_census(cf, (enum cf_compartment)c, *kr, (uint32_t)m.revoked[c], &opens,
+			                                &newer);
 			if (e != CF_OK)
 				break;
-			if (since) {
+			if (newer && !opens) {
 				crypto_keyring_drop(*kr, CF_COMPARTMENT_BIT(c));
 				*dropped = 1;
 				continue;
 			}
+			if (newer)
+				continue;
 		}
+		/* an account that lost the role itself (user revoke of its own role) leaves it to the others */
+		if (!(entitled(me) & CF_COMPARTMENT_BIT(c)))
+			continue;
 		/* an account without a signing key (from before the signed directory) leaves it to one with */
 		if (!me->has_sign_key)
 			continue;
@@ -555,7 +535,7 @@ recovery_catch_up(struct cf_casefile *cf, const uint8_t *recovery_pk, const stru
 		const struct cf_store_user *from = find_user(users, nu, g[i].granter_id);
 		cf_compartment_mask got = 0;
 
-		if (!from || from->disabled || !from->has_public_key || (g[i].compartments & ~entitled(from)) != 0) {
+		if (!from || !from->has_public_key || (g[i].compartments & ~entitled(from)) != 0) {
 			e = CF_ERR_DAMAGED;
 			break;
 		}

@@ -146,6 +146,15 @@ enum cf_error casefile_records_rekey(struct cf_casefile *cf, enum cf_compartment
 enum cf_error casefile_rotate_revoked_now(struct cf_casefile *cf, struct cf_keyring **out);
 
 /*
+ * What the rows of compartment c say about kr's key of c: *opens > 0 when at
+ * least one row sealed under that key id authenticates with it, *newer the
+ * rows whose (unauthenticated) header names a key id >= min_id. The walk
+ * stops once both are non-zero.
+ */
+enum cf_error casefile_records_key_census(struct cf_casefile *cf, enum cf_compartment c, const struct cf_keyring *kr,
+                                          uint32_t min_id, size_t *opens, size_t *newer);
+
+/*
  * The compartments whose key in kr is older than the directory's last
  * revocation of it (not rotated yet, or rotated by others and not yet
  * merged into kr). 0 before schema 5 or on any error.

@@ -784,6 +784,80 @@ table_at(size_t i)
 	return extra_tables ? extra_tables[i - n] : NULL;
 }
 
+struct census {
+	struct cf_casefile *cf;
+	const struct cf_table *t;
+	const struct cf_keyring *kr;
+	enum cf_compartment c;
+	uint32_t min_id;
+	struct cf_secure_arena *arena;
+	struct cf_str_alloc alloc;
+	void *rec;
+	size_t opens, newer;
+};
+
+static enum cf_error
+census_row(const struct cf_row *row, void *p)
+{
+	struct census *k = p;
+	enum cf_compartment c;
+	uint32_t id = 0;
+
+	if (!row->data || crypto_record_info(row->data, row->data_len, &c, &id) != CF_OK)
+		return CF_OK;
+	if (id >= k->min_id) {
+		k->newer++;
+	} else if (!k->opens && id == crypto_keyring_key_id(k->kr, k->c)) {
+		struct cf_keyring *was = k->cf->kr;
+		enum opened what;
+
+		k->cf->kr = (struct cf_keyring *)k->kr;
+		if (open_row(k->cf, k->t, row, &k->alloc, k->rec, &what, NULL, NULL) == CF_OK)
+			k->opens++;
+		k->cf->kr = was;
+		record_fini(k->t->type, k->rec);
+		crypto_arena_reset(k->arena);
+	}
+	return k->opens && k->newer ? CF_ERR_EXISTS : CF_OK; /* both known: stop */
+}
+
+enum cf_error
+casefile_records_key_census(struct cf_casefile *cf, enum cf_compartment c, const struct cf_keyring *kr,
+                            uint32_t min_id, size_t *opens, size_t *newer)
+{
+	enum cf_error e = CF_OK;
+	size_t o = 0, nw = 0;
+
+	for (size_t i = 0; table_at(i) && e == CF_OK && !(o && nw); i++) {
+		struct census k;
+
+		if (table_at(i)->compartment != c)
+			continue;
+		memset(&k, 0, sizeof k);
+		k.cf = cf;
+		k.t = table_at(i);
+		k.kr = kr;
+		k.c = c;
+		k.min_id = min_id;
+		if (crypto_arena_new(0, &k.arena) != CF_OK || !(k.rec = crypto_secure_alloc(k.t->type->size))) {
+			crypto_arena_free(&k.arena);
+			return CF_ERR_NOMEM;
+		}
+		k.alloc.alloc = upgrade_alloc;
+		k.alloc.ctx = k.arena;
+		e = store_row_foreach(cf->st, k.t, NULL, census_row, &k);
+		if (e == CF_ERR_EXISTS)
+			e = CF_OK;
+		o += k.opens;
+		nw += k.newer;
+		crypto_secure_free(k.rec);
+		crypto_arena_free(&k.arena);
+	}
+	*opens = o;
+	*newer = nw;
+	return e;
+}
+
 enum cf_error
 casefile_records_rekey(struct cf_casefile *cf, enum cf_compartment c, const struct cf_keyring *old_kr,
                        const struct cf_keyring *new_kr, size_t *n_rekeyed, size_t *n_damaged)

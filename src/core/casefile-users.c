@@ -387,6 +387,27 @@ casefile_user_grant(struct cf_casefile *cf, const char *name, uint32_t roles)
  * holder has rotated them (casefile_after_unlock). The directory compartment
  * is not rotated (doc/trust.md, "Revocation"). Inside the caller's transaction.
  */
+/*
+ * Grants user id sealed to other accounts for compartments in mask that they
+ * have not merged yet. After a rotation they may be the only copies of the
+ * new key outside its holder: removing the granter (its public key goes) or
+ * taking the role (its grants stop counting) would lose them.
+ */
+static enum cf_error
+pending_grants_from(struct cf_casefile *cf, int64_t id, uint32_t mask, size_t *n)
+{
+	struct cf_store_grant *g = NULL;
+	size_t ng = 0;
+	enum cf_error e = store_grant_list(cf->st, 0, &g, &ng);
+
+	*n = 0;
+	for (size_t i = 0; e == CF_OK && i < ng; i++)
+		if (g[i].granter_id == id && g[i].user_id != id && (g[i].compartments & mask))
+			(*n)++;
+	store_grant_list_free(&g, ng);
+	return e;
+}
+
 /* The end of an admin change that revoked keys: sign, rotate what this account holds, MAC, commit. */
 static enum cf_error
 commit_revocation(struct cf_casefile *cf, enum cf_error e)
@@ -459,6 +480,17 @@ casefile_user_revoke(struct cf_casefile *cf, const char *name, uint32_t roles)
 		return CF_OK; /* it did not have them */
 	}
 	lost = user_roles_compartments(u.roles) & ~user_roles_compartments(left);
+	{
+		size_t waiting = 0;
+
+		e = pending_grants_from(cf, u.id, lost, &waiting);
+		if (e == CF_OK && waiting)
+			e = CF_ERR_EXISTS;
+		if (e != CF_OK) {
+			store_user_fini(&u);
+			return e;
+		}
+	}
 	e = store_begin(cf->st);
 	if (e != CF_OK) {
 		store_user_fini(&u);
@@ -495,6 +527,17 @@ casefile_user_remove(struct cf_casefile *cf, const char *name)
 	if (!cf->recovery && u.id == cf->user_id) {
 		store_user_fini(&u);
 		return CF_ERR_INVALID;
+	}
+	{
+		size_t waiting = 0;
+
+		e = pending_grants_from(cf, u.id, CF_COMPARTMENT_MASK_ALL, &waiting);
+		if (e == CF_OK && waiting)
+			e = CF_ERR_EXISTS;
+		if (e != CF_OK) {
+			store_user_fini(&u);
+			return e;
+		}
 	}
 	e = store_begin(cf->st);
 	if (e == CF_OK) {

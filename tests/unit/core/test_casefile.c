@@ -998,6 +998,89 @@ test_x_trust_role_taken_away_rotates(void **state)
 }
 
 /*
+ * Regressions of an attack review of revocation (each ended in rows nobody
+ * remaining could read, or a refused unlock):
+ *  - a disabled insider's planted row, claiming a newer key, must not make
+ *    holders drop their keys; nothing is lost (rotation waits);
+ *  - the account that rotated, disabled afterwards: its grants still count;
+ *  - removing it while its grants wait is refused (they may be the only
+ *    copies of the new key);
+ *  - an admin taking its own role does not rotate what it loses itself.
+ */
+static void
+test_x_trust_rotation_loses_nothing(void **state)
+{
+	char p2[400];
+	struct cf_casefile *cf;
+	size_t ok = 0, bad = 0;
+
+	(void)state;
+	copy_fixture("rotation-safety.carefile", p2, sizeof p2);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "sup", 1), CF_OK);
+	casefile_close(&cf);
+	/* sup plants a copy of the identity canary whose header claims key id 999 */
+	sql_on(p2, "INSERT INTO canary_identity(uuid, compartment, version, created, updated, data) "
+	           "SELECT randomblob(16), compartment, version, created, updated, "
+	           "CAST(substr(data, 1, 2) || x'000003e7' || substr(data, 7) AS BLOB) FROM canary_identity");
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	count_rows(cf, &canary_tables[CF_COMPARTMENT_IDENTITY], &ok, &bad);
+	assert_int_equal(ok, 1); /* kept its key: the real row still opens */
+	assert_int_equal(bad, 1);
+	casefile_close(&cf);
+	sql_on(p2, "DELETE FROM canary_identity WHERE substr(data, 3, 4) = x'000003e7'");
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK); /* rotates now */
+	assert_true(crypto_keyring_key_id(cf->kr, CF_COMPARTMENT_IDENTITY) > 1);
+	casefile_close(&cf);
+	/* coun's grants to boss wait: removing coun would lose them */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_remove(cf, "coun"), CF_ERR_EXISTS);
+	/* disabling coun is fine: its grants were sealed while it was enabled */
+	assert_int_equal(casefile_user_set_disabled(cf, "coun", 1), CF_OK);
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+	for (int c = CF_COMPARTMENT_IDENTITY; c <= CF_COMPARTMENT_CLINICAL; c++) {
+		count_rows(cf, &canary_tables[c], &ok, &bad);
+		assert_int_equal(ok, 1);
+		assert_int_equal(bad, 0);
+	}
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_remove(cf, "coun"), CF_OK); /* boss has merged them */
+	casefile_close(&cf);
+	/*
+	 * boss takes its own supervisor role: refused while hot has not merged the
+	 * hotline key boss rotated; then it does not rotate hotline itself (its
+	 * grants would no longer count); hot does, and both unlock.
+	 */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+	assert_int_equal(casefile_user_revoke(cf, "boss", CF_ROLE_SUPERVISOR), CF_ERR_EXISTS);
+	casefile_close(&cf);
+	expect_unlock(p2, "hot", people[4].pass, CF_OK);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+	assert_int_equal(casefile_user_revoke(cf, "boss", CF_ROLE_SUPERVISOR), CF_OK);
+	assert_true(casefile_compartments(cf) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE)); /* not rotated by boss */
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	count_rows(cf, &canary_tables[CF_COMPARTMENT_HOTLINE], &ok, &bad);
+	assert_int_equal(ok, 1);
+	assert_int_equal(bad, 0);
+	casefile_close(&cf);
+	expect_unlock(p2, "boss", people[0].pass, CF_OK);
+	expect_unlock(p2, "hot", people[4].pass, CF_OK);
+	unlink(p2);
+}
+
+/*
  * Metadata (trust issue, item 6): someone holding the file and the school's
  * roster cannot line the two up. Row ids are random, not the order of the
  * roster; a ciphertext's length tells its size bucket, not the name's length.
@@ -1965,6 +2048,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_x_trust_insider_cannot_forge_directory),
 		cmocka_unit_test(test_x_trust_removal_rotates_the_keys_it_held),
 		cmocka_unit_test(test_x_trust_role_taken_away_rotates),
+		cmocka_unit_test(test_x_trust_rotation_loses_nothing),
 		cmocka_unit_test(test_metadata_rows_follow_no_roster),
 		cmocka_unit_test(test_x_trust_rollback_witness),
 		cmocka_unit_test(test_hotline_cannot_open_a_student_record),
