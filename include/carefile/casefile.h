@@ -354,12 +354,89 @@ enum cf_error casefile_user_set_disabled(struct cf_casefile *cf, const char *nam
  */
 enum cf_error casefile_slot_params(struct cf_casefile *cf, struct cf_kdf_params *out);
 
+/* ---- audit log (schema 6 on; doc/trust.md, "Audit log") ---- */
+
+/*
+ * What an entry records. Every record write through the one write path
+ * (casefile_record_put() and the re-sealing of rotation and upgrade) appends
+ * CREATE or UPDATE in the same transaction; the migration to schema 6
+ * appends one BASELINE per row that existed; directory changes append
+ * DIRECTORY; the screens and commands append the others with
+ * casefile_audit_event(). Stable numbers: they are stored.
+ */
+enum cf_audit_action {
+	CF_AUDIT_CREATE = 1,
+	CF_AUDIT_UPDATE = 2,
+	CF_AUDIT_BASELINE = 3,
+	CF_AUDIT_UNLOCK = 4,
+	CF_AUDIT_LOCK = 5,
+	CF_AUDIT_VIEW = 6,
+	CF_AUDIT_IMPORT = 7,
+	CF_AUDIT_EXPORT = 8,
+	CF_AUDIT_DIRECTORY = 9,
+};
+
+/* Untranslated stable name of an action ("create", ...); "unknown" for others. */
+const char *casefile_audit_action_name(int action);
+
+/*
+ * Appends one entry for action by the unlocked account (one transaction,
+ * with the header MAC). t and row_id name the record it is about (a VIEW of
+ * a student), or are NULL and 0. CF_OK and nothing written before schema 6.
+ * CF_ERR_LOCKED, CF_ERR_NOT_FOUND (no such row), or a store error.
+ */
+enum cf_error casefile_audit_event(struct cf_casefile *cf, enum cf_audit_action action, const struct cf_table *t,
+                                   int64_t row_id);
+
+/* Why the chain broke at cf_audit_report.first_broken. */
+enum cf_audit_break {
+	CF_AUDIT_INTACT = 0,
+	CF_AUDIT_BROKEN_ORDER,     /* seq not the one after the previous entry: removed or reordered */
+	CF_AUDIT_BROKEN_HASH,      /* the entry's hash is not that of its fields and the entry before it */
+	CF_AUDIT_BROKEN_SIGNATURE, /* the signature does not verify under the entry's signer key */
+	CF_AUDIT_BROKEN_SIGNER,    /* the signer key is another account's key in the directory */
+	CF_AUDIT_BROKEN_MALFORMED, /* a field of the wrong type or size */
+};
+
+struct cf_audit_report {
+	int64_t entries;              /* entries read */
+	int64_t first_broken;         /* seq (1-based position) of the first entry that breaks the chain; 0 when intact */
+	enum cf_audit_break why;
+	int64_t unsigned_entries;     /* written by an account that had no signing key yet (files from before schema 4) */
+	int64_t unlisted_signers;     /* signed by a key the directory no longer lists for that account (removed, or given a new key) */
+	uint8_t head[32];             /* hash of the last entry (zeros for none) */
+};
+
+/*
+ * Verifies the chain alone: every entry's seq follows the one before, its
+ * BLAKE2b-256 hash covers its fields and the hash before it, its Ed25519
+ * signature verifies under its signer key, and that key is the one the
+ * directory lists for its account (the directory's own key for the
+ * recovery key), when the account is still listed. Needs no key: cf may be
+ * locked (casefile_open()). Stops at the first break. CF_OK (intact),
+ * CF_ERR_DAMAGED (report->first_broken names the entry), or a store error.
+ * The header MAC (checked at unlock) binds the last entry's seq and hash, so
+ * a shortened chain is caught only by an unlocked check of a file whose MAC
+ * the remover could not recompute, or by the rollback witness.
+ */
+enum cf_error casefile_audit_verify(struct cf_casefile *cf, struct cf_audit_report *report);
+
 /* ---- check ---- */
+
+/* What check found wrong with a row. */
+enum cf_check_problem {
+	CF_CHECK_UNREADABLE = 0,    /* does not authenticate or decode (err says how) */
+	CF_CHECK_NOT_IN_LOG,        /* no audit entry names this row: planted */
+	CF_CHECK_DIFFERS_FROM_LOG,  /* not the version or bytes its latest audit entry records: replayed or edited */
+	CF_CHECK_MISSING,           /* the audit log says it exists; no row has its uuid: deleted (row_id 0) */
+};
 
 struct cf_check_failure {
 	const char *table;   /* static name */
-	int64_t row_id;
+	int64_t row_id;      /* 0 for CF_CHECK_MISSING */
 	enum cf_error err;
+	enum cf_check_problem problem;
+	int64_t audit_seq;   /* the latest audit entry of the row, 0 for none */
 };
 
 #define CF_CHECK_TABLES_MAX 16
@@ -375,6 +452,8 @@ struct cf_check_report {
 	} tables[CF_CHECK_TABLES_MAX];
 	struct cf_check_failure *failures; /* owned */
 	size_t n_failures;
+	int has_audit;                     /* schema 6 on: the audit log was verified and compared */
+	struct cf_audit_report audit;      /* its chain (casefile_audit_verify()) */
 };
 
 /*

@@ -19,7 +19,7 @@
  * share/sql/NNNN-*.sql and embedded in the binary at build time.
  */
 #define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
-#define CF_STORE_SCHEMA_VERSION 5
+#define CF_STORE_SCHEMA_VERSION 6
 #define CF_STORE_BUSY_TIMEOUT_MS 2000
 #define CF_STORE_FILE_ID_BYTES 16
 #define CF_STORE_UUID_BYTES 16
@@ -308,6 +308,41 @@ enum cf_error store_rotation_add(struct cf_store *st, int compartment, uint32_t 
                                  int64_t created, const uint8_t sig[64]);
 /* Every rotation record in id order; caller frees *out with free(). */
 enum cf_error store_rotation_list(struct cf_store *st, struct cf_store_rotation **out, size_t *n);
+
+/* ---- the audit log (schema 6 on; share/sql/0006-audit.sql) ---- */
+
+#define CF_STORE_AUDIT_TABLE_MAX 32 /* bytes of a table name, with its NUL */
+
+/* One entry as stored. Hashes, keys and the signature are bytes as written (checked by core). */
+struct cf_store_audit {
+	int64_t seq;                 /* 1, 2, ... */
+	int64_t at;                  /* UTC seconds */
+	int64_t actor_id;            /* user id; 0 for the recovery key */
+	int action;                  /* enum cf_audit_action (carefile/casefile.h) */
+	char tbl[CF_STORE_AUDIT_TABLE_MAX]; /* record table, "" for none */
+	int has_row;                 /* row_uuid, row_version and row_hash are set */
+	uint8_t row_uuid[16];
+	int64_t row_version;
+	uint8_t row_hash[32];
+	uint8_t signer_key[32];
+	uint8_t hash[32];
+	uint8_t sig[64];
+};
+
+/* Appends e (its seq must be the last one + 1: CF_ERR_INVALID otherwise). CF_ERR_FAIL before schema 6. */
+enum cf_error store_audit_append(struct cf_store *st, const struct cf_store_audit *e);
+
+/* The last entry; CF_ERR_NOT_FOUND when the log is empty or the schema has none. CF_ERR_DAMAGED for a malformed row. */
+enum cf_error store_audit_last(struct cf_store *st, struct cf_store_audit *out);
+
+/*
+ * Calls fn for every entry in seq order (latest_per_row 0), or only for the
+ * latest entry of each (table, row uuid) (latest_per_row 1, in no
+ * particular order). fn's non-CF_OK stops the walk and is returned; a
+ * malformed row gives CF_ERR_DAMAGED. Nothing (CF_OK) before schema 6.
+ */
+enum cf_error store_audit_foreach(struct cf_store *st, int latest_per_row,
+                                  enum cf_error (*fn)(const struct cf_store_audit *e, void *ctx), void *ctx);
 
 /* ---- rows of typed tables (carefile/record.h): plaintext metadata and one ciphertext ---- */
 

@@ -128,6 +128,9 @@ casefile_directory_sign(struct cf_casefile *cf, uint64_t *epoch_out)
 	/* and so does the signer's own slot, re-sealed at once when its KEK is known (no lag for a rollback) */
 	if (e == CF_OK)
 		e = casefile_reseal_own(cf);
+	/* every signed change of the directory (accounts, roles, keys, grants) leaves an entry */
+	if (e == CF_OK)
+		e = casefile_audit_append(cf, CF_AUDIT_DIRECTORY, NULL, NULL);
 	if (e == CF_OK && epoch_out)
 		*epoch_out = epoch;
 	return e;

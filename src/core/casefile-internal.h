@@ -193,6 +193,19 @@ extern void (*casefile_test_hook)(const char *point);
  */
 void casefile_testing_set_extra_tables(const struct cf_table *const *tables);
 
+/* ---- the audit log (audit.c) ---- */
+
+/* BLAKE2b-256 of a stored row as audit.c defines it (table, id, uuid, compartment, bound columns, ciphertext). */
+enum cf_error casefile_audit_row_hash(const struct cf_table *t, const struct cf_row *row, uint8_t out[CF_HASH_BYTES]);
+
+/*
+ * Appends one entry by the unlocked account (or the recovery key) inside
+ * the caller's transaction; t and row (its stored state, after the write)
+ * may be NULL. CF_OK and nothing written before schema 6.
+ */
+enum cf_error casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table *t,
+                                    const struct cf_row *row);
+
 /* ---- the rollback witness (witness.c) ---- */
 
 struct witness_seen {

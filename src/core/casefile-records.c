@@ -152,15 +152,13 @@ seal_and_store(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *
 	row->compartment = (int)t->compartment;
 	row->data = cf->blob_buf;
 	row->data_len = crypto_record_sealed_size(plain_len);
-	/*
-	 * The audit log's entry for this change (user, action, row uuid, the
-	 * new version, a hash of the ciphertext) is appended here, in the same
-	 * transaction, by the trust issue's work.
-	 */
 	if (old_version < 0)
 		e = store_row_insert(cf->st, t, row);
 	else
 		e = store_row_update(cf->st, t, row, old_version);
+	/* the audit entry of this change, in the same transaction: who, what, the new version and the row's hash */
+	if (e == CF_OK)
+		e = casefile_audit_append(cf, old_version < 0 ? CF_AUDIT_CREATE : CF_AUDIT_UPDATE, t, row);
 	row->data = NULL;
 	row->data_len = 0;
 	return e;
@@ -901,6 +899,30 @@ casefile_records_rekey(struct cf_casefile *cf, enum cf_compartment c, const stru
 	return e;
 }
 
+static enum cf_error
+baseline_row(const struct cf_row *row, void *p)
+{
+	struct upgrade *u = p;
+
+	return casefile_audit_append(u->cf, CF_AUDIT_BASELINE, u->t, row);
+}
+
+static enum cf_error
+audit_baseline(struct cf_casefile *cf)
+{
+	enum cf_error e = CF_OK;
+
+	for (size_t i = 0; table_at(i) && e == CF_OK; i++) {
+		struct upgrade u;
+
+		memset(&u, 0, sizeof u);
+		u.cf = cf;
+		u.t = table_at(i);
+		e = store_row_foreach(cf->st, u.t, NULL, baseline_row, &u);
+	}
+	return e;
+}
+
 enum cf_error
 casefile_upgrade(struct cf_casefile *cf)
 {
@@ -922,7 +944,14 @@ casefile_upgrade(struct cf_casefile *cf)
 	e = store_begin(cf->st);
 	if (e != CF_OK)
 		return e;
-	e = store_migrate(cf->st);
+	{
+		int from = store_schema_version(cf->st);
+
+		e = store_migrate(cf->st);
+		/* the audit log starts with one baseline entry per row as it is now, before anything re-seals them */
+		if (e == CF_OK && from < 6)
+			e = audit_baseline(cf);
+	}
 	if (e == CF_OK)
 		e = store_meta_get(cf->st, &m);
 	if (e != CF_OK) {

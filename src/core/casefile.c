@@ -175,6 +175,23 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 				free(r);
 			}
 		}
+		/* schema 6 on: the audit log's head (its last entry's seq and hash) */
+		if (e == CF_OK && store_schema_version(st) >= 6) {
+			static const char tag[] = "audit";
+			struct cf_store_audit last;
+			enum cf_error le = store_audit_last(st, &last);
+
+			buf_lv(&b, tag, sizeof tag - 1);
+			if (le == CF_OK) {
+				buf_u64(&b, (uint64_t)last.seq);
+				buf_lv(&b, last.hash, sizeof last.hash);
+			} else if (le == CF_ERR_NOT_FOUND) {
+				buf_u64(&b, 0);
+				buf_lv(&b, NULL, 0);
+			} else {
+				e = le;
+			}
+		}
 		buf_u32(&b, (uint32_t)nu);
 		/* store_user_list() orders by name; the MAC does not depend on that order's collation */
 		for (size_t i = 0; i < nu; i++) {

@@ -933,3 +933,130 @@ store_rotation_list(struct cf_store *st, struct cf_store_rotation **out, size_t 
 	*out = v;
 	return e;
 }
+
+/* ---- the audit log (schema 6 on) ---- */
+
+enum cf_error
+store_audit_append(struct cf_store *st, const struct cf_store_audit *a)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 6)
+		return CF_ERR_FAIL;
+	rc = store_stmt(st,
+	                "INSERT INTO audit(seq, at, actor_id, action, tbl, row_uuid, row_version, row_hash, "
+	                "signer_key, hash, sig) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 "
+	                "WHERE ?1 = (SELECT coalesce(max(seq), 0) + 1 FROM audit)",
+	                &s);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, a->seq);
+	sqlite3_bind_int64(s, 2, a->at);
+	sqlite3_bind_int64(s, 3, a->actor_id);
+	sqlite3_bind_int(s, 4, a->action);
+	if (a->tbl[0])
+		sqlite3_bind_text(s, 5, a->tbl, -1, SQLITE_STATIC);
+	if (a->has_row) {
+		sqlite3_bind_blob(s, 6, a->row_uuid, sizeof a->row_uuid, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 7, a->row_version);
+		sqlite3_bind_blob(s, 8, a->row_hash, sizeof a->row_hash, SQLITE_STATIC);
+	}
+	sqlite3_bind_blob(s, 9, a->signer_key, sizeof a->signer_key, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 10, a->hash, sizeof a->hash, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 11, a->sig, sizeof a->sig, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_stmt_done(st, s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	if (rc != SQLITE_DONE)
+		return rc_err(rc);
+	return sqlite3_changes(st->db) == 1 ? CF_OK : CF_ERR_INVALID;
+}
+
+#define AUDIT_COLUMNS "seq, at, actor_id, action, tbl, row_uuid, row_version, row_hash, signer_key, hash, sig"
+
+static enum cf_error
+audit_row(sqlite3_stmt *s, struct cf_store_audit *a)
+{
+	const unsigned char *t;
+	enum cf_error e;
+
+	memset(a, 0, sizeof *a);
+	a->seq = sqlite3_column_int64(s, 0);
+	a->at = sqlite3_column_int64(s, 1);
+	a->actor_id = sqlite3_column_int64(s, 2);
+	a->action = sqlite3_column_int(s, 3);
+	t = sqlite3_column_text(s, 4);
+	if (t) {
+		if ((size_t)sqlite3_column_bytes(s, 4) >= sizeof a->tbl)
+			return CF_ERR_DAMAGED;
+		memcpy(a->tbl, t, (size_t)sqlite3_column_bytes(s, 4));
+	}
+	if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+		a->has_row = 1;
+		e = fixed_blob(s, 5, a->row_uuid, sizeof a->row_uuid);
+		if (e == CF_OK)
+			e = fixed_blob(s, 7, a->row_hash, sizeof a->row_hash);
+		if (e != CF_OK)
+			return e;
+		a->row_version = sqlite3_column_int64(s, 6);
+	}
+	e = fixed_blob(s, 8, a->signer_key, sizeof a->signer_key);
+	if (e == CF_OK)
+		e = fixed_blob(s, 9, a->hash, sizeof a->hash);
+	if (e == CF_OK)
+		e = fixed_blob(s, 10, a->sig, sizeof a->sig);
+	return e;
+}
+
+enum cf_error
+store_audit_last(struct cf_store *st, struct cf_store_audit *out)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc;
+
+	if (st->user_version < 6)
+		return CF_ERR_NOT_FOUND;
+	rc = store_stmt(st, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY seq DESC LIMIT 1", &s);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		e = audit_row(s, out);
+	else
+		e = rc == SQLITE_DONE ? CF_ERR_NOT_FOUND : rc_err(rc);
+	store_stmt_done(st, s);
+	return e;
+}
+
+enum cf_error
+store_audit_foreach(struct cf_store *st, int latest_per_row,
+                    enum cf_error (*fn)(const struct cf_store_audit *e, void *ctx), void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	struct cf_store_audit a;
+	enum cf_error e = CF_OK;
+	int rc;
+
+	if (st->user_version < 6)
+		return CF_OK;
+	rc = sqlite3_prepare_v2(st->db,
+	                        latest_per_row
+	                            ? "SELECT " AUDIT_COLUMNS " FROM audit a WHERE row_uuid IS NOT NULL AND seq = "
+	                              "(SELECT max(seq) FROM audit b WHERE b.tbl = a.tbl AND b.row_uuid = a.row_uuid)"
+	                            : "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY seq",
+	                        -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	while (e == CF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e = audit_row(s, &a);
+		if (e == CF_OK)
+			e = fn(&a, ctx);
+	}
+	if (e == CF_OK && rc != SQLITE_DONE)
+		e = rc_err(rc);
+	sqlite3_finalize(s);
+	return e;
+}

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The audit log: hash-chained entries signed by their authors (schema 6; doc/trust.md, "Audit log"). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "carefile/casefile.h"
+#include "carefile/crypto.h"
+#include "carefile/record.h"
+#include "carefile/store.h"
+#include "casefile-internal.h"
+
+const char *
+casefile_audit_action_name(int action)
+{
+	switch (action) {
+	case CF_AUDIT_CREATE: return "create";
+	case CF_AUDIT_UPDATE: return "update";
+	case CF_AUDIT_BASELINE: return "baseline";
+	case CF_AUDIT_UNLOCK: return "unlock";
+	case CF_AUDIT_LOCK: return "lock";
+	case CF_AUDIT_VIEW: return "view";
+	case CF_AUDIT_IMPORT: return "import";
+	case CF_AUDIT_EXPORT: return "export";
+	case CF_AUDIT_DIRECTORY: return "directory";
+	default: return "unknown";
+	}
+}
+
+/*
+ * Hash of a stored row: everything a row is besides its place in the file.
+ *   "carefile row v1" | lv table | u64 id | lv uuid | u32 compartment |
+ *   lv record_bound() (version, created, updated, each column) | lv ciphertext
+ * BLAKE2b-256, integers little-endian. Changing any plaintext column, the
+ * ciphertext or the version changes it.
+ */
+enum cf_error
+casefile_audit_row_hash(const struct cf_table *t, const struct cf_row *row, uint8_t out[CF_HASH_BYTES])
+{
+	static const char tag[] = "carefile row v1";
+	uint8_t bound[CF_RECORD_BOUND_MAX];
+	size_t blen = record_bound(t, row, bound, sizeof bound);
+	struct buf b = { 0 };
+
+	if (blen > sizeof bound)
+		return CF_ERR_INVALID;
+	buf_lv(&b, tag, sizeof tag - 1);
+	buf_lv(&b, t->name, strlen(t->name));
+	buf_u64(&b, (uint64_t)row->id);
+	buf_lv(&b, row->uuid, CF_UUID_BYTES);
+	buf_u32(&b, (uint32_t)row->compartment);
+	buf_lv(&b, bound, blen);
+	buf_lv(&b, row->data, row->data ? row->data_len : 0);
+	if (b.failed) {
+		free(b.p);
+		return CF_ERR_NOMEM;
+	}
+	crypto_hash_blake2b(b.p, b.len, out);
+	free(b.p);
+	return CF_OK;
+}
+
+/*
+ * Hash of entry a, chained to the hash of the entry before it (zeros for the first):
+ *   "carefile audit v1" | lv file id | prev (32) | u64 seq | u64 at | u64 actor |
+ *   u32 action | lv table | u32 has_row | uuid (16) | u64 version | row hash (32) |
+ *   signer key (32)
+ * BLAKE2b-256, integers little-endian. The author signs these 32 bytes.
+ */
+static enum cf_error
+entry_hash(const uint8_t *file_id, const uint8_t prev[CF_HASH_BYTES], const struct cf_store_audit *a,
+           uint8_t out[CF_HASH_BYTES])
+{
+	static const char tag[] = "carefile audit v1";
+	struct buf b = { 0 };
+
+	buf_lv(&b, tag, sizeof tag - 1);
+	buf_lv(&b, file_id, CF_FILE_ID_BYTES);
+	buf_put(&b, prev, CF_HASH_BYTES);
+	buf_u64(&b, (uint64_t)a->seq);
+	buf_u64(&b, (uint64_t)a->at);
+	buf_u64(&b, (uint64_t)a->actor_id);
+	buf_u32(&b, (uint32_t)a->action);
+	buf_lv(&b, a->tbl, strlen(a->tbl));
+	buf_u32(&b, (uint32_t)a->has_row);
+	buf_put(&b, a->row_uuid, sizeof a->row_uuid);
+	buf_u64(&b, (uint64_t)a->row_version);
+	buf_put(&b, a->row_hash, sizeof a->row_hash);
+	buf_put(&b, a->signer_key, sizeof a->signer_key);
+	if (b.failed) {
+		free(b.p);
+		return CF_ERR_NOMEM;
+	}
+	crypto_hash_blake2b(b.p, b.len, out);
+	free(b.p);
+	return CF_OK;
+}
+
+enum cf_error
+casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table *t, const struct cf_row *row)
+{
+	struct cf_store_audit a, last;
+	uint8_t prev[CF_HASH_BYTES] = { 0 };
+	enum cf_error e;
+	int signed_ok;
+
+	if (store_schema_version(cf->st) < 6)
+		return CF_OK;
+	if (!cf->kr)
+		return CF_ERR_LOCKED;
+	memset(&a, 0, sizeof a);
+	e = store_audit_last(cf->st, &last);
+	if (e == CF_OK) {
+		a.seq = last.seq + 1;
+		memcpy(prev, last.hash, sizeof prev);
+	} else if (e == CF_ERR_NOT_FOUND) {
+		a.seq = 1;
+	} else {
+		return e;
+	}
+	a.at = (int64_t)time(NULL);
+	a.actor_id = cf->recovery ? 0 : cf->user_id;
+	a.action = action;
+	if (t) {
+		if (strlen(t->name) >= sizeof a.tbl)
+			return CF_ERR_INVALID;
+		memcpy(a.tbl, t->name, strlen(t->name));
+	}
+	if (t && row) {
+		a.has_row = 1;
+		memcpy(a.row_uuid, row->uuid, sizeof a.row_uuid);
+		a.row_version = row->version;
+		e = casefile_audit_row_hash(t, row, a.row_hash);
+		if (e != CF_OK)
+			return e;
+	}
+	/* an account signs with its own key; the recovery key with the directory's */
+	if (cf->recovery)
+		signed_ok = crypto_directory_public_key(cf->kr, a.signer_key) == CF_OK;
+	else
+		signed_ok = crypto_keyring_sign_public_key(cf->kr, a.signer_key) == CF_OK;
+	if (!signed_ok)
+		memset(a.signer_key, 0, sizeof a.signer_key); /* an account from before signing keys: unsigned, counted */
+	e = entry_hash(cf->file_id, prev, &a, a.hash);
+	if (e != CF_OK)
+		return e;
+	if (signed_ok) {
+		e = (enum cf_error)(cf->recovery ? crypto_directory_sign(cf->kr, a.hash, sizeof a.hash, a.sig)
+		                                 : crypto_keyring_sign(cf->kr, a.hash, sizeof a.hash, a.sig));
+		if (e != CF_OK)
+			return e;
+	}
+	return store_audit_append(cf->st, &a);
+}
+
+struct event {
+	struct cf_casefile *cf;
+	int action;
+	const struct cf_table *t;
+};
+
+static enum cf_error
+event_row(const struct cf_row *row, void *p)
+{
+	struct event *ev = p;
+
+	return casefile_audit_append(ev->cf, ev->action, ev->t, row);
+}
+
+enum cf_error
+casefile_audit_event(struct cf_casefile *cf, enum cf_audit_action action, const struct cf_table *t, int64_t row_id)
+{
+	struct event ev = { cf, (int)action, t };
+	enum cf_error e;
+	int own;
+
+	if (!cf || !cf->kr)
+		return CF_ERR_LOCKED;
+	if (store_schema_version(cf->st) < 6)
+		return CF_OK;
+	own = !store_in_transaction(cf->st);
+	if (own && (e = store_begin(cf->st)) != CF_OK)
+		return e;
+	if (t && row_id)
+		e = store_row_get(cf->st, t, row_id, event_row, &ev);
+	else
+		e = casefile_audit_append(cf, (int)action, t, NULL);
+	if (own)
+		e = e == CF_OK ? casefile_commit(cf) : (store_rollback(cf->st), e);
+	return e;
+}
+
+/* ---- verify ---- */
+
+struct verify {
+	struct cf_audit_report *r;
+	const uint8_t *file_id;
+	uint8_t prev[CF_HASH_BYTES];
+	int64_t expect;
+	const struct cf_store_user *users;
+	size_t nu;
+	const struct cf_store_meta *m;
+};
+
+static enum cf_error
+verify_entry(const struct cf_store_audit *a, void *p)
+{
+	static const uint8_t zero[64];
+	struct verify *v = p;
+	uint8_t h[CF_HASH_BYTES];
+	enum cf_error e;
+
+	v->r->entries++;
+	if (a->seq != v->expect) {
+		v->r->why = CF_AUDIT_BROKEN_ORDER;
+		goto broken;
+	}
+	e = entry_hash(v->file_id, v->prev, a, h);
+	if (e != CF_OK)
+		return e;
+	if (memcmp(h, a->hash, sizeof h) != 0) {
+		v->r->why = CF_AUDIT_BROKEN_HASH;
+		goto broken;
+	}
+	if (memcmp(a->signer_key, zero, sizeof a->signer_key) == 0) {
+		if (memcmp(a->sig, zero, sizeof a->sig) != 0) {
+			v->r->why = CF_AUDIT_BROKEN_SIGNATURE;
+			goto broken;
+		}
+		v->r->unsigned_entries++;
+	} else {
+		int listed = 0, other = 0;
+
+		if (crypto_signature_verify(a->signer_key, a->hash, sizeof a->hash, a->sig) != CF_OK) {
+			v->r->why = CF_AUDIT_BROKEN_SIGNATURE;
+			goto broken;
+		}
+		if (a->actor_id == 0) {
+			listed = v->m->has_directory_key &&
+			         memcmp(v->m->directory_key, a->signer_key, sizeof v->m->directory_key) == 0;
+		}
+		for (size_t i = 0; i < v->nu; i++) {
+			if (!v->users[i].has_sign_key ||
+			    memcmp(v->users[i].sign_key, a->signer_key, sizeof v->users[i].sign_key) != 0)
+				continue;
+			if (v->users[i].id == a->actor_id)
+				listed = 1;
+			else
+				other = 1;
+		}
+		if (other && !listed) {
+			/* an account signed an entry in another's name */
+			v->r->why = CF_AUDIT_BROKEN_SIGNER;
+			goto broken;
+		}
+		if (!listed)
+			v->r->unlisted_signers++;
+	}
+	memcpy(v->prev, a->hash, sizeof v->prev);
+	memcpy(v->r->head, a->hash, sizeof v->r->head);
+	v->expect++;
+	return CF_OK;
+broken:
+	v->r->first_broken = v->expect;
+	return CF_ERR_DAMAGED;
+}
+
+enum cf_error
+casefile_audit_verify(struct cf_casefile *cf, struct cf_audit_report *report)
+{
+	struct cf_store_user *users = NULL;
+	struct cf_store_meta m;
+	struct verify v;
+	size_t nu = 0;
+	enum cf_error e;
+
+	memset(report, 0, sizeof *report);
+	if (!cf)
+		return CF_ERR_INVALID;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	e = store_user_list(cf->st, &users, &nu);
+	if (e == CF_OK) {
+		memset(&v, 0, sizeof v);
+		v.r = report;
+		v.file_id = m.file_id;
+		v.expect = 1;
+		v.users = users;
+		v.nu = nu;
+		v.m = &m;
+		e = store_audit_foreach(cf->st, 0, verify_entry, &v);
+		if (e == CF_ERR_DAMAGED && !report->first_broken) {
+			/* a row the store could not read as an entry */
+			report->first_broken = v.expect;
+			report->why = CF_AUDIT_BROKEN_MALFORMED;
+		}
+	}
+	store_user_list_free(&users, nu);
+	store_meta_fini(&m);
+	return e;
+}
