@@ -15,6 +15,11 @@ int cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv);
 int cli_cmd_demo_run(const struct cf_options *opts, int argc, char **argv);
 int cli_cmd_import_run(const struct cf_options *opts, int argc, char **argv);
 int cli_cmd_export_run(const struct cf_options *opts, int argc, char **argv);
+int cli_cmd_audit_run(const struct cf_options *opts, int argc, char **argv);
+
+/* The audit log's state in the user's language (audit verify, check); the reason for a break. */
+void cli_audit_print(const struct cf_audit_report *a);
+const char *cli_audit_break_text(enum cf_audit_break why);
 
 /*
  * Reads one secret line: from fd when fd >= 0 (one line, byte by byte so a

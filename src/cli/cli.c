@@ -20,6 +20,8 @@
 	  N_("manage users, roles and passphrases")) \
 	X(check, N_("-u USER check"), \
 	  N_("check the file and authenticate every record you may read")) \
+	X(audit, N_("audit verify"), \
+	  N_("verify the audit log's chain and signatures (no passphrase needed)")) \
 	X(demo, N_("demo [FILE]"), \
 	  N_("create a demo case file with fictional data")) \
 	X(import, N_("-u USER import roster CSV [--dry-run] [--yes]"), \

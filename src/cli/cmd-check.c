@@ -50,9 +50,34 @@ cli_cmd_check_run(const struct cf_options *opts, int argc, char **argv)
 				          r.tables[t].opaque),
 				       r.tables[t].table, (long long)r.tables[t].opaque);
 		}
-		for (size_t i = 0; i < r.n_failures; i++)
-			printf(_("FAILED: %s row %lld: %s\n"), r.failures[i].table, (long long)r.failures[i].row_id,
-			       cf_strerror(r.failures[i].err));
+		if (r.has_audit)
+			cli_audit_print(&r.audit);
+		for (size_t i = 0; i < r.n_failures; i++) {
+			const struct cf_check_failure *f = &r.failures[i];
+
+			switch (f->problem) {
+			case CF_CHECK_NOT_IN_LOG:
+				/* TRANSLATORS: table, row id */
+				printf(_("FAILED: %s row %lld: not in the audit log (added outside carefile)\n"), f->table,
+				       (long long)f->row_id);
+				break;
+			case CF_CHECK_DIFFERS_FROM_LOG:
+				/* TRANSLATORS: table, row id, audit entry number */
+				printf(_("FAILED: %s row %lld: differs from its audit entry %lld (an older copy put back, or "
+				         "edited outside carefile)\n"),
+				       f->table, (long long)f->row_id, (long long)f->audit_seq);
+				break;
+			case CF_CHECK_MISSING:
+				/* TRANSLATORS: table, audit entry number */
+				printf(_("FAILED: %s: a row written in audit entry %lld is missing (deleted outside carefile)\n"),
+				       f->table, (long long)f->audit_seq);
+				break;
+			case CF_CHECK_UNREADABLE:
+			default:
+				printf(_("FAILED: %s row %lld: %s\n"), f->table, (long long)f->row_id, cf_strerror(f->err));
+				break;
+			}
+		}
 		if (e == CF_OK && skipped == 0) {
 			printf(_("Check passed.\n"));
 		} else if (e == CF_OK) {

@@ -210,6 +210,12 @@ cli_cmd_export_run(const struct cf_options *opts, int argc, char **argv)
 		rc = cli_fail(e, CF_STORE_REASON_NONE, path);
 		goto done;
 	}
+	/* the audit log has the export before the file exists: no entry, no export */
+	e = casefile_audit_event(cf, CF_AUDIT_EXPORT, &cf_table_student, 0);
+	if (e != CF_OK) {
+		rc = cli_fail(e, CF_STORE_REASON_NONE, path);
+		goto done;
+	}
 	guard_signals();
 	fp = create_tmp(out, &e);
 	if (fp) {

@@ -1005,6 +1005,15 @@ casefile_upgrade(struct cf_casefile *cf)
 
 /* ---- check ---- */
 
+/* The latest audit entry of one row, as check compares it. */
+struct logged {
+	size_t ti;   /* index in cf_tables */
+	uint8_t uuid[CF_UUID_BYTES];
+	int64_t version, seq;
+	uint8_t hash[CF_HASH_BYTES];
+	int seen;
+};
+
 struct check {
 	struct cf_casefile *cf;
 	const struct cf_table *t;
@@ -1013,20 +1022,110 @@ struct check {
 	struct cf_secure_arena *arena;
 	struct cf_str_alloc alloc;
 	void *rec;
+	struct logged *log;  /* sorted by (ti, uuid); NULL before schema 6 */
+	size_t n_log, cap_log;
 };
 
+static int
+cmp_logged(const void *a, const void *b)
+{
+	const struct logged *x = a, *y = b;
+
+	if (x->ti != y->ti)
+		return x->ti < y->ti ? -1 : 1;
+	return memcmp(x->uuid, y->uuid, CF_UUID_BYTES);
+}
+
 static enum cf_error
-check_fail(struct check *c, const struct cf_row *row, enum cf_error err)
+collect_logged(const struct cf_store_audit *a, void *p)
+{
+	struct check *c = p;
+	size_t ti;
+
+	for (ti = 0; cf_tables[ti]; ti++)
+		if (strcmp(cf_tables[ti]->name, a->tbl) == 0)
+			break;
+	if (!cf_tables[ti])
+		return CF_OK; /* a table this build does not check */
+	if (c->n_log == c->cap_log) {
+		size_t nc = c->cap_log ? 2 * c->cap_log : 256;
+		struct logged *nl = realloc(c->log, nc * sizeof *nl);
+
+		if (!nl)
+			return CF_ERR_NOMEM;
+		c->log = nl;
+		c->cap_log = nc;
+	}
+	c->log[c->n_log].ti = ti;
+	memcpy(c->log[c->n_log].uuid, a->row_uuid, CF_UUID_BYTES);
+	c->log[c->n_log].version = a->row_version;
+	c->log[c->n_log].seq = a->seq;
+	memcpy(c->log[c->n_log].hash, a->row_hash, CF_HASH_BYTES);
+	c->log[c->n_log].seen = 0;
+	c->n_log++;
+	return CF_OK;
+}
+
+static enum cf_error
+check_fail_as(struct check *c, const char *table, int64_t row_id, enum cf_error err, enum cf_check_problem problem,
+              int64_t seq)
 {
 	struct cf_check_failure *nf = realloc(c->r->failures, (c->r->n_failures + 1) * sizeof *nf);
 
 	if (!nf)
 		return CF_ERR_NOMEM;
 	c->r->failures = nf;
-	nf[c->r->n_failures].table = c->t->name;
-	nf[c->r->n_failures].row_id = row->id;
+	nf[c->r->n_failures].table = table;
+	nf[c->r->n_failures].row_id = row_id;
 	nf[c->r->n_failures].err = err;
+	nf[c->r->n_failures].problem = problem;
+	nf[c->r->n_failures].audit_seq = seq;
 	c->r->n_failures++;
+	return CF_OK;
+}
+
+static enum cf_error
+check_fail(struct check *c, const struct cf_row *row, enum cf_error err)
+{
+	return check_fail_as(c, c->t->name, row->id, err, CF_CHECK_UNREADABLE, 0);
+}
+
+/*
+ * The row against its latest audit entry: it must have one, with its
+ * version and its hash (ciphertext and every plaintext column). Needs no
+ * key, so rows of compartments the user does not hold are compared too.
+ * *failed: a failure was added.
+ */
+static enum cf_error
+check_logged(struct check *c, const struct cf_row *row, int *failed)
+{
+	struct logged key, *hit;
+	uint8_t h[CF_HASH_BYTES];
+	enum cf_error e;
+
+	*failed = 0;
+	if (!c->log && !c->r->has_audit)
+		return CF_OK;
+	key.ti = c->ti;
+	memcpy(key.uuid, row->uuid, CF_UUID_BYTES);
+	hit = c->n_log ? bsearch(&key, c->log, c->n_log, sizeof *c->log, cmp_logged) : NULL;
+	if (!hit) {
+		*failed = 1;
+		return check_fail_as(c, c->t->name, row->id, CF_ERR_DAMAGED, CF_CHECK_NOT_IN_LOG, 0);
+	}
+	if (hit->seen) {
+		/* a second row with the same uuid: a copy */
+		*failed = 1;
+		return check_fail_as(c, c->t->name, row->id, CF_ERR_DAMAGED, CF_CHECK_DIFFERS_FROM_LOG, hit->seq);
+	}
+	hit->seen = 1;
+	e = casefile_audit_row_hash(c->t, row, h);
+	if (e != CF_OK)
+		return e;
+	if (hit->version != row->version || crypto_memcmp(h, hit->hash, sizeof h) != 0) {
+		*failed = 1;
+		return check_fail_as(c, c->t->name, row->id, CF_ERR_DAMAGED, CF_CHECK_DIFFERS_FROM_LOG, hit->seq);
+	}
 	return CF_OK;
 }
 
@@ -1039,8 +1138,10 @@ check_row(const struct cf_row *row, void *p)
 
 	c->r->tables[c->ti].rows++;
 	if (!crypto_keyring_has(c->cf->kr, c->t->compartment)) {
+		int failed;
+
 		c->r->tables[c->ti].skipped++;
-		return CF_OK;
+		return check_logged(c, row, &failed);
 	}
 	e = open_row(c->cf, c->t, row, &c->alloc, c->rec, &what, NULL, NULL);
 	record_fini(c->t->type, c->rec);
@@ -1048,10 +1149,25 @@ check_row(const struct cf_row *row, void *p)
 	if (e == CF_ERR_NOMEM)
 		return e;
 	if (e == CF_OK || (e == CF_ERR_DAMAGED && what == OPENED_OPAQUE)) {
+		int failed;
+		enum cf_error le = check_logged(c, row, &failed);
+
+		if (le != CF_OK || failed)
+			return le;
 		c->r->tables[c->ti].authenticated++;
 		if (e != CF_OK)
 			c->r->tables[c->ti].opaque++;
 		return CF_OK;
+	}
+	/* one failure per row: it does not open; the log is not asked (its hash differs too) */
+	{
+		struct logged key, *hit;
+
+		key.ti = c->ti;
+		memcpy(key.uuid, row->uuid, CF_UUID_BYTES);
+		hit = c->n_log ? bsearch(&key, c->log, c->n_log, sizeof *c->log, cmp_logged) : NULL;
+		if (hit)
+			hit->seen = 1;
 	}
 	return check_fail(c, row, e);
 }
@@ -1075,6 +1191,18 @@ casefile_check(struct cf_casefile *cf, struct cf_check_report *report)
 		return CF_ERR_NOMEM;
 	c.alloc.alloc = list_alloc;
 	c.alloc.ctx = c.arena;
+	/* schema 6 on: the chain first, then the latest entry of every row, to compare each row with */
+	if (store_schema_version(cf->st) >= 6) {
+		enum cf_error ae = casefile_audit_verify(cf, &report->audit);
+
+		if (ae != CF_OK && ae != CF_ERR_DAMAGED)
+			e = ae;
+		report->has_audit = 1;
+		if (e == CF_OK)
+			e = store_audit_foreach(cf->st, 1, collect_logged, &c);
+		if (e == CF_OK && c.n_log)
+			qsort(c.log, c.n_log, sizeof *c.log, cmp_logged);
+	}
 	for (size_t i = 0; cf_tables[i] && i < CF_CHECK_TABLES_MAX && e == CF_OK; i++) {
 		c.t = cf_tables[i];
 		c.ti = i;
@@ -1088,11 +1216,17 @@ casefile_check(struct cf_casefile *cf, struct cf_check_report *report)
 		/* one walk per table; a link's parent uuid comes with the row (a join), so no per-row lookups */
 		e = store_row_foreach(cf->st, c.t, NULL, check_row, &c);
 	}
+	/* what the log says exists and no row is: deleted */
+	for (size_t i = 0; e == CF_OK && i < c.n_log; i++)
+		if (!c.log[i].seen)
+			e = check_fail_as(&c, cf_tables[c.log[i].ti]->name, 0, CF_ERR_DAMAGED, CF_CHECK_MISSING,
+			                  c.log[i].seq);
+	free(c.log);
 	crypto_secure_free(c.rec);
 	crypto_arena_free(&c.arena);
 	if (e != CF_OK)
 		return e;
-	return (qc == CF_OK && report->n_failures == 0) ? CF_OK : CF_ERR_DAMAGED;
+	return (qc == CF_OK && report->n_failures == 0 && report->audit.first_broken == 0) ? CF_OK : CF_ERR_DAMAGED;
 }
 
 void

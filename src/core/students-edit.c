@@ -296,6 +296,9 @@ students_import_apply(struct cf_casefile *cf, struct cf_students *idx, const str
 		student_fini(&s);
 		n++;
 	}
+	/* one entry for the import itself, besides one per student written */
+	if (e == CF_OK)
+		e = casefile_audit_event(cf, CF_AUDIT_IMPORT, &cf_table_student, 0);
 	if (e == CF_OK)
 		e = casefile_commit(cf);
 	else

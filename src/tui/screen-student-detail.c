@@ -147,6 +147,16 @@ load(struct detail *d, struct cf_tui *tui)
 	return d->load_err = err;
 }
 
+/* Each opening of a student's record is in the audit log; when it cannot be written the user is told. */
+static void
+log_view(struct cf_tui *tui, int64_t id)
+{
+	struct cf_casefile *cf = tui_casefile(tui);
+
+	if (cf && casefile_audit_event(cf, CF_AUDIT_VIEW, &cf_table_student, id) != CF_OK)
+		tui_status(tui, _("Warning: this view could not be written to the audit log."), true);
+}
+
 static int
 detail_init(struct cf_screen *s, void *arg)
 {
@@ -164,6 +174,8 @@ detail_init(struct cf_screen *s, void *arg)
 	err = tui_page_new(&d->page);
 	if (err == CF_OK)
 		err = load(d, s->tui);
+	if (err == CF_OK)
+		log_view(s->tui, d->id);
 	if (err != CF_OK) {
 		unload(d);
 		tui_page_free(&d->page);
@@ -199,7 +211,12 @@ detail_lock(struct cf_screen *s)
 static int
 detail_unlock(struct cf_screen *s)
 {
-	return load(s->priv, s->tui);
+	struct detail *d = s->priv;
+	int err = load(d, s->tui);
+
+	if (err == CF_OK)
+		log_view(s->tui, d->id); /* shown again after the lock */
+	return err;
 }
 
 /* The student or its contacts changed (the forms, an archive, an import): show them again. */

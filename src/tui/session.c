@@ -82,6 +82,8 @@ unlocked(struct cf_tui *tui)
 {
 	tui_set_header(tui, sess.name, sess.user ? sess.user : _("recovery key"), false);
 	tui_set_idle_lock(tui, sess.lock_after);
+	if (casefile_audit_event(sess.cf, CF_AUDIT_UNLOCK, NULL, 0) != CF_OK)
+		tui_status(tui, _("Warning: this unlock could not be written to the audit log."), true);
 	/* before the screens' unlock ops: an error of theirs is more urgent and replaces it */
 	if (!crypto_memory_locked())
 		tui_status(tui, _("Warning: memory not locked into RAM; keys may reach swap. Raise ulimit -l."), true);
@@ -284,6 +286,8 @@ tui_session_lock(struct cf_tui *tui)
 	if (!casefile_is_unlocked(sess.cf))
 		return; /* already locked, or not unlocked yet */
 	tui_screens_lock(tui);
+	/* the lock in the audit log; a failure to write it never keeps the keys in memory */
+	(void)casefile_audit_event(sess.cf, CF_AUDIT_LOCK, NULL, 0);
 	casefile_lock(sess.cf);
 	tui_set_header(tui, sess.name, sess.user ? sess.user : _("recovery key"), true);
 	tui_set_idle_lock(tui, 0);
