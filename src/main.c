@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,12 @@ main(int argc, char **argv)
 				cargv[cargc++] = argv[j];
 		}
 		cargv[cargc] = NULL;
+		/*
+		 * Past a file size limit (ulimit -f) a write fails with EFBIG and the
+		 * command reports an I/O error, instead of being killed mid-write
+		 * (the case file's checkpoint at close included).
+		 */
+		(void)signal(SIGXFSZ, SIG_IGN);
 		ret = cmd->run(&opts, cargc, cargv);
 		free(cargv);
 		return ret;

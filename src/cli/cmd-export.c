@@ -210,13 +210,14 @@ cli_cmd_export_run(const struct cf_options *opts, int argc, char **argv)
 		rc = cli_fail(e, CF_STORE_REASON_NONE, path);
 		goto done;
 	}
+	guard_signals(); /* SIGXFSZ too: a file size limit is an I/O error, for the case file's write as well */
 	/* the audit log has the export before the file exists: no entry, no export */
 	e = casefile_audit_event(cf, CF_AUDIT_EXPORT, &cf_table_student, 0);
 	if (e != CF_OK) {
+		unguard_signals();
 		rc = cli_fail(e, CF_STORE_REASON_NONE, path);
 		goto done;
 	}
-	guard_signals();
 	fp = create_tmp(out, &e);
 	if (fp) {
 		e = write_all(idx, fp, &n);

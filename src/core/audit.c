@@ -29,10 +29,11 @@ casefile_audit_action_name(int action)
 
 /*
  * Hash of a stored row: everything a row is besides its place in the file.
- *   "carefile row v1" | lv table | u64 id | lv uuid | u32 compartment |
+ *   "carefile row v1" | lv table | lv uuid | u32 compartment |
  *   lv record_bound() (version, created, updated, each column) | lv ciphertext
  * BLAKE2b-256, integers little-endian. Changing any plaintext column, the
- * ciphertext or the version changes it.
+ * ciphertext or the version changes it. The row id is a place, not part of
+ * the row (links are bound as the parent's uuid), so it is left out.
  */
 enum cf_error
 casefile_audit_row_hash(const struct cf_table *t, const struct cf_row *row, uint8_t out[CF_HASH_BYTES])
@@ -46,7 +47,6 @@ casefile_audit_row_hash(const struct cf_table *t, const struct cf_row *row, uint
 		return CF_ERR_INVALID;
 	buf_lv(&b, tag, sizeof tag - 1);
 	buf_lv(&b, t->name, strlen(t->name));
-	buf_u64(&b, (uint64_t)row->id);
 	buf_lv(&b, row->uuid, CF_UUID_BYTES);
 	buf_u32(&b, (uint32_t)row->compartment);
 	buf_lv(&b, bound, blen);

@@ -195,7 +195,7 @@ void casefile_testing_set_extra_tables(const struct cf_table *const *tables);
 
 /* ---- the audit log (audit.c) ---- */
 
-/* BLAKE2b-256 of a stored row as audit.c defines it (table, id, uuid, compartment, bound columns, ciphertext). */
+/* BLAKE2b-256 of a stored row as audit.c defines it (table, uuid, compartment, bound columns, ciphertext). */
 enum cf_error casefile_audit_row_hash(const struct cf_table *t, const struct cf_row *row, uint8_t out[CF_HASH_BYTES]);
 
 /*

@@ -760,6 +760,8 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		}
 		cf->kr = kr;
 		kr = NULL;
+		cf->user_id = u.id; /* the author of the audit entries the writes below append */
+		cf->recovery = 0;
 		/* authenticated: only now may the file be written (migration, upgrade, directory, grants) */
 		e = casefile_upgrade(cf);
 		if (e == CF_OK)
@@ -869,6 +871,8 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	e = (enum cf_error)crypto_keyring_use_recovery_box(cf->kr, rk);
 	if (e == CF_OK)
 		e = (enum cf_error)crypto_recovery_public_key(rk, rpk);
+	cf->recovery = 1; /* its audit entries are signed with the directory's key */
+	cf->user_id = 0;
 	if (e == CF_OK)
 		e = casefile_upgrade(cf);
 	if (e == CF_OK) {
@@ -880,6 +884,7 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	crypto_recovery_key_free(&rk);
 	if (e != CF_OK) {
 		crypto_keyring_free(&cf->kr);
+		cf->recovery = 0;
 		return e;
 	}
 	cf->recovery = 1;

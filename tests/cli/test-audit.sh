@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The audit log through the CLI: audit verify with no passphrase (intact, then an edited, a removed
+# and an unsigned entry, each named with its number and reason), check as a hotline user who cannot
+# read students catches a deleted and a re-timed student record, and export leaves an entry first.
+set -u
+BIN=${CAREFILE_BIN:?}
+T=$(mktemp -d "${TMPDIR:-/tmp}/cf-audit-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export LC_ALL=C.UTF-8 XDG_DATA_HOME="$T/xdg"
+unset LANGUAGE
+fails=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+sql() { # sql FILE STATEMENT: through the sqlite3 shell, else Python's sqlite3
+	if command -v sqlite3 >/dev/null 2>&1; then
+		sqlite3 "$1" "$2"
+	else
+		python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print("\n".join(str(r[0]) for r in c.execute(sys.argv[2]))); c.commit()' "$1" "$2"
+	fi
+}
+if ! command -v sqlite3 >/dev/null 2>&1 && ! command -v python3 >/dev/null 2>&1; then
+	echo "1..0 # SKIP neither sqlite3 nor python3"
+	exit 77
+fi
+printf 'demo-passphrase-2026\n' >"$T/demo.pw"
+printf 'hotline-passphrase-2026\n' >"$T/hot.pw"
+"$BIN" demo "$T/demo.carefile" >/dev/null || { echo "demo failed"; exit 1; }
+verify() { "$BIN" -f "$1" audit verify >"$T/out" 2>"$T/err" </dev/null; }
+chk() { "$BIN" -f "$1" -u "$2" --passphrase-fd 3 check 3<"$3" >"$T/out" 2>"$T/err" </dev/null; }
+expect() { # expect RC WANT-RC TEXT WHAT
+	if [ "$1" -eq "$2" ] && grep -qF -- "$3" "$T/out"; then ok "$4"; else bad "$4: exit $1, wanted $2 and '$3'"; cat "$T/out" "$T/err"; fi
+}
+
+entries=$(sql "$T/demo.carefile" "SELECT count(*) FROM audit")
+verify "$T/demo.carefile"
+expect $? 0 "Audit log: $entries entries, chain and signatures intact" "audit verify: demo file intact, no passphrase asked"
+chk "$T/demo.carefile" hotline1 "$T/hot.pw"
+expect $? 0 "chain and signatures intact" "check as hotline1: intact"
+
+# a student deleted behind carefile's back: the hotline user cannot read students, the log names it
+cp "$T/demo.carefile" "$T/t.carefile"
+sql "$T/t.carefile" "DELETE FROM student WHERE id = (SELECT id FROM student ORDER BY created, id LIMIT 1)" >/dev/null
+chk "$T/t.carefile" hotline1 "$T/hot.pw"
+expect $? 4 "FAILED: student: a row written in audit entry" "check as hotline1: a deleted student is named"
+# a re-timed one
+cp "$T/demo.carefile" "$T/t.carefile"
+id=$(sql "$T/t.carefile" "SELECT id FROM student ORDER BY created, id LIMIT 1")
+sql "$T/t.carefile" "UPDATE student SET updated = updated - 86400 WHERE id = $id" >/dev/null
+chk "$T/t.carefile" hotline1 "$T/hot.pw"
+expect $? 4 "FAILED: student row $id: differs from its audit entry" "check as hotline1: an edited timestamp is named"
+
+# the chain itself
+cp "$T/demo.carefile" "$T/t.carefile"
+sql "$T/t.carefile" "UPDATE audit SET at = at + 1 WHERE seq = 5" >/dev/null
+verify "$T/t.carefile"
+expect $? 4 "Audit log: BROKEN at entry 5: the entry, or one before it, was changed" "audit verify: an edited entry"
+cp "$T/demo.carefile" "$T/t.carefile"
+sql "$T/t.carefile" "DELETE FROM audit WHERE seq = 7" >/dev/null
+verify "$T/t.carefile"
+expect $? 4 "Audit log: BROKEN at entry 7: an entry before it was removed" "audit verify: a removed entry"
+cp "$T/demo.carefile" "$T/t.carefile"
+sql "$T/t.carefile" "UPDATE audit SET sig = zeroblob(64) WHERE seq = 3" >/dev/null
+verify "$T/t.carefile"
+expect $? 4 "Audit log: BROKEN at entry 3: its signature does not verify" "audit verify: a stripped signature"
+# the last entry cut off: the header MAC binds the head, no account opens the file
+cp "$T/demo.carefile" "$T/t.carefile"
+sql "$T/t.carefile" "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)" >/dev/null
+chk "$T/t.carefile" hotline1 "$T/hot.pw"
+rc=$?
+if [ "$rc" -eq 4 ]; then ok "a cut-off chain: unlock refused as damaged"; else bad "cut-off chain: exit $rc"; cat "$T/err"; fi
+
+# export: one entry, written before the file
+before=$(sql "$T/demo.carefile" "SELECT count(*) FROM audit WHERE action = 8")
+"$BIN" -f "$T/demo.carefile" -u demo --passphrase-fd 3 export students --out "$T/s.csv" 3<"$T/demo.pw" >/dev/null 2>&1 </dev/null
+after=$(sql "$T/demo.carefile" "SELECT count(*) FROM audit WHERE action = 8")
+if [ -f "$T/s.csv" ] && [ "$after" -eq $((before + 1)) ]; then ok "export leaves one audit entry"; else bad "export: entries $before -> $after"; fi
+verify "$T/demo.carefile"
+expect $? 0 "chain and signatures intact" "audit verify after the export"
+# in zh_CN
+LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN "$BIN" -f "$T/t.carefile" audit verify >"$T/out" 2>&1 </dev/null
+if grep -q '审计' "$T/out"; then ok "audit verify speaks zh_CN"; else bad "audit verify in zh_CN"; cat "$T/out"; fi
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
