@@ -305,8 +305,11 @@ tui_session_lock(struct cf_tui *tui)
 void
 tui_session_close(struct cf_tui *tui)
 {
-	if (sess.cf && casefile_is_unlocked(sess.cf))
+	if (sess.cf && casefile_is_unlocked(sess.cf)) {
 		tui_screens_lock(tui);
+		/* quitting locks too: the audit log has it (nothing to tell the user on the way out) */
+		(void)casefile_audit_event(sess.cf, CF_AUDIT_LOCK, NULL, 0);
+	}
 	casefile_close(&sess.cf);
 	free(sess.path);
 	free(sess.user);

@@ -167,3 +167,12 @@ screen | grep -qF "董天" && fail "name visible with privacy_mode = on"
 keys q
 wait_for "carefile | $(msg 'Today')"
 quit_ok
+
+# the audit log has each opening of a student's record, every unlock and the lock at quit (or by Ctrl-L); its chain holds
+audit_count() {
+	python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM audit WHERE action = ?", (int(sys.argv[2]),)).fetchone()[0])' "$f" "$1"
+}
+[ "$(audit_count 6)" -ge 1 ] || fail "no view of a student in the audit log"
+[ "$(audit_count 4)" -ge 2 ] || fail "unlocks missing from the audit log: $(audit_count 4)"
+[ "$(audit_count 5)" -eq "$(audit_count 4)" ] || fail "each unlock ends in a lock: $(audit_count 4) unlocks, $(audit_count 5) locks"
+"$CAREFILE_BIN" -f "$f" audit verify >/dev/null || fail "audit verify after the sessions"
