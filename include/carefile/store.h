@@ -335,6 +335,9 @@ enum cf_error store_audit_append(struct cf_store *st, const struct cf_store_audi
 /* The last entry; CF_ERR_NOT_FOUND when the log is empty or the schema has none. CF_ERR_DAMAGED for a malformed row. */
 enum cf_error store_audit_last(struct cf_store *st, struct cf_store_audit *out);
 
+/* Entry seq; CF_ERR_NOT_FOUND when there is none. CF_ERR_DAMAGED for a malformed row. */
+enum cf_error store_audit_get(struct cf_store *st, int64_t seq, struct cf_store_audit *out);
+
 /*
  * Calls fn for every entry in seq order (latest_per_row 0), or only for the
  * latest entry of each (table, row uuid) (latest_per_row 1, in no

@@ -212,17 +212,20 @@ struct witness_seen {
 	int known;           /* this PC has seen this file as this account */
 	uint64_t generation; /* highest meta.generation seen */
 	uint64_t epoch;      /* highest directory epoch seen */
+	int64_t audit_seq;   /* the audit log's length seen (0: none, or a line from before) */
+	uint8_t audit_head[32]; /* the hash of entry audit_seq as seen */
 };
 
 /* What this PC remembers for file_id and account user (out->known 0: nothing). Never fails. */
 void witness_read(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, struct witness_seen *out);
 
 /*
- * Remembers generation and epoch for file_id and user: raised, never
+ * Remembers generation, epoch and the audit log's length and head
+ * (audit_seq 0 and head NULL: none) for file_id and user: raised, never
  * lowered, unless force (the user accepted an older file). Best effort: a
  * state directory that cannot be written leaves no witness, silently.
  */
 void witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_t generation, uint64_t epoch,
-                   int force);
+                   int64_t audit_seq, const uint8_t *audit_head, int force);
 
 #endif

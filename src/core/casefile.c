@@ -606,18 +606,38 @@ reseal_passphrase(struct cf_casefile *cf, const struct cf_keyring *kr, void *ctx
 	return e;
 }
 
-/* The write counter and directory epoch of the file as it is now (authenticated by the caller). */
+/* The write counter, directory epoch and audit log's last entry of the file as it is now (authenticated by the caller). */
 static void
-file_counters(struct cf_casefile *cf, uint64_t *generation, uint64_t *epoch)
+file_counters(struct cf_casefile *cf, uint64_t *generation, uint64_t *epoch, struct cf_store_audit *last)
 {
 	struct cf_store_meta m;
 
 	*generation = *epoch = 0;
+	memset(last, 0, sizeof *last);
+	if (store_audit_last(cf->st, last) != CF_OK)
+		memset(last, 0, sizeof *last);
 	if (store_meta_get(cf->st, &m) != CF_OK)
 		return;
 	*generation = m.generation;
 	*epoch = m.directory_epoch;
 	store_meta_fini(&m);
+}
+
+/*
+ * Whether the file's audit log still holds, at the place this PC saw last,
+ * the entry it saw: a chain cut back and rewritten (and the header re-MACed
+ * by a keyslot holder) does not, whatever its write counter says.
+ */
+static int
+audit_seen_still_there(struct cf_casefile *cf, const struct witness_seen *seen)
+{
+	struct cf_store_audit a;
+
+	if (seen->audit_seq <= 0 || store_schema_version(cf->st) < 6)
+		return 1;
+	if (store_audit_get(cf->st, seen->audit_seq, &a) != CF_OK)
+		return 0;
+	return crypto_memcmp(a.hash, seen->audit_head, sizeof a.hash) == 0;
 }
 
 /*
@@ -629,17 +649,18 @@ static enum cf_error
 rollback_check(struct cf_casefile *cf, const char *user)
 {
 	struct witness_seen seen;
+	struct cf_store_audit last;
 	uint64_t gen, epoch;
 
-	file_counters(cf, &gen, &epoch);
+	file_counters(cf, &gen, &epoch, &last);
 	witness_read(cf->file_id, user, &seen);
 	cf->rollback_seen = seen.generation;
 	cf->rollback_now = gen;
-	if (!seen.known || (gen >= seen.generation && epoch >= seen.epoch))
+	if (!seen.known || (gen >= seen.generation && epoch >= seen.epoch && audit_seen_still_there(cf, &seen)))
 		return CF_OK;
 	if (cf->accept_rollback) {
 		cf->accept_rollback = 0;
-		witness_write(cf->file_id, user, gen, epoch, 1);
+		witness_write(cf->file_id, user, gen, epoch, last.seq, last.seq ? last.hash : NULL, 1);
 		return CF_OK;
 	}
 	return CF_ERR_ROLLBACK;
@@ -649,12 +670,13 @@ rollback_check(struct cf_casefile *cf, const char *user)
 static void
 witness_note(struct cf_casefile *cf)
 {
+	struct cf_store_audit last;
 	uint64_t gen, epoch;
 
 	if (!cf->kr || cf->recovery || !cf->user)
 		return;
-	file_counters(cf, &gen, &epoch);
-	witness_write(cf->file_id, cf->user, gen, epoch, 0);
+	file_counters(cf, &gen, &epoch, &last);
+	witness_write(cf->file_id, cf->user, gen, epoch, last.seq, last.seq ? last.hash : NULL, 0);
 }
 
 void

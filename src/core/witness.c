@@ -7,8 +7,10 @@
  *
  * $XDG_STATE_HOME/carefile/witness (default ~/.local/state/carefile/witness),
  * mode 0600 in a 0700 directory, one line per file and account:
- *     w1 <file id, 32 hex> <account name, hex of its UTF-8> <generation> <epoch>
- * Nothing about a student: a file id, a staff login name, two counters.
+ *     w1 <file id, 32 hex> <account name, hex of its UTF-8> <generation> <epoch> [<audit seq> <audit head, 64 hex>]
+ * Nothing about a student: a file id, a staff login name, three counters and
+ * the hash of the last audit entry seen (lines without the last two are
+ * from before the audit log and still read).
  * Rewritten whole through a temporary file and rename(), so a crash leaves
  * the old or the new one. A PC without a usable state directory has no
  * witness: nothing is refused because of it.
@@ -25,7 +27,7 @@
 #include "carefile/io_fs.h"
 #include "casefile-internal.h"
 
-#define WITNESS_LINE_MAX (3 + 33 + 2 * 256 + 2 * 21 + 8)
+#define WITNESS_LINE_MAX (3 + 33 + 2 * 256 + 3 * 21 + 65 + 8)
 
 /* The witness file's path into out (and its directory, created 0700). 0, or -1 when there is none. */
 static int
@@ -93,21 +95,39 @@ witness_read(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, struct w
 		return;
 	while (fgets(line, sizeof line, f)) {
 		uint64_t gen, epoch;
+		int64_t seq = 0;
+		char head[65] = "";
 		size_t k = strlen(key);
+		int got;
 
-		if (strncmp(line, key, k) != 0 || sscanf(line + k, "%" SCNu64 " %" SCNu64, &gen, &epoch) != 2)
+		if (strncmp(line, key, k) != 0)
 			continue;
+		got = sscanf(line + k, "%" SCNu64 " %" SCNu64 " %" SCNd64 " %64[0-9a-f]", &gen, &epoch, &seq, head);
+		if (got != 2 && got != 4)
+			continue;
+		memset(out, 0, sizeof *out);
 		out->known = 1;
 		out->generation = gen;
 		out->epoch = epoch;
+		if (got == 4 && seq > 0 && strlen(head) == 64) {
+			out->audit_seq = seq;
+			for (size_t i = 0; i < 32; i++) {
+				unsigned v;
+
+				(void)sscanf(head + 2 * i, "%2x", &v);
+				out->audit_head[i] = (uint8_t)v;
+			}
+		}
 	}
 	fclose(f);
 }
 
 void
 witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_t generation, uint64_t epoch,
-              int force)
+              int64_t audit_seq, const uint8_t *audit_head, int force)
 {
+	char headhex[65];
+	uint8_t head[32] = { 0 };
 	char path[1100], tmp[1200], key[WITNESS_LINE_MAX], line[WITNESS_LINE_MAX];
 	struct witness_seen seen;
 	FILE *in, *out;
@@ -123,9 +143,19 @@ witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_
 			generation = seen.generation;
 		if (epoch < seen.epoch)
 			epoch = seen.epoch;
-		if (generation == seen.generation && epoch == seen.epoch)
+		if (audit_seq < seen.audit_seq || !audit_head) {
+			audit_seq = seen.audit_seq;
+			audit_head = seen.audit_head;
+		}
+		if (generation == seen.generation && epoch == seen.epoch && audit_seq == seen.audit_seq &&
+		    (audit_seq == 0 || memcmp(audit_head, seen.audit_head, sizeof seen.audit_head) == 0))
 			return;
 	}
+	if (audit_head && audit_seq > 0)
+		memcpy(head, audit_head, sizeof head);
+	else
+		audit_seq = 0;
+	hex(head, sizeof head, headhex);
 	if (witness_path(path, sizeof path, 1) != 0 || snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
 		return;
 	fd = mkstemp(tmp);
@@ -145,7 +175,10 @@ witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_
 			fputs(line, out);
 	if (in)
 		fclose(in);
-	fprintf(out, "%s%" PRIu64 " %" PRIu64 "\n", key, generation, epoch);
+	if (audit_seq > 0)
+		fprintf(out, "%s%" PRIu64 " %" PRIu64 " %" PRId64 " %s\n", key, generation, epoch, audit_seq, headhex);
+	else
+		fprintf(out, "%s%" PRIu64 " %" PRIu64 "\n", key, generation, epoch);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 || rename(tmp, path) != 0)
 		unlink(tmp);
 }

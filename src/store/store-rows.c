@@ -1032,6 +1032,28 @@ store_audit_last(struct cf_store *st, struct cf_store_audit *out)
 }
 
 enum cf_error
+store_audit_get(struct cf_store *st, int64_t seq, struct cf_store_audit *out)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc;
+
+	if (st->user_version < 6)
+		return CF_ERR_NOT_FOUND;
+	rc = store_stmt(st, "SELECT " AUDIT_COLUMNS " FROM audit WHERE seq = ?1", &s);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		e = audit_row(s, out);
+	else
+		e = rc == SQLITE_DONE ? CF_ERR_NOT_FOUND : rc_err(rc);
+	store_stmt_done(st, s);
+	return e;
+}
+
+enum cf_error
 store_audit_foreach(struct cf_store *st, int latest_per_row,
                     enum cf_error (*fn)(const struct cf_store_audit *e, void *ctx), void *ctx)
 {

@@ -1191,6 +1191,22 @@ test_x_trust_rollback_witness(void **state)
 	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
 	casefile_close(&cf);
 	expect_unlock(p2, "coun", people[2].pass, CF_OK);
+	/*
+	 * An insider with a keyslot cuts the audit log back, raises the write
+	 * counter and re-MACs the header: the counter says newer, but the entry
+	 * coun saw last is gone. The witness remembers it.
+	 */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	add_canary(cf, CF_COMPARTMENT_CLINICAL, "logged-then-cut");
+	casefile_close(&cf);
+	sql_on(p2, "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit); UPDATE meta SET generation = generation + 100");
+	cf = open_ok(p2);
+	assert_int_equal(casefile_testing_remac(cf, "hot", people[4].pass), CF_OK);
+	casefile_close(&cf);
+	expect_unlock(p2, "coun", people[2].pass, CF_ERR_ROLLBACK);
+	/* boss saw only an older entry, which is still there */
+	expect_unlock(p2, "boss", people[0].pass, CF_OK);
 	/* without a state directory there is no witness, and nothing is refused for it */
 	assert_int_equal(setenv("XDG_STATE_HOME", "/dev/null/none", 1), 0);
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", old, p2);
