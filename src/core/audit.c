@@ -51,13 +51,7 @@ casefile_audit_row_hash(const struct cf_table *t, const struct cf_row *row, uint
 	buf_u32(&b, (uint32_t)row->compartment);
 	buf_lv(&b, bound, blen);
 	buf_lv(&b, row->data, row->data ? row->data_len : 0);
-	if (b.failed) {
-		free(b.p);
-		return CF_ERR_NOMEM;
-	}
-	crypto_hash_blake2b(b.p, b.len, out);
-	free(b.p);
-	return CF_OK;
+	return buf_hash_free(&b, out);
 }
 
 /*
@@ -87,13 +81,7 @@ entry_hash(const uint8_t *file_id, const uint8_t prev[CF_HASH_BYTES], const stru
 	buf_u64(&b, (uint64_t)a->row_version);
 	buf_put(&b, a->row_hash, sizeof a->row_hash);
 	buf_put(&b, a->signer_key, sizeof a->signer_key);
-	if (b.failed) {
-		free(b.p);
-		return CF_ERR_NOMEM;
-	}
-	crypto_hash_blake2b(b.p, b.len, out);
-	free(b.p);
-	return CF_OK;
+	return buf_hash_free(&b, out);
 }
 
 enum cf_error

@@ -48,6 +48,8 @@ void buf_u64(struct buf *b, uint64_t v);
 void buf_u32(struct buf *b, uint32_t v);
 /* u32 length, then the bytes */
 void buf_lv(struct buf *b, const void *p, size_t n);
+/* Unkeyed BLAKE2b-256 of b's bytes into out, then frees them. CF_ERR_NOMEM when a put failed. */
+enum cf_error buf_hash_free(struct buf *b, uint8_t out[32]);
 #define CF_RECORD_COLUMN "data"
 
 /*

@@ -74,6 +74,20 @@ header_fields(struct buf *b, const struct cf_store_meta *m)
 	buf_u64(b, (uint64_t)m->created);
 }
 
+enum cf_error
+buf_hash_free(struct buf *b, uint8_t out[CF_HASH_BYTES])
+{
+	enum cf_error e = CF_OK;
+
+	if (b->failed)
+		e = CF_ERR_NOMEM;
+	else
+		crypto_hash_blake2b(b->p, b->len, out);
+	free(b->p);
+	memset(b, 0, sizeof *b);
+	return e;
+}
+
 /* Unkeyed BLAKE2b of the format fields: accidental damage is found before any key derivation. */
 static enum cf_error
 header_sum(const struct cf_store_meta *m, uint8_t out[CF_HASH_BYTES])
@@ -81,13 +95,7 @@ header_sum(const struct cf_store_meta *m, uint8_t out[CF_HASH_BYTES])
 	struct buf b = { 0 };
 
 	header_fields(&b, m);
-	if (b.failed) {
-		free(b.p);
-		return CF_ERR_NOMEM;
-	}
-	crypto_hash_blake2b(b.p, b.len, out);
-	free(b.p);
-	return CF_OK;
+	return buf_hash_free(&b, out);
 }
 
 /*

@@ -1010,8 +1010,9 @@ audit_row(sqlite3_stmt *s, struct cf_store_audit *a)
 	return e;
 }
 
-enum cf_error
-store_audit_last(struct cf_store *st, struct cf_store_audit *out)
+/* One entry: the last one (seq 0) or entry seq. */
+static enum cf_error
+audit_one(struct cf_store *st, int64_t seq, struct cf_store_audit *out)
 {
 	sqlite3_stmt *s = NULL;
 	enum cf_error e;
@@ -1019,9 +1020,14 @@ store_audit_last(struct cf_store *st, struct cf_store_audit *out)
 
 	if (st->user_version < 6)
 		return CF_ERR_NOT_FOUND;
-	rc = store_stmt(st, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY seq DESC LIMIT 1", &s);
+	rc = store_stmt(st,
+	                seq ? "SELECT " AUDIT_COLUMNS " FROM audit WHERE seq = ?1"
+	                    : "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY seq DESC LIMIT 1",
+	                &s);
 	if (rc != SQLITE_OK)
 		return rc_err(rc);
+	if (seq)
+		sqlite3_bind_int64(s, 1, seq);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		e = audit_row(s, out);
@@ -1032,25 +1038,15 @@ store_audit_last(struct cf_store *st, struct cf_store_audit *out)
 }
 
 enum cf_error
+store_audit_last(struct cf_store *st, struct cf_store_audit *out)
+{
+	return audit_one(st, 0, out);
+}
+
+enum cf_error
 store_audit_get(struct cf_store *st, int64_t seq, struct cf_store_audit *out)
 {
-	sqlite3_stmt *s = NULL;
-	enum cf_error e;
-	int rc;
-
-	if (st->user_version < 6)
-		return CF_ERR_NOT_FOUND;
-	rc = store_stmt(st, "SELECT " AUDIT_COLUMNS " FROM audit WHERE seq = ?1", &s);
-	if (rc != SQLITE_OK)
-		return rc_err(rc);
-	sqlite3_bind_int64(s, 1, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		e = audit_row(s, out);
-	else
-		e = rc == SQLITE_DONE ? CF_ERR_NOT_FOUND : rc_err(rc);
-	store_stmt_done(st, s);
-	return e;
+	return seq > 0 ? audit_one(st, seq, out) : CF_ERR_NOT_FOUND;
 }
 
 enum cf_error

@@ -5,21 +5,8 @@
 # read students catches a deleted and a re-timed student record, and export leaves an entry first.
 set -u
 BIN=${CAREFILE_BIN:?}
-T=$(mktemp -d "${TMPDIR:-/tmp}/cf-audit-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8 XDG_DATA_HOME="$T/xdg"
-unset LANGUAGE
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-sql() { # sql FILE STATEMENT: through the sqlite3 shell, else Python's sqlite3
-	if command -v sqlite3 >/dev/null 2>&1; then
-		sqlite3 "$1" "$2"
-	else
-		python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print("\n".join(str(r[0]) for r in c.execute(sys.argv[2]))); c.commit()' "$1" "$2"
-	fi
-}
+CF_TEST=audit
+. "$(dirname "$0")/lib.sh"
 if ! command -v sqlite3 >/dev/null 2>&1 && ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP neither sqlite3 nor python3"
 	exit 77

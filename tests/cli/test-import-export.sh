@@ -7,15 +7,8 @@
 set -u
 BIN=${CAREFILE_BIN:?}
 S=${SAMPLES_DIR:?}
-T=$(mktemp -d "${TMPDIR:-/tmp}/cf-import-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8 XDG_DATA_HOME="$T/xdg"
-unset LANGUAGE
-fails=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+CF_TEST=import
+. "$(dirname "$0")/lib.sh"
 check() {
 	d=$1; shift
 	if "$@"; then ok "$d"; else bad "$d"; sed 's/^/# out: /' "$T/out" | tail -5; fi

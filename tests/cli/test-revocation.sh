@@ -8,14 +8,8 @@ set -u
 BIN=${CAREFILE_BIN:?}
 FIXTURE=${1:?usage: test-revocation.sh FIXTURE}
 command -v sqlite3 >/dev/null || { echo "sqlite3 CLI missing (tools/deps installs it)"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/cf-revoke-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8 XDG_DATA_HOME="$T/xdg"
-unset LANGUAGE
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+CF_TEST=revoke
+. "$(dirname "$0")/lib.sh"
 check() { d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; sed 's/^/# /' "$T/out" "$T/err"; fi; }
 expect() {
 	want=$1; d=$2; shift 2

@@ -32,7 +32,7 @@ cp "$F" "$T/backup.carefile"
 expect 0 "demo adds a user (a write)" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 user add later --role counselor --new-passphrase-fd 4 3<'$T/demo.pw' 4<'$T/new.pw'"
 check "the witness is mode 0600" [ "$(stat -c %a "$XDG_STATE_HOME/carefile/witness")" = 600 ]
 check "its directory is mode 0700" [ "$(stat -c %a "$XDG_STATE_HOME/carefile")" = 700 ]
-check "it names the account and the file, nothing else" sh -c "[ \$(wc -l <'$XDG_STATE_HOME/carefile/witness') -eq 1 ] && grep -Eq '^w1 [0-9a-f]{32} [0-9a-f]+ [0-9]+ [0-9]+\$' '$XDG_STATE_HOME/carefile/witness'"
+check "it names the account and the file, three counters and the audit head, nothing else" sh -c "[ \$(wc -l <'$XDG_STATE_HOME/carefile/witness') -eq 1 ] && grep -Eq '^w1 [0-9a-f]{32} [0-9a-f]+ [0-9]+ [0-9]+ [0-9]+ [0-9a-f]{64}\$' '$XDG_STATE_HOME/carefile/witness'"
 
 cp "$T/backup.carefile" "$F"
 s=$(sha256sum <"$F")

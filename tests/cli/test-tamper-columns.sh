@@ -6,21 +6,8 @@
 # damaged student, export says what it left out (exit 4) and import refuses to plan (exit 4).
 set -u
 BIN=${CAREFILE_BIN:?}
-T=$(mktemp -d "${TMPDIR:-/tmp}/cf-tamper-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8 XDG_DATA_HOME="$T/xdg"
-unset LANGUAGE
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-sql() { # sql FILE STATEMENT: through the sqlite3 shell, else Python's sqlite3
-	if command -v sqlite3 >/dev/null 2>&1; then
-		sqlite3 "$1" "$2"
-	else
-		python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print("\n".join(str(r[0]) for r in c.execute(sys.argv[2]))); c.commit()' "$1" "$2"
-	fi
-}
+CF_TEST=tamper
+. "$(dirname "$0")/lib.sh"
 if ! command -v sqlite3 >/dev/null 2>&1 && ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP neither sqlite3 nor python3"
 	exit 77
