@@ -361,7 +361,7 @@ enum cf_error casefile_slot_params(struct cf_casefile *cf, struct cf_kdf_params 
  * (casefile_record_put() and the re-sealing of rotation and upgrade) appends
  * CREATE or UPDATE in the same transaction; the migration to schema 6
  * appends one BASELINE per row that existed; directory changes append
- * DIRECTORY; the screens and commands append the others with
+ * DIRECTORY; a passphrase change PASSPHRASE; the screens and commands append the others with
  * casefile_audit_event(). Stable numbers: they are stored.
  */
 enum cf_audit_action {
@@ -374,6 +374,7 @@ enum cf_audit_action {
 	CF_AUDIT_IMPORT = 7,
 	CF_AUDIT_EXPORT = 8,
 	CF_AUDIT_DIRECTORY = 9,
+	CF_AUDIT_PASSPHRASE = 10, /* the account changed its own passphrase */
 };
 
 /* Untranslated stable name of an action ("create", ...); "unknown" for others. */

@@ -23,6 +23,7 @@ casefile_audit_action_name(int action)
 	case CF_AUDIT_IMPORT: return "import";
 	case CF_AUDIT_EXPORT: return "export";
 	case CF_AUDIT_DIRECTORY: return "directory";
+	case CF_AUDIT_PASSPHRASE: return "passphrase";
 	default: return "unknown";
 	}
 }

@@ -250,6 +250,8 @@ casefile_user_passwd(struct cf_casefile *cf, const char *pass, size_t pass_len, 
 	crypto_secure_free(cf->slot_kek);
 	cf->slot_kek = NULL;
 	if (e == CF_OK)
+		e = casefile_audit_append(cf, CF_AUDIT_PASSPHRASE, NULL, NULL);
+	if (e == CF_OK)
 		e = casefile_header_update(cf);
 	if (e == CF_OK)
 		hook("passwd:mac");

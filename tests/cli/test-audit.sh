@@ -65,6 +65,12 @@ after=$(sql "$T/demo.carefile" "SELECT count(*) FROM audit WHERE action = 8")
 if [ -f "$T/s.csv" ] && [ "$after" -eq $((before + 1)) ]; then ok "export leaves one audit entry"; else bad "export: entries $before -> $after"; fi
 verify "$T/demo.carefile"
 expect $? 0 "chain and signatures intact" "audit verify after the export"
+# a passphrase change: one entry, signed like the rest
+printf 'Tulip-Ocean-Ladder-94-quietly\n' >"$T/new.pw"
+sh -c "cat '$T/demo.pw' '$T/new.pw' '$T/new.pw' | '$BIN' -f '$T/demo.carefile' -u demo --passphrase-fd 0 user passwd" >/dev/null 2>&1 </dev/null
+if [ "$(sql "$T/demo.carefile" "SELECT count(*) FROM audit WHERE action = 10")" -eq 1 ]; then ok "passwd leaves one audit entry"; else bad "passwd: $(sql "$T/demo.carefile" "SELECT count(*) FROM audit WHERE action = 10") entries"; fi
+verify "$T/demo.carefile"
+expect $? 0 "chain and signatures intact" "audit verify after the passphrase change"
 # in zh_CN
 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN "$BIN" -f "$T/t.carefile" audit verify >"$T/out" 2>&1 </dev/null
 if grep -q '审计' "$T/out"; then ok "audit verify speaks zh_CN"; else bad "audit verify in zh_CN"; cat "$T/out"; fi
