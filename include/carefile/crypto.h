@@ -652,6 +652,52 @@ int crypto_record_open_buf(const struct cf_keyring *kr, enum cf_compartment c, c
 int crypto_record_open_arena(const struct cf_keyring *kr, enum cf_compartment c, const struct cf_record_ad *ad,
 	const uint8_t *blob, size_t blob_len, struct cf_secure_arena *arena, char **plain, size_t *plain_len);
 
+/*
+ * The drop box: a write-only way into a compartment. A writer that does not
+ * hold compartment c (a hotline worker raising an alert for counselors) seals
+ * a record to c's drop public key; only holders of c's key open it, through
+ * crypto_record_open*() like any record.
+ *
+ * Drop key pair of compartment c at key id k: X25519 (crypto_box) from the
+ * seed KDF(c's key, subkey id k, context "cfdropbx"). Holders derive the same
+ * pair; core publishes the public key signed by a holder (see casefile.h).
+ *
+ * Record blob, version 4 (dropped; CF_RECORD_DROP_OVERHEAD = 54 bytes +
+ * padded length, the same size buckets as version 3):
+ *     0  1 blob version = 4
+ *     1  1 compartment
+ *     2  4 key id of the compartment key whose drop key pair it is sealed to
+ *     6 32 ephemeral X25519 public key, fresh for every seal
+ *    38  n XChaCha20-Poly1305 ciphertext of the padded plaintext, nonce 0
+ *          (the key is used once): key = BLAKE2b-256 keyed by
+ *          "carefile drop v1" of X25519(ephemeral, drop key) | ephemeral
+ *          public key | drop public key
+ *  38+n 16 Poly1305 tag
+ * Associated data as version 3, domain "carefile record v4". A version-4 blob
+ * says nothing about who wrote it: core signs that in the audit log.
+ */
+#define CF_RECORD_BLOB_VERSION_DROP 4
+#define CF_RECORD_DROP_OVERHEAD 54
+
+/*
+ * The drop public key of compartment c's current key into pk, and its key id
+ * into *key_id. CF_OK, CF_ERR_PERMISSION (c not held), CF_ERR_INVALID, CF_ERR_NOMEM.
+ */
+int crypto_drop_public_key(const struct cf_keyring *kr, enum cf_compartment c, uint32_t *key_id,
+	uint8_t pk[CF_PUBLIC_KEY_BYTES]);
+
+/* Length of a version-4 blob of plain_len bytes: padded size + CF_RECORD_DROP_OVERHEAD. */
+size_t crypto_record_dropped_size(size_t plain_len);
+
+/*
+ * Seal plain_len bytes to drop public key pk (compartment c, key id key_id),
+ * bound to ad, into out (out_size >= crypto_record_dropped_size(plain_len)).
+ * Needs no keyring. CF_OK, CF_ERR_INVALID (bad arguments, too long, a public
+ * key of small order), CF_ERR_NOMEM.
+ */
+int crypto_record_drop_into(enum cf_compartment c, uint32_t key_id, const uint8_t pk[CF_PUBLIC_KEY_BYTES],
+	const struct cf_record_ad *ad, const void *plain, size_t plain_len, uint8_t *out, size_t out_size);
+
 /* The compartment and key id a record blob names, without opening it. CF_OK or CF_ERR_DAMAGED. */
 int crypto_record_info(const uint8_t *blob, size_t blob_len, enum cf_compartment *c, uint32_t *key_id);
 

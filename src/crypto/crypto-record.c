@@ -16,6 +16,10 @@
 #define AD_DOMAIN_V1 "carefile record v1"
 #define AD_DOMAIN_V2 "carefile record v2"
 #define AD_DOMAIN "carefile record v3"
+#define AD_DOMAIN_DROP "carefile record v4"
+#define DROP_KEY_DOMAIN "carefile drop v1"
+#define OFF_EPH 6
+#define OFF_DROP_CT (OFF_EPH + crypto_box_PUBLICKEYBYTES)
 #define PAD_MIN 64u
 #define PAD_STEP (16u * 1024)
 #define AD_MAX (4 + sizeof(AD_DOMAIN) + 8 + 5 + 8 + 4 + CF_FILE_ID_BYTES + 2 * (4 + CF_AD_NAME_MAX) + 4 + CF_UUID_BYTES + \
@@ -24,6 +28,8 @@
 _Static_assert(OFF_CT - OFF_NONCE == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, "nonce size");
 _Static_assert(CF_RECORD_OVERHEAD == CF_RECORD_HEADER_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES,
 	"record overhead");
+_Static_assert(CF_RECORD_DROP_OVERHEAD == OFF_DROP_CT + crypto_aead_xchacha20poly1305_ietf_ABYTES, "drop overhead");
+_Static_assert(CF_PUBLIC_KEY_BYTES == crypto_box_PUBLICKEYBYTES, "drop key size");
 
 static int
 name_ok(const char *s)
@@ -51,6 +57,8 @@ record_ad(const struct cf_record_ad *ad, int version, enum cf_compartment c, uin
 		return 0;
 	if (version == CF_RECORD_BLOB_VERSION)
 		crypto_ad_field(&b, AD_DOMAIN, strlen(AD_DOMAIN));
+	else if (version == CF_RECORD_BLOB_VERSION_DROP)
+		crypto_ad_field(&b, AD_DOMAIN_DROP, strlen(AD_DOMAIN_DROP));
 	else if (version == CF_RECORD_BLOB_VERSION_2)
 		crypto_ad_field(&b, AD_DOMAIN_V2, strlen(AD_DOMAIN_V2));
 	else
@@ -175,7 +183,8 @@ crypto_record_info(const uint8_t *blob, size_t blob_len, enum cf_compartment *c,
 {
 	if (blob == NULL || blob_len < CF_RECORD_OVERHEAD || blob_len - CF_RECORD_OVERHEAD > CF_RECORD_MAX_PLAIN ||
 	    (blob[OFF_VERSION] != CF_RECORD_BLOB_VERSION && blob[OFF_VERSION] != CF_RECORD_BLOB_VERSION_2 &&
-	     blob[OFF_VERSION] != CF_RECORD_BLOB_VERSION_1) ||
+	     blob[OFF_VERSION] != CF_RECORD_BLOB_VERSION_1 && blob[OFF_VERSION] != CF_RECORD_BLOB_VERSION_DROP) ||
+	    (blob[OFF_VERSION] == CF_RECORD_BLOB_VERSION_DROP && blob_len < CF_RECORD_DROP_OVERHEAD) ||
 	    blob[OFF_COMP] >= CF_COMPARTMENT__COUNT)
 		return CF_ERR_DAMAGED;
 	if (c != NULL)
@@ -183,6 +192,136 @@ crypto_record_info(const uint8_t *blob, size_t blob_len, enum cf_compartment *c,
 	if (key_id != NULL)
 		*key_id = crypto_get_u32(blob + OFF_KEY_ID);
 	return CF_OK;
+}
+
+/* ---- the drop box (blob version 4) ---- */
+
+static const char drop_context[crypto_kdf_CONTEXTBYTES] = { 'c', 'f', 'd', 'r', 'o', 'p', 'b', 'x' };
+
+/* Drop key pair of key (compartment key at key_id): pk, and sk (secure memory) when not NULL. */
+static int
+drop_keypair(const uint8_t key[CF_KEY_BYTES], uint32_t key_id, uint8_t pk[crypto_box_PUBLICKEYBYTES], uint8_t *sk)
+{
+	uint8_t *mem = crypto_sodium_malloc(crypto_box_SEEDBYTES + crypto_box_SECRETKEYBYTES);
+
+	if (mem == NULL)
+		return CF_ERR_NOMEM;
+	crypto_kdf_derive_from_key(mem, crypto_box_SEEDBYTES, key_id, drop_context, key);
+	crypto_box_seed_keypair(pk, mem + crypto_box_SEEDBYTES, mem);
+	if (sk != NULL)
+		memcpy(sk, mem + crypto_box_SEEDBYTES, crypto_box_SECRETKEYBYTES);
+	sodium_free(mem);
+	return CF_OK;
+}
+
+/* The one-use AEAD key of a drop: keyed BLAKE2b-256 of the shared secret and both public keys. */
+static void
+drop_aead_key(const uint8_t *shared, const uint8_t *eph_pk, const uint8_t *drop_pk, uint8_t *key)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, (const unsigned char *)DROP_KEY_DOMAIN, strlen(DROP_KEY_DOMAIN), CF_KEY_BYTES);
+	crypto_generichash_update(&st, shared, crypto_scalarmult_BYTES);
+	crypto_generichash_update(&st, eph_pk, crypto_box_PUBLICKEYBYTES);
+	crypto_generichash_update(&st, drop_pk, crypto_box_PUBLICKEYBYTES);
+	crypto_generichash_final(&st, key, CF_KEY_BYTES);
+	sodium_memzero(&st, sizeof st);
+}
+
+int
+crypto_drop_public_key(const struct cf_keyring *kr, enum cf_compartment c, uint32_t *key_id,
+	uint8_t pk[CF_PUBLIC_KEY_BYTES])
+{
+	if (kr == NULL || key_id == NULL || pk == NULL || (unsigned int)c >= CF_COMPARTMENT__COUNT)
+		return CF_ERR_INVALID;
+	if (!crypto_keyring_has(kr, c))
+		return CF_ERR_PERMISSION;
+	*key_id = kr->key_ids[c];
+	return drop_keypair(kr->keys[c], kr->key_ids[c], pk, NULL);
+}
+
+size_t
+crypto_record_dropped_size(size_t plain_len)
+{
+	return crypto_record_padded_size(plain_len) + CF_RECORD_DROP_OVERHEAD;
+}
+
+int
+crypto_record_drop_into(enum cf_compartment c, uint32_t key_id, const uint8_t pk[CF_PUBLIC_KEY_BYTES],
+	const struct cf_record_ad *ad, const void *plain, size_t plain_len, uint8_t *out, size_t out_size)
+{
+	static const uint8_t zero_nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	uint8_t ad_buf[AD_MAX];
+	size_t ad_len, padded;
+	uint8_t *mem, *eph_sk, *shared, *key, *p;
+	int rc = CF_OK;
+
+	if (pk == NULL || out == NULL || (unsigned int)c >= CF_COMPARTMENT__COUNT || key_id == 0 ||
+	    (plain == NULL && plain_len > 0) || plain_len > CF_RECORD_MAX_PLAIN ||
+	    out_size < crypto_record_dropped_size(plain_len))
+		return CF_ERR_INVALID;
+	ad_len = record_ad(ad, CF_RECORD_BLOB_VERSION_DROP, c, key_id, ad_buf);
+	if (ad_len == 0)
+		return CF_ERR_INVALID;
+	padded = crypto_record_padded_size(plain_len);
+	p = scratch_get(padded);
+	mem = crypto_sodium_malloc(crypto_box_SECRETKEYBYTES + crypto_scalarmult_BYTES + CF_KEY_BYTES);
+	if (p == NULL || mem == NULL) {
+		if (mem != NULL)
+			sodium_free(mem);
+		return CF_ERR_NOMEM;
+	}
+	eph_sk = mem;
+	shared = eph_sk + crypto_box_SECRETKEYBYTES;
+	key = shared + crypto_scalarmult_BYTES;
+	out[OFF_VERSION] = CF_RECORD_BLOB_VERSION_DROP;
+	out[OFF_COMP] = (uint8_t)c;
+	crypto_put_u32(out + OFF_KEY_ID, key_id);
+	crypto_box_keypair(out + OFF_EPH, eph_sk);
+	/* a public key of small order gives an all-zero secret: refused */
+	if (crypto_scalarmult(shared, eph_sk, pk) != 0) {
+		rc = CF_ERR_INVALID;
+	} else {
+		drop_aead_key(shared, out + OFF_EPH, pk, key);
+		if (plain_len > 0)
+			memcpy(p, plain, plain_len);
+		p[plain_len] = 0x80;
+		memset(p + plain_len + 1, 0, padded - plain_len - 1);
+		crypto_aead_xchacha20poly1305_ietf_encrypt(out + OFF_DROP_CT, NULL, p, padded, ad_buf, ad_len, NULL,
+			zero_nonce, key);
+		sodium_memzero(p, padded);
+	}
+	sodium_free(mem);
+	return rc;
+}
+
+/* Opens the AEAD of a version-4 blob into out with the drop key pair of kr's key of c (key id checked by the caller). */
+static int
+drop_open(const struct cf_keyring *kr, enum cf_compartment c, uint32_t key_id, const uint8_t *blob, size_t blob_len,
+	const uint8_t *ad_buf, size_t ad_len, uint8_t *out)
+{
+	static const uint8_t zero_nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	uint8_t pk[crypto_box_PUBLICKEYBYTES];
+	uint8_t *mem = crypto_sodium_malloc(crypto_box_SECRETKEYBYTES + crypto_scalarmult_BYTES + CF_KEY_BYTES);
+	uint8_t *sk, *shared, *key;
+	int rc;
+
+	if (mem == NULL)
+		return CF_ERR_NOMEM;
+	sk = mem;
+	shared = sk + crypto_box_SECRETKEYBYTES;
+	key = shared + crypto_scalarmult_BYTES;
+	rc = drop_keypair(kr->keys[c], key_id, pk, sk);
+	if (rc == CF_OK && crypto_scalarmult(shared, sk, blob + OFF_EPH) != 0)
+		rc = CF_ERR_DAMAGED;
+	if (rc == CF_OK) {
+		drop_aead_key(shared, blob + OFF_EPH, pk, key);
+		if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, blob + OFF_DROP_CT, blob_len - OFF_DROP_CT,
+				ad_buf, ad_len, zero_nonce, key) != 0)
+			rc = CF_ERR_DAMAGED;
+	}
+	sodium_free(mem);
+	return rc;
 }
 
 /*
@@ -195,23 +334,29 @@ record_open_into(const struct cf_keyring *kr, enum cf_compartment c, const struc
 	const uint8_t *blob, size_t blob_len, uint8_t *out, size_t *plain_len)
 {
 	uint8_t ad_buf[AD_MAX];
-	size_t ad_len, n = blob_len - CF_RECORD_OVERHEAD;
+	bool dropped = blob[OFF_VERSION] == CF_RECORD_BLOB_VERSION_DROP;
+	size_t ad_len, body = blob_len - (dropped ? CF_RECORD_DROP_OVERHEAD : CF_RECORD_OVERHEAD), n = body;
 	uint32_t key_id = crypto_get_u32(blob + OFF_KEY_ID);
+	int rc;
 
 	ad_len = record_ad(ad, blob[OFF_VERSION], c, key_id, ad_buf);
 	if (ad_len == 0)
 		return CF_ERR_INVALID;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, blob + OFF_CT, blob_len - OFF_CT,
-			ad_buf, ad_len, blob + OFF_NONCE, kr->keys[c]) != 0) {
+	if (dropped)
+		rc = drop_open(kr, c, key_id, blob, blob_len, ad_buf, ad_len, out);
+	else
+		rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, blob + OFF_CT, blob_len - OFF_CT,
+			ad_buf, ad_len, blob + OFF_NONCE, kr->keys[c]) == 0 ? CF_OK : CF_ERR_DAMAGED;
+	if (rc != CF_OK) {
 		sodium_memzero(out, n + 1);
-		return CF_ERR_DAMAGED;
+		return rc;
 	}
-	if (blob[OFF_VERSION] == CF_RECORD_BLOB_VERSION) {
+	if (blob[OFF_VERSION] == CF_RECORD_BLOB_VERSION || dropped) {
 		/* authentic, so only a bug could have written bad padding: refused all the same */
 		while (n > 0 && out[n - 1] == 0)
 			n--;
-		if (n == 0 || out[n - 1] != 0x80 || blob_len - CF_RECORD_OVERHEAD != crypto_record_padded_size(n - 1)) {
-			sodium_memzero(out, blob_len - CF_RECORD_OVERHEAD + 1);
+		if (n == 0 || out[n - 1] != 0x80 || body != crypto_record_padded_size(n - 1)) {
+			sodium_memzero(out, body + 1);
 			return CF_ERR_DAMAGED;
 		}
 		n--;

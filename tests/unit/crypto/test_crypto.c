@@ -468,6 +468,94 @@ ad_for(const uint8_t *fid, const char *table, const char *column, const uint8_t 
 	return ad;
 }
 
+/* The drop box: sealed with the public key alone, opened by holders of the compartment's current key only. */
+static void
+test_record_drop_box(void **state)
+{
+	struct cf_keyring *kr = NULL, *other = NULL, *hot = NULL, *old = NULL;
+	struct cf_record_ad ad = ad_for(file_id, "call_alert", "record", row1);
+	struct cf_record_ad moved = ad_for(file_id, "call_alert", "record", row2);
+	static const char alert[] = "来电者说今晚想结束生命: callback 13800000000";
+	uint8_t pk[CF_PUBLIC_KEY_BYTES], pk2[CF_PUBLIC_KEY_BYTES], low[CF_PUBLIC_KEY_BYTES] = { 0 };
+	uint8_t blob[512], blob2[512], copy[512];
+	size_t len = crypto_record_dropped_size(strlen(alert)), plen = 0;
+	uint32_t kid = 0, kid2 = 0, bkid = 0;
+	char *plain = NULL;
+	enum cf_compartment c;
+
+	(void)state;
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &kr), CF_OK);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_MASK_ALL, &other), CF_OK);
+	assert_int_equal(crypto_keyring_generate(CF_COMPARTMENT_BIT(CF_COMPARTMENT_HOTLINE), &hot), CF_OK);
+	assert_int_equal(crypto_keyring_subset(kr, CF_COMPARTMENT_MASK_ALL, &old), CF_OK);
+	assert_int_equal(crypto_drop_public_key(hot, CF_COMPARTMENT_CLINICAL, &kid, pk), CF_ERR_PERMISSION);
+	assert_int_equal(crypto_drop_public_key(kr, CF_COMPARTMENT_CLINICAL, &kid, pk), CF_OK);
+	assert_int_equal(kid, 1);
+	/* derived, so every holder publishes the same key; another compartment, another key */
+	assert_int_equal(crypto_drop_public_key(old, CF_COMPARTMENT_CLINICAL, &kid2, pk2), CF_OK);
+	assert_memory_equal(pk, pk2, sizeof pk);
+	assert_int_equal(crypto_drop_public_key(kr, CF_COMPARTMENT_IDENTITY, &kid2, pk2), CF_OK);
+	assert_memory_not_equal(pk, pk2, sizeof pk);
+
+	assert_int_equal(len, 64 + CF_RECORD_DROP_OVERHEAD);
+	assert_int_equal(crypto_record_drop_into(CF_COMPARTMENT_CLINICAL, kid, pk, &ad, alert, strlen(alert), blob,
+		len - 1), CF_ERR_INVALID);
+	assert_int_equal(crypto_record_drop_into(CF_COMPARTMENT_CLINICAL, kid, low, &ad, alert, strlen(alert), blob,
+		len), CF_ERR_INVALID);
+	assert_int_equal(crypto_record_drop_into(CF_COMPARTMENT_CLINICAL, kid, pk, &ad, alert, strlen(alert), blob,
+		len), CF_OK);
+	assert_int_equal(blob[0], CF_RECORD_BLOB_VERSION_DROP);
+	assert_false(contains(blob, len, "13800000000"));
+	assert_int_equal(crypto_record_info(blob, len, &c, &bkid), CF_OK);
+	assert_int_equal(c, CF_COMPARTMENT_CLINICAL);
+	assert_int_equal(bkid, 1);
+	/* the holder opens it like any record */
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, blob, len, &plain, &plen), CF_OK);
+	assert_int_equal(plen, strlen(alert));
+	assert_string_equal(plain, alert);
+	crypto_secure_free(plain);
+	/* fresh ephemeral key: same text, other bytes */
+	assert_int_equal(crypto_record_drop_into(CF_COMPARTMENT_CLINICAL, kid, pk, &ad, alert, strlen(alert), blob2,
+		len), CF_OK);
+	assert_memory_not_equal(blob + 6, blob2 + 6, len - 6);
+	/* the writer (hotline) cannot read it back; another file's keys cannot either */
+	assert_int_equal(crypto_record_open(hot, CF_COMPARTMENT_CLINICAL, &ad, blob, len, &plain, &plen),
+		CF_ERR_PERMISSION);
+	assert_int_equal(crypto_record_open(other, CF_COMPARTMENT_CLINICAL, &ad, blob, len, &plain, &plen),
+		CF_ERR_DAMAGED);
+	/* moved to another row, or read as another compartment */
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &moved, blob, len, &plain, &plen),
+		CF_ERR_DAMAGED);
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_IDENTITY, &ad, blob, len, &plain, &plen),
+		CF_ERR_DAMAGED);
+	/* every bit of it counts */
+	for (size_t bit = 0; bit < len * 8; bit++) {
+		memcpy(copy, blob, len);
+		copy[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_not_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, copy, len, &plain, &plen),
+			CF_OK);
+	}
+	for (size_t n = 0; n < len; n++)
+		assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, blob, n, &plain, &plen),
+			CF_ERR_DAMAGED);
+	/* after a rotation, the old key id no longer opens: the rotation re-seals what was dropped */
+	assert_int_equal(crypto_keyring_rotate(kr, CF_COMPARTMENT_CLINICAL), CF_OK);
+	assert_int_equal(crypto_record_open(kr, CF_COMPARTMENT_CLINICAL, &ad, blob, len, &plain, &plen),
+		CF_ERR_DAMAGED);
+	assert_int_equal(crypto_record_open(old, CF_COMPARTMENT_CLINICAL, &ad, blob, len, &plain, &plen), CF_OK);
+	assert_string_equal(plain, alert);
+	crypto_secure_free(plain);
+	plain = NULL;
+	assert_int_equal(crypto_drop_public_key(kr, CF_COMPARTMENT_CLINICAL, &kid2, pk2), CF_OK);
+	assert_int_equal(kid2, 2);
+	assert_memory_not_equal(pk, pk2, sizeof pk);
+	assert_null(plain);
+	crypto_keyring_free(&kr);
+	crypto_keyring_free(&other);
+	crypto_keyring_free(&hot);
+	crypto_keyring_free(&old);
+}
+
 static void
 test_record_roundtrip(void **state)
 {
@@ -1300,6 +1388,7 @@ main(void)
 		cmocka_unit_test(test_recovery_missing_and_extra),
 		cmocka_unit_test(test_recovery_slot),
 		cmocka_unit_test(test_grant),
+		cmocka_unit_test(test_record_drop_box),
 		cmocka_unit_test(test_rotate_to_and_recovery_box),
 		cmocka_unit_test(test_signatures_and_directory_key),
 		cmocka_unit_test(test_ed25519_rfc8032),
