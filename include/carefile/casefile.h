@@ -159,6 +159,25 @@ enum cf_error casefile_record_put(struct cf_casefile *cf, const struct cf_table 
                                   const void *rec, struct cf_field_errors *errs);
 
 /*
+ * The drop box: creates a row of t (row->id 0) as casefile_record_put()
+ * does, for a writer that does not hold t's compartment (a hotline worker
+ * raising an alert for counselors). Who may: a holder of a compartment in t->drop_from. The record is sealed to the compartment's drop public key
+ * (crypto_record_drop_into), which a holder published and signed; holders
+ * read it like any record, the writer cannot read it back. The audit entry
+ * is signed by the writer as usual. A writer who holds the compartment
+ * writes through casefile_record_put().
+ * CF_OK; CF_ERR_LOCKED; CF_ERR_PERMISSION (holds no compartment of t->drop_from);
+ * CF_ERR_INVALID (row->id set, bad record: errs); CF_ERR_NOT_FOUND (no
+ * holder has published a drop key yet: nobody entitled has opened the file
+ * since it was made or upgraded, or since the publisher was disabled or
+ * removed);
+ * CF_ERR_DAMAGED (the published key's signature or signer does not hold
+ * against the signed directory); CF_ERR_IO, CF_ERR_NOMEM.
+ */
+enum cf_error casefile_record_drop(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row,
+                                   const void *rec, struct cf_field_errors *errs);
+
+/*
  * Decrypts, authenticates (the plaintext columns too) and decodes the rows
  * of t that q selects (NULL: all, in storage order, which row ids being
  * random is no order), one at a time: rec (the
@@ -375,6 +394,7 @@ enum cf_audit_action {
 	CF_AUDIT_EXPORT = 8,
 	CF_AUDIT_DIRECTORY = 9,
 	CF_AUDIT_PASSPHRASE = 10, /* the account changed its own passphrase */
+	CF_AUDIT_DROP_KEY = 11,   /* a compartment's drop public key published (doc/trust.md, "The drop box") */
 };
 
 /* Untranslated stable name of an action ("create", ...); "unknown" for others. */

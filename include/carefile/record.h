@@ -281,6 +281,13 @@ struct cf_table {
 	const struct cf_record_type *type;
 	const struct cf_column *cols;
 	size_t n_cols;                    /* <= CF_TABLE_COLUMNS_MAX */
+	/*
+	 * The drop box: holders of any of these compartments (bits 1u << c) may
+	 * create rows of this table without holding its own compartment's key,
+	 * sealed to that compartment's drop public key (casefile_record_drop).
+	 * 0: none. Keys decide, not roles: the hotline role holds the hotline key.
+	 */
+	unsigned drop_from;
 };
 
 /* Every table of records, parents before children, ending with NULL (src/base/tables.c). */

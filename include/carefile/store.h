@@ -19,7 +19,7 @@
  * share/sql/NNNN-*.sql and embedded in the binary at build time.
  */
 #define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
-#define CF_STORE_SCHEMA_VERSION 6
+#define CF_STORE_SCHEMA_VERSION 7
 #define CF_STORE_BUSY_TIMEOUT_MS 2000
 #define CF_STORE_FILE_ID_BYTES 16
 #define CF_STORE_UUID_BYTES 16
@@ -346,6 +346,23 @@ enum cf_error store_audit_get(struct cf_store *st, int64_t seq, struct cf_store_
  */
 enum cf_error store_audit_foreach(struct cf_store *st, int latest_per_row,
                                   enum cf_error (*fn)(const struct cf_store_audit *e, void *ctx), void *ctx);
+
+/* ---- drop keys (schema 7 on; share/sql/0007-drop-box.sql) ---- */
+
+/* A compartment's published drop public key, as stored (core checks the signature). */
+struct cf_store_drop_key {
+	int compartment;
+	uint32_t key_id;
+	uint8_t public_key[32];
+	int64_t signer_id;
+	uint8_t sig[64];
+};
+
+/* Compartment c's drop key; CF_ERR_NOT_FOUND when none is published or the schema has none. */
+enum cf_error store_drop_key_get(struct cf_store *st, int compartment, struct cf_store_drop_key *out);
+
+/* Publishes k, replacing the one of its compartment. CF_ERR_FAIL before schema 7. */
+enum cf_error store_drop_key_put(struct cf_store *st, const struct cf_store_drop_key *k);
 
 /* ---- rows of typed tables (carefile/record.h): plaintext metadata and one ciphertext ---- */
 

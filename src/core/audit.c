@@ -24,6 +24,7 @@ casefile_audit_action_name(int action)
 	case CF_AUDIT_EXPORT: return "export";
 	case CF_AUDIT_DIRECTORY: return "directory";
 	case CF_AUDIT_PASSPHRASE: return "passphrase";
+	case CF_AUDIT_DROP_KEY: return "drop key";
 	default: return "unknown";
 	}
 }

@@ -485,6 +485,8 @@ casefile_rotate_revoked_now(struct cf_casefile *cf, struct cf_keyring **out)
 		e = casefile_reseal_own(cf);
 		if (e == CF_OK)
 			e = escrow_recovery(cf, cf->user_id, &escrowed);
+		if (e == CF_OK)
+			e = casefile_drop_keys_publish(cf, me, users, nu, &escrowed);
 		cf->kr = old;
 		if (e == CF_OK) {
 			*out = kr;
@@ -696,6 +698,9 @@ casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, co
 		e = escrow_grants(cf, me_id, users, nu, &escrowed);
 		if (e == CF_OK)
 			e = escrow_recovery(cf, me_id, &escrowed);
+		/* the drop box's public keys, for writers without the compartment (after any rotation above) */
+		if (e == CF_OK)
+			e = casefile_drop_keys_publish(cf, me, users, nu, &escrowed);
 		cf->kr = old;
 		if (escrowed)
 			wrote = 1;

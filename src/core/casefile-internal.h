@@ -205,6 +205,28 @@ enum cf_error casefile_audit_row_hash(const struct cf_table *t, const struct cf_
  * the caller's transaction; t and row (its stored state, after the write)
  * may be NULL. CF_OK and nothing written before schema 6.
  */
+/* ---- the drop box (dropbox.c) ---- */
+
+/*
+ * Publishes, signed by me, the drop public key of each compartment cf->kr
+ * holds that a table takes drops into, where none is published, an older
+ * key id's is, or one that cf->kr's key does not derive (planted, or
+ * mis-signed). Inside the caller's transaction, with an audit entry each.
+ * *n counts what it wrote.
+ */
+struct cf_store_user;
+enum cf_error casefile_drop_keys_publish(struct cf_casefile *cf, const struct cf_store_user *me,
+                                         const struct cf_store_user *users, size_t nu, int *n);
+
+/*
+ * The drop key of compartment c, only when the directory verifies against
+ * cf->kr's pin and the key is signed by an enabled account it entitles to c.
+ * CF_ERR_NOT_FOUND (none published, no signed directory, or its publisher
+ * disabled since), CF_ERR_DAMAGED (any other signer, a bad signature).
+ */
+struct cf_store_drop_key;
+enum cf_error casefile_drop_key_for(struct cf_casefile *cf, enum cf_compartment c, struct cf_store_drop_key *out);
+
 enum cf_error casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table *t,
                                     const struct cf_row *row);
 

@@ -132,26 +132,34 @@ casefile_rollback(struct cf_casefile *cf)
 
 /* ---- the one write path ---- */
 
-/* Seals rec for row and writes it; row's version and updated are already the new ones. */
+/*
+ * Seals rec for row and writes it; row's version and updated are already the
+ * new ones. drop: seal to that published drop key instead of with the
+ * compartment key (a writer without it), or NULL.
+ */
 static enum cf_error
 seal_and_store(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row, const uint8_t *plain,
-               size_t plain_len, int64_t old_version)
+               size_t plain_len, int64_t old_version, const struct cf_store_drop_key *drop)
 {
 	uint8_t bound[CF_RECORD_BOUND_MAX];
 	struct cf_record_ad ad;
+	size_t blob_len = drop ? crypto_record_dropped_size(plain_len) : crypto_record_sealed_size(plain_len);
 	enum cf_error e;
 
 	row_ad(cf, t, row, bound, &ad);
 	ad.accept_v1 = false;
-	e = grow_heap(&cf->blob_buf, &cf->blob_cap, crypto_record_sealed_size(plain_len));
-	if (e == CF_OK)
+	e = grow_heap(&cf->blob_buf, &cf->blob_cap, blob_len);
+	if (e == CF_OK && drop)
+		e = (enum cf_error)crypto_record_drop_into(t->compartment, drop->key_id, drop->public_key, &ad, plain,
+		                                           plain_len, cf->blob_buf, cf->blob_cap);
+	else if (e == CF_OK)
 		e = (enum cf_error)crypto_record_seal_into(cf->kr, t->compartment, &ad, plain, plain_len, cf->blob_buf,
 		                                           cf->blob_cap);
 	if (e != CF_OK)
 		return e;
 	row->compartment = (int)t->compartment;
 	row->data = cf->blob_buf;
-	row->data_len = crypto_record_sealed_size(plain_len);
+	row->data_len = blob_len;
 	if (old_version < 0)
 		e = store_row_insert(cf->st, t, row);
 	else
@@ -164,9 +172,10 @@ seal_and_store(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *
 	return e;
 }
 
-enum cf_error
-casefile_record_put(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row, const void *rec,
-                    struct cf_field_errors *errs)
+/* casefile_record_put(), sealed to drop when not NULL (the caller checked who may). */
+static enum cf_error
+record_write(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row, const void *rec,
+             struct cf_field_errors *errs, const struct cf_store_drop_key *drop)
 {
 	struct cf_field_errors local;
 	struct cf_row next;
@@ -174,10 +183,8 @@ casefile_record_put(struct cf_casefile *cf, const struct cf_table *t, struct cf_
 	size_t need_bytes, len = 0;
 	int64_t now = (int64_t)time(NULL), old_version;
 	bool own_txn;
-	enum cf_error e = need(cf, t);
+	enum cf_error e = CF_OK;
 
-	if (e != CF_OK)
-		return e;
 	if (!row || !rec)
 		return CF_ERR_INVALID;
 	casefile_today(today);
@@ -213,13 +220,45 @@ casefile_record_put(struct cf_casefile *cf, const struct cf_table *t, struct cf_
 	own_txn = !casefile_in_transaction(cf);
 	if (own_txn && (e = store_begin(cf->st)) != CF_OK)
 		return e;
-	e = seal_and_store(cf, t, &next, cf->plain_buf, len, old_version);
+	e = seal_and_store(cf, t, &next, cf->plain_buf, len, old_version, drop);
 	crypto_wipe(cf->plain_buf, len);
 	if (own_txn)
 		e = e == CF_OK ? casefile_commit(cf) : (store_rollback(cf->st), e);
 	if (e == CF_OK)
 		*row = next;
 	return e;
+}
+
+enum cf_error
+casefile_record_put(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row, const void *rec,
+                    struct cf_field_errors *errs)
+{
+	enum cf_error e = need(cf, t);
+
+	return e == CF_OK ? record_write(cf, t, row, rec, errs, NULL) : e;
+}
+
+enum cf_error
+casefile_record_drop(struct cf_casefile *cf, const struct cf_table *t, struct cf_row *row, const void *rec,
+                     struct cf_field_errors *errs)
+{
+	struct cf_store_drop_key dk;
+	enum cf_error e;
+
+	if (!cf || !cf->kr)
+		return CF_ERR_LOCKED;
+	if (!t || !t->type || !row || !rec)
+		return CF_ERR_INVALID;
+	if (crypto_keyring_has(cf->kr, t->compartment))
+		return casefile_record_put(cf, t, row, rec, errs); /* a holder writes as usual */
+	if (!(crypto_keyring_mask(cf->kr) & t->drop_from))
+		return CF_ERR_PERMISSION;
+	if (row->id != 0)
+		return CF_ERR_INVALID; /* a drop creates; only holders of the key change it */
+	e = casefile_drop_key_for(cf, t->compartment, &dk);
+	if (e != CF_OK)
+		return e;
+	return record_write(cf, t, row, rec, errs, &dk);
 }
 
 int
@@ -734,11 +773,11 @@ upgrade_one(const struct cf_row *row, void *p)
 		if (e == CF_OK)
 			e = (enum cf_error)record_encode(u->t->type, u->rec, u->cf->plain_buf, u->cf->plain_cap, &len);
 		if (e == CF_OK)
-			e = seal_and_store(u->cf, u->t, &next, u->cf->plain_buf, len, old_version);
+			e = seal_and_store(u->cf, u->t, &next, u->cf->plain_buf, len, old_version, NULL);
 		crypto_wipe(u->cf->plain_buf, len);
 	} else if (e == CF_ERR_DAMAGED && what == OPENED_OPAQUE) {
 		/* authentic text of a pre-release version: bound to its columns now, left as it is */
-		e = seal_and_store(u->cf, u->t, &next, plain, plain_len, old_version);
+		e = seal_and_store(u->cf, u->t, &next, plain, plain_len, old_version, NULL);
 	}
 	u->cf->kr = kr;
 	if (e == CF_OK)

@@ -516,6 +516,21 @@ casefile_create(const char *path, const char *user, const char *pass, size_t pas
 		e = casefile_directory_sign(cf, &epoch);
 	if (e == CF_OK && epoch != 1)
 		e = CF_ERR_FAIL;
+	/* the drop box is open from the start: a hotline account added later can hand alerts over at once */
+	if (e == CF_OK) {
+		struct cf_store_user *users = NULL;
+		const struct cf_store_user *me = NULL;
+		size_t nu = 0;
+		int n = 0;
+
+		e = store_user_list(cf->st, &users, &nu);
+		for (size_t i = 0; e == CF_OK && i < nu; i++)
+			if (users[i].id == cf->user_id)
+				me = &users[i];
+		if (e == CF_OK)
+			e = casefile_drop_keys_publish(cf, me, users, nu, &n);
+		store_user_list_free(&users, nu);
+	}
 	if (e == CF_OK)
 		e = casefile_header_update(cf);
 	if (e == CF_OK && recovery_text) {

@@ -1078,3 +1078,61 @@ store_audit_foreach(struct cf_store *st, int latest_per_row,
 	sqlite3_finalize(s);
 	return e;
 }
+
+/* ---- drop keys (schema 7 on) ---- */
+
+enum cf_error
+store_drop_key_get(struct cf_store *st, int compartment, struct cf_store_drop_key *out)
+{
+	sqlite3_stmt *s = NULL;
+	enum cf_error e;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (st->user_version < 7)
+		return CF_ERR_NOT_FOUND;
+	rc = store_stmt(st, "SELECT compartment, key_id, public_key, signer_id, sig FROM drop_key WHERE compartment = ?1",
+	                &s);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int(s, 1, compartment);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->compartment = sqlite3_column_int(s, 0);
+		out->key_id = (uint32_t)sqlite3_column_int64(s, 1);
+		out->signer_id = sqlite3_column_int64(s, 3);
+		e = fixed_blob(s, 2, out->public_key, sizeof out->public_key);
+		if (e == CF_OK)
+			e = fixed_blob(s, 4, out->sig, sizeof out->sig);
+	} else {
+		e = rc == SQLITE_DONE ? CF_ERR_NOT_FOUND : rc_err(rc);
+	}
+	store_stmt_done(st, s);
+	return e;
+}
+
+enum cf_error
+store_drop_key_put(struct cf_store *st, const struct cf_store_drop_key *k)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 7)
+		return CF_ERR_FAIL;
+	rc = store_stmt(st,
+	                "INSERT OR REPLACE INTO drop_key(compartment, key_id, public_key, signer_id, sig) "
+	                "VALUES (?1, ?2, ?3, ?4, ?5)",
+	                &s);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int(s, 1, k->compartment);
+	sqlite3_bind_int64(s, 2, k->key_id);
+	sqlite3_bind_blob(s, 3, k->public_key, sizeof k->public_key, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, k->signer_id);
+	sqlite3_bind_blob(s, 5, k->sig, sizeof k->sig, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_stmt_done(st, s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_INVALID;
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}

@@ -13,7 +13,7 @@ cd "$root"
 # The layer each public header belongs to: where it is implemented.
 owner() {
 	case $1 in
-	error | i18n | text | record | student | contact | options) echo base ;;
+	error | i18n | text | record | student | contact | call_alert | options) echo base ;;
 	io_csv | io_text | io_fs | pinyin | roster) echo io ;;
 	crypto | crypto_testing) echo crypto ;;
 	store) echo store ;;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "carefile/call_alert.h"
 #include "carefile/casefile.h"
 #include "carefile/config.h"
 #include "carefile/crypto.h"
@@ -1418,6 +1419,199 @@ check_as_boss(const char *p, const char **table, int64_t *row)
 	return e;
 }
 
+/* ---- the drop box (issue 8, item 5) ---- */
+
+/* A hotline worker hands an alert to counselors: casefile_record_drop() of a call_alert with reason text. */
+static enum cf_error
+drop_alert(struct cf_casefile *cf, const char *reason, struct cf_row *row)
+{
+	struct cf_call_alert a;
+	enum cf_error e;
+
+	record_init(&cf_call_alert_type, &a, NULL);
+	casefile_today(a.date);
+	a.level = CF_CALL_ALERT_HIGH;
+	assert_int_equal(record_set_text(&cf_call_alert_type, &a, &a.caller, "小林", strlen("小林")), CF_OK);
+	assert_int_equal(record_set_text(&cf_call_alert_type, &a, &a.reason, reason, strlen(reason)), CF_OK);
+	memset(row, 0, sizeof *row);
+	e = casefile_record_drop(cf, &cf_table_call_alert, row, &a, NULL);
+	record_fini(&cf_call_alert_type, &a);
+	return e;
+}
+
+static int64_t
+rows_in(const char *p, const char *table)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char sql[100];
+	int64_t n = -1;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* The reason text of call alert id as name reads it, or the error. */
+static enum cf_error
+read_alert_as(const char *p, const char *name, const char *pass, int64_t id, char *out, size_t size)
+{
+	struct cf_casefile *cf = open_ok(p);
+	struct cf_call_alert a;
+	struct cf_row row;
+	enum cf_error e;
+
+	out[0] = '\0';
+	record_init(&cf_call_alert_type, &a, NULL);
+	assert_int_equal(unlock_as(cf, name, pass), CF_OK);
+	e = casefile_record_get(cf, &cf_table_call_alert, id, NULL, &a, &row);
+	if (e == CF_OK)
+		snprintf(out, size, "%s", a.reason ? a.reason : "");
+	record_fini(&cf_call_alert_type, &a);
+	casefile_close(&cf);
+	return e;
+}
+
+/*
+ * The hotline holds only the hotline key, yet hands an alert to counselors:
+ * sealed to the clinical compartment's drop key, which a holder published and
+ * signed. The writer cannot read it back; counselors can; a planted or
+ * forged drop key is refused and nothing is written; a rotation carries the
+ * alerts over and publishes the new key.
+ */
+static void
+test_x_trust_drop_box(void **state)
+{
+	char p2[400], got[200];
+	struct cf_casefile *cf;
+	struct cf_row row, r2;
+	const char *table;
+	int64_t id, rowid;
+
+	(void)state;
+	copy_fixture("drop.carefile", p2, sizeof p2);
+	/* published when the file was made */
+	assert_int_equal(rows_in(p2, "drop_key"), 1);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	assert_int_equal(drop_alert(cf, "CANARY-drop-caller-wants-to-die-7a1b", &row), CF_OK);
+	id = row.id;
+	assert_true(id != 0);
+	/* the writer cannot read it, change it, or drop into a table that takes no drops */
+	assert_int_equal(casefile_record_get(cf, &cf_table_call_alert, id, NULL, &(struct cf_call_alert){ 0 }, &r2),
+	                 CF_ERR_PERMISSION);
+	assert_int_equal(drop_alert(cf, "again", &r2), CF_OK);
+	r2.version = 1;
+	{
+		struct cf_call_alert a;
+
+		record_init(&cf_call_alert_type, &a, NULL);
+		casefile_today(a.date);
+		a.level = CF_CALL_ALERT_WATCH;
+		assert_int_equal(record_set_text(&cf_call_alert_type, &a, &a.reason, "x", 1), CF_OK);
+		assert_int_equal(casefile_record_drop(cf, &cf_table_call_alert, &r2, &a, NULL), CF_ERR_INVALID);
+		record_fini(&cf_call_alert_type, &a);
+	}
+	{
+		struct cf_student st;
+
+		student_init(&st, NULL);
+		assert_int_equal(student_set_str(&st, &st.student_number, "H009", 4), CF_OK);
+		assert_int_equal(student_set_str(&st, &st.name, "热线", strlen("热线")), CF_OK);
+		memset(&r2, 0, sizeof r2);
+		assert_int_equal(casefile_record_drop(cf, &cf_table_student, &r2, &st, NULL), CF_ERR_PERMISSION);
+		student_fini(&st);
+	}
+	casefile_close(&cf);
+	assert_false(file_contains(p2, "CANARY-drop"));
+	/* an admin holds no hotline key: no drop either */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(drop_alert(cf, "from the admin", &r2), CF_ERR_PERMISSION);
+	casefile_close(&cf);
+	/* a counselor reads it; check passes for everyone (the entry is hot's, signed) */
+	assert_int_equal(read_alert_as(p2, "coun", people[2].pass, id, got, sizeof got), CF_OK);
+	assert_string_equal(got, "CANARY-drop-caller-wants-to-die-7a1b");
+	assert_int_equal(read_alert_as(p2, "hot", people[4].pass, id, got, sizeof got), CF_ERR_PERMISSION);
+	assert_int_equal(check_as_boss(p2, &table, &rowid), CF_OK);
+
+	/*
+	 * An insider swaps the published key for one of their own (re-MACed), or
+	 * claims it was hot's: refused, nothing written. A holder's next unlock
+	 * publishes the right key again.
+	 */
+	{
+		static const char *const forged[] = {
+			"UPDATE drop_key SET public_key = randomblob(32)",
+			"UPDATE drop_key SET signer_id = (SELECT id FROM user WHERE name = 'hot')",
+			"UPDATE drop_key SET key_id = key_id + 1",
+			"UPDATE drop_key SET sig = randomblob(64)",
+		};
+
+		for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+			char p3[400];
+			int64_t before;
+
+			copy_fixture("drop-forged.carefile", p3, sizeof p3);
+			sql_on(p3, forged[i]);
+			cf = open_ok(p3);
+			assert_int_equal(casefile_testing_remac(cf, "hot", people[4].pass), CF_OK);
+			casefile_close(&cf);
+			before = rows_in(p3, "call_alert");
+			cf = open_ok(p3);
+			assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+			assert_int_equal(drop_alert(cf, "to a forged key", &r2), CF_ERR_DAMAGED);
+			casefile_close(&cf);
+			assert_int_equal(rows_in(p3, "call_alert"), before);
+			/* coun unlocks: the key is published again, and hot's alert goes through */
+			cf = open_ok(p3);
+			assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+			casefile_close(&cf);
+			cf = open_ok(p3);
+			assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+			assert_int_equal(drop_alert(cf, "after the repair", &r2), CF_OK);
+			casefile_close(&cf);
+			assert_int_equal(read_alert_as(p3, "coun", people[2].pass, r2.id, got, sizeof got), CF_OK);
+			assert_string_equal(got, "after the repair");
+			unlink(p3);
+		}
+	}
+
+	/*
+	 * The publisher (boss, who made the file) disabled: until a remaining
+	 * holder unlocks, the hotline's drop waits (CF_ERR_NOT_FOUND, nothing
+	 * written); coun's unlock rotates clinical, re-seals the alerts and
+	 * publishes the new key.
+	 */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "boss", 1), CF_OK);
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	assert_int_equal(drop_alert(cf, "while the publisher is disabled", &r2), CF_ERR_NOT_FOUND);
+	casefile_close(&cf);
+	assert_int_equal(rows_in(p2, "call_alert"), 2);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	assert_true(crypto_keyring_key_id(cf->kr, CF_COMPARTMENT_CLINICAL) > 1);
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+	assert_int_equal(drop_alert(cf, "after the rotation", &r2), CF_OK);
+	casefile_close(&cf);
+	assert_int_equal(read_alert_as(p2, "coun", people[2].pass, id, got, sizeof got), CF_OK);
+	assert_string_equal(got, "CANARY-drop-caller-wants-to-die-7a1b");
+	assert_int_equal(read_alert_as(p2, "sup", people[3].pass, r2.id, got, sizeof got), CF_OK);
+	assert_string_equal(got, "after the rotation");
+	unlink(p2);
+}
+
 /* Each edit of a plaintext column (then undone) makes exactly that row fail. */
 static void
 expect_caught(const char *p, const char *edit, const char *undo, const char *want_table, int64_t want_row)
@@ -2236,6 +2430,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_canaries_absent_from_every_file),
 		cmocka_unit_test(test_moved_replayed_or_edited_rows_fail),
 		cmocka_unit_test(test_x_trust_audit_log_catches_deletion_replay_and_edits),
+		cmocka_unit_test(test_x_trust_drop_box),
 		cmocka_unit_test(test_x_flip_every_bit_of_header_and_keyslots),
 		cmocka_unit_test(test_x_flip_sample_of_record_bits),
 		cmocka_unit_test(test_lock_wipes_and_returns_to_same_user),

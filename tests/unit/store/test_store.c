@@ -288,7 +288,7 @@ test_bad_files_fail_closed(void **state)
 	path_in_dir(p, sizeof p, "meta.carefile");
 	spit(p, bytes, len);
 	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA locking_mode=EXCLUSIVE; UPDATE meta SET format_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA locking_mode=EXCLUSIVE; UPDATE meta SET format_version = 99", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	expect_open_fails(p, CF_ERR_DAMAGED, CF_STORE_REASON_BAD_VERSION);
 
