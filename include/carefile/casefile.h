@@ -209,6 +209,14 @@ enum cf_error casefile_record_put_child(struct cf_casefile *cf, const struct cf_
                                         const void *rec, struct cf_field_errors *errs);
 
 /*
+ * The n (>= 1) most recently created rows of t, newest first (an indexed
+ * query: only those n are read and decrypted), into *out. As
+ * casefile_record_list() otherwise.
+ */
+enum cf_error casefile_record_newest(struct cf_casefile *cf, const struct cf_table *t, size_t n,
+                                     struct cf_record_list *out);
+
+/*
  * The records of t linked to row parent_id of table parent (an indexed
  * query), decrypted into *out and ordered by the field with tag order_tag
  * (0: by row id), newest or largest first when desc. As

@@ -579,6 +579,20 @@ casefile_record_list(struct cf_casefile *cf, const struct cf_table *t, const str
 }
 
 enum cf_error
+casefile_record_newest(struct cf_casefile *cf, const struct cf_table *t, size_t n, struct cf_record_list *out)
+{
+	struct cf_row_query q;
+
+	memset(out, 0, sizeof *out);
+	if (n == 0 || n > INT64_MAX)
+		return CF_ERR_INVALID;
+	store_query_init(&q);
+	q.desc = 1;
+	q.limit = (int64_t)n;
+	return casefile_record_list(cf, t, &q, out);
+}
+
+enum cf_error
 casefile_record_children(struct cf_casefile *cf, const struct cf_table *t, const struct cf_table *parent,
                          int64_t parent_id, uint16_t order_tag, bool desc, struct cf_record_list *out)
 {

@@ -14,15 +14,9 @@ placeholder_text(const struct cf_screen_ops *ops)
 	if (ops == &tui_screen_sessions)
 		return N_("Sessions: write session notes, sign them (signed notes are locked and take "
 		          "addenda only) and see follow-ups due.");
-	if (ops == &tui_screen_alerts)
-		return N_("Crisis alerts: every open alert with its risk level, action checklist and due "
-		          "times; overdue actions first.");
 	if (ops == &tui_screen_referrals)
 		return N_("Referrals: consent, referral letter, sent, accepted or declined, outcome and the "
 		          "return-to-school review.");
-	if (ops == &tui_screen_hotline)
-		return N_("Hotline: log a call with its timer, triage checklist and callbacks, and hand "
-		          "over open items at the end of a shift.");
 	if (ops == &tui_screen_review)
 		return N_("Review: the supervisor's queue of notes to read, co-sign or return for revision.");
 	if (ops == &tui_screen_reports)
@@ -81,11 +75,6 @@ const struct cf_screen_ops tui_screen_sessions = {
 	.key = sessions_key,
 };
 
-const struct cf_screen_ops tui_screen_alerts = {
-	.name = "alerts",
-	.title = N_("Crisis alerts"),
-	.draw = placeholder_draw,
-};
 
 const struct cf_screen_ops tui_screen_referrals = {
 	.name = "referrals",
@@ -93,11 +82,6 @@ const struct cf_screen_ops tui_screen_referrals = {
 	.draw = placeholder_draw,
 };
 
-const struct cf_screen_ops tui_screen_hotline = {
-	.name = "hotline",
-	.title = N_("Hotline"),
-	.draw = placeholder_draw,
-};
 
 const struct cf_screen_ops tui_screen_review = {
 	.name = "review",

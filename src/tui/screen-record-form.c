@@ -21,6 +21,7 @@ struct rform {
 	uint8_t *draft;                /* the unsaved fields sealed while locked (ciphertext) */
 	size_t draft_len;
 	bool lost;                     /* locked and the draft could not be sealed */
+	enum cf_compartment draft_c;   /* whose key seals the draft: the table's, or a drop-box writer's own */
 	char subject[256], title[320];
 	struct cf_rect area, title_r, body;
 };
@@ -71,10 +72,23 @@ load_into(struct rform *r, void *rec, void *arg)
 	return err;
 }
 
+/* The compartment a user holding held may write t with: t's own, else one t takes drops from; -1 for none. */
+static int
+draft_compartment(unsigned held, const struct cf_table *t)
+{
+	if (held & CF_COMPARTMENT_BIT(t->compartment))
+		return (int)t->compartment;
+	for (int c = 0; c < CF_COMPARTMENT__COUNT; c++)
+		if (held & t->drop_from & CF_COMPARTMENT_BIT(c))
+			return c;
+	return -1;
+}
+
 static int
 rform_init(struct cf_screen *s, void *arg)
 {
 	const struct tui_record_form_arg *a = arg;
+	int draft_c;
 	struct rform *r;
 	const char *choices[16];
 	char (*labels)[128] = NULL;
@@ -85,13 +99,19 @@ rform_init(struct cf_screen *s, void *arg)
 
 	if (!a || !a->spec || !tui_casefile(s->tui))
 		return CF_ERR_LOCKED;
-	/* a form the user could not save never opens: nothing is loaded or typed in vain (a contact needs clinical) */
-	if (!(casefile_compartments(tui_casefile(s->tui)) & CF_COMPARTMENT_BIT(a->spec->table->compartment)))
+	/*
+	 * A form the user could not save never opens: nothing is loaded or typed
+	 * in vain (a contact needs clinical). A drop-box table opens for a holder
+	 * of a compartment it takes drops from; its draft is sealed under that key.
+	 */
+	draft_c = draft_compartment(casefile_compartments(tui_casefile(s->tui)), a->spec->table);
+	if (draft_c < 0)
 		return CF_ERR_PERMISSION;
 	r = crypto_secure_alloc(sizeof *r);
 	if (!r)
 		return CF_ERR_NOMEM;
 	r->spec = a->spec;
+	r->draft_c = (enum cf_compartment)draft_c;
 	r->ctx = crypto_secure_alloc(a->spec->ctx_size ? a->spec->ctx_size : 1);
 	if (!r->ctx) {
 		crypto_secure_free(r);
@@ -228,7 +248,9 @@ save(struct cf_screen *s, struct rform *r)
 		return TUI_KEY_HANDLED;
 	}
 	if (err != CF_OK) {
-		tui_status(s->tui, cf_strerror(err), true);
+		const char *msg = r->spec->save_error ? r->spec->save_error(err) : NULL;
+
+		tui_status(s->tui, msg ? msg : cf_strerror(err), true);
 		return TUI_KEY_HANDLED;
 	}
 	tui_status(s->tui, _(r->spec->saved), false);
@@ -280,7 +302,7 @@ rform_lock(struct cf_screen *s)
 	r->draft = NULL;
 	r->lost = true;
 	if (cf && tui_record_form_dump(r->form, &plain, &len) == CF_OK) {
-		if (casefile_draft_seal(cf, r->spec->table->compartment, plain, len, &r->draft, &r->draft_len) == CF_OK)
+		if (casefile_draft_seal(cf, r->draft_c, plain, len, &r->draft, &r->draft_len) == CF_OK)
 			r->lost = false;
 		crypto_secure_free(plain);
 	}
@@ -301,7 +323,7 @@ rform_unlock(struct cf_screen *s)
 	if (!r->draft && !r->lost)
 		return CF_OK;
 	if (r->draft && cf)
-		err = casefile_draft_open(cf, r->spec->table->compartment, r->draft, r->draft_len, &plain, &len);
+		err = casefile_draft_open(cf, r->draft_c, r->draft, r->draft_len, &plain, &len);
 	if (err == CF_OK && plain)
 		err = tui_record_form_restore(r->form, (const uint8_t *)plain, len);
 	crypto_secure_free(plain);

@@ -100,6 +100,12 @@ struct tui_form_spec {
 	 * errs, others shown on the status line).
 	 */
 	int (*save)(struct cf_tui *tui, void *ctx, void *rec, struct cf_field_errors *errs);
+	/*
+	 * The status line for an error of save() that needs more than
+	 * cf_strerror() (what to do instead), translated, or NULL for
+	 * cf_strerror(). May be NULL.
+	 */
+	const char *(*save_error)(int err);
 };
 
 /* The form dialog of any record type. arg: struct tui_record_form_arg * (borrowed by init). */
