@@ -403,6 +403,8 @@ enum cf_audit_action {
 	CF_AUDIT_DIRECTORY = 9,
 	CF_AUDIT_PASSPHRASE = 10, /* the account changed its own passphrase */
 	CF_AUDIT_DROP_KEY = 11,   /* a compartment's drop public key published (doc/trust.md, "The drop box") */
+	CF_AUDIT_FAILED_UNLOCK = 12, /* a wrong passphrase on this PC, written at its next unlock; at: when tried,
+	                                table "user" and the uuid of the account tried (none: a name not in the file) */
 };
 
 /* Untranslated stable name of an action ("create", ...); "unknown" for others. */

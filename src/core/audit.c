@@ -25,6 +25,7 @@ casefile_audit_action_name(int action)
 	case CF_AUDIT_DIRECTORY: return "directory";
 	case CF_AUDIT_PASSPHRASE: return "passphrase";
 	case CF_AUDIT_DROP_KEY: return "drop key";
+	case CF_AUDIT_FAILED_UNLOCK: return "failed unlock";
 	default: return "unknown";
 	}
 }
@@ -86,19 +87,16 @@ entry_hash(const uint8_t *file_id, const uint8_t prev[CF_HASH_BYTES], const stru
 	return buf_hash_free(&b, out);
 }
 
-enum cf_error
-casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table *t, const struct cf_row *row)
+/* Appends a (at, action, table and row set by the caller): its place, actor, chain hash and signature. */
+static enum cf_error
+append_entry(struct cf_casefile *cf, struct cf_store_audit *ap)
 {
-	struct cf_store_audit a, last;
+	struct cf_store_audit last;
 	uint8_t prev[CF_HASH_BYTES] = { 0 };
 	enum cf_error e;
 	int signed_ok;
+#define a (*ap)
 
-	if (store_schema_version(cf->st) < 6)
-		return CF_OK;
-	if (!cf->kr)
-		return CF_ERR_LOCKED;
-	memset(&a, 0, sizeof a);
 	e = store_audit_last(cf->st, &last);
 	if (e == CF_OK) {
 		a.seq = last.seq + 1;
@@ -108,22 +106,7 @@ casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table 
 	} else {
 		return e;
 	}
-	a.at = (int64_t)time(NULL);
 	a.actor_id = cf->recovery ? 0 : cf->user_id;
-	a.action = action;
-	if (t) {
-		if (strlen(t->name) >= sizeof a.tbl)
-			return CF_ERR_INVALID;
-		memcpy(a.tbl, t->name, strlen(t->name));
-	}
-	if (t && row) {
-		a.has_row = 1;
-		memcpy(a.row_uuid, row->uuid, sizeof a.row_uuid);
-		a.row_version = row->version;
-		e = casefile_audit_row_hash(t, row, a.row_hash);
-		if (e != CF_OK)
-			return e;
-	}
 	/* an account signs with its own key; the recovery key with the directory's */
 	if (cf->recovery)
 		signed_ok = crypto_directory_public_key(cf->kr, a.signer_key) == CF_OK;
@@ -140,7 +123,88 @@ casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table 
 		if (e != CF_OK)
 			return e;
 	}
-	return store_audit_append(cf->st, &a);
+#undef a
+	return store_audit_append(cf->st, ap);
+}
+
+enum cf_error
+casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table *t, const struct cf_row *row)
+{
+	struct cf_store_audit a;
+	enum cf_error e;
+
+	if (store_schema_version(cf->st) < 6)
+		return CF_OK;
+	if (!cf->kr)
+		return CF_ERR_LOCKED;
+	memset(&a, 0, sizeof a);
+	a.at = (int64_t)time(NULL);
+	a.action = action;
+	if (t) {
+		if (strlen(t->name) >= sizeof a.tbl)
+			return CF_ERR_INVALID;
+		memcpy(a.tbl, t->name, strlen(t->name));
+	}
+	if (t && row) {
+		a.has_row = 1;
+		memcpy(a.row_uuid, row->uuid, sizeof a.row_uuid);
+		a.row_version = row->version;
+		e = casefile_audit_row_hash(t, row, a.row_hash);
+		if (e != CF_OK)
+			return e;
+	}
+	return append_entry(cf, &a);
+}
+
+/* At most this many failed unlocks are written at once; the rest wait for the next unlock. */
+#define FAILED_MAX 1000
+
+enum cf_error
+casefile_audit_failed_unlocks(struct cf_casefile *cf)
+{
+	struct witness_failed *f;
+	struct cf_store_user *users = NULL;
+	size_t n, nu = 0;
+	enum cf_error e;
+
+	if (!cf || !cf->kr || store_schema_version(cf->st) < 6)
+		return CF_OK;
+	f = malloc(FAILED_MAX * sizeof *f);
+	if (!f)
+		return CF_ERR_NOMEM;
+	n = witness_failed_read(cf->file_id, f, FAILED_MAX);
+	if (n == 0) {
+		free(f);
+		return CF_OK;
+	}
+	e = store_begin(cf->st);
+	if (e == CF_OK)
+		e = store_user_list(cf->st, &users, &nu);
+	for (size_t i = 0; e == CF_OK && i < n; i++) {
+		struct cf_store_audit a;
+
+		memset(&a, 0, sizeof a);
+		a.at = f[i].at;
+		a.action = CF_AUDIT_FAILED_UNLOCK;
+		/* the account tried, by its uuid in table "user"; a name the file does not know names none */
+		for (size_t u = 0; u < nu; u++)
+			if (f[i].account_id && users[u].id == f[i].account_id) {
+				memcpy(a.tbl, "user", 5);
+				a.has_row = 1;
+				memcpy(a.row_uuid, users[u].uuid, sizeof a.row_uuid);
+			}
+		e = append_entry(cf, &a);
+	}
+	store_user_list_free(&users, nu);
+	if (e == CF_OK)
+		e = casefile_commit(cf);
+	else if (store_in_transaction(cf->st))
+		store_rollback(cf->st);
+	/* in the file now: forgotten here (a crash in between reports them twice, never not at all) */
+	if (e == CF_OK)
+		witness_failed_clear(cf->file_id);
+	free(f);
+	return e;
 }
 
 struct event {

@@ -230,6 +230,13 @@ enum cf_error casefile_drop_key_for(struct cf_casefile *cf, enum cf_compartment 
 enum cf_error casefile_audit_append(struct cf_casefile *cf, int action, const struct cf_table *t,
                                     const struct cf_row *row);
 
+/*
+ * Writes the failed unlocks this PC noted for the file (witness_failed_*)
+ * into the audit log, in their own transaction, signed by the account now
+ * unlocked, then forgets them. Best effort: on an error they wait.
+ */
+enum cf_error casefile_audit_failed_unlocks(struct cf_casefile *cf);
+
 /* ---- the rollback witness (witness.c) ---- */
 
 struct witness_seen {
@@ -251,5 +258,18 @@ void witness_read(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, str
  */
 void witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_t generation, uint64_t epoch,
                    int64_t audit_seq, const uint8_t *audit_head, int force);
+
+/* A failed unlock on this PC, waiting for the audit log. */
+struct witness_failed {
+	int64_t account_id; /* the account tried; 0: a login name the file does not know */
+	int64_t at;         /* UTC seconds */
+};
+
+/* Notes a failed unlock of file_id (best effort, like the witness). */
+void witness_failed_note(const uint8_t file_id[CF_FILE_ID_BYTES], int64_t account_id, int64_t at);
+/* The failed unlocks noted for file_id, oldest first, at most max, into out; how many. */
+size_t witness_failed_read(const uint8_t file_id[CF_FILE_ID_BYTES], struct witness_failed *out, size_t max);
+/* Forgets them, once they are in the file's audit log. */
+void witness_failed_clear(const uint8_t file_id[CF_FILE_ID_BYTES]);
 
 #endif

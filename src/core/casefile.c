@@ -748,8 +748,10 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 	if (cf->user && strcmp(cf->user, user) != 0)
 		return CF_ERR_AUTH;
 	e = store_user_find(cf->st, user, &u);
-	if (e == CF_ERR_NOT_FOUND)
+	if (e == CF_ERR_NOT_FOUND) {
+		witness_failed_note(cf->file_id, 0, (int64_t)time(NULL)); /* for the audit log, at the next unlock */
 		return CF_ERR_AUTH;
+	}
 	if (e != CF_OK)
 		return e;
 	e = store_keyslot_get(cf->st, CF_SLOT_PASSPHRASE, u.id, &slot);
@@ -765,6 +767,8 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		crypto_secure_free(cf->slot_kek);
 		cf->slot_kek = NULL;
 		e = (enum cf_error)opener(slot.blob, slot.blob_len, &ad, ctx, &kr, &cf->slot_kek);
+		if (e == CF_ERR_AUTH)
+			witness_failed_note(cf->file_id, u.id, (int64_t)time(NULL));
 	}
 	/* What the slot says it holds, what it holds and who it belongs to must agree. */
 	if (e == CF_OK && crypto_keyring_mask(kr) != slot.compartments)
@@ -830,6 +834,8 @@ casefile_unlock_with(struct cf_casefile *cf, const char *user, casefile_slot_ope
 		cf->user_id = u.id;
 		cf->roles = u.roles;
 		cf->recovery = 0;
+		/* wrong passphrases tried on this PC since the last unlock: into the log now, signed by this account */
+		(void)casefile_audit_failed_unlocks(cf);
 		witness_note(cf);
 	}
 	store_keyslot_fini(&slot);
@@ -898,6 +904,8 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	ad.file_id = cf->file_id;
 	ad.slot_id = CF_RECOVERY_SLOT_ID;
 	e = (enum cf_error)crypto_keyslot_open_recovery(slot.blob, slot.blob_len, rk, &ad, &kr);
+	if (e == CF_ERR_AUTH)
+		witness_failed_note(cf->file_id, 0, (int64_t)time(NULL));
 	if (e == CF_OK && (crypto_keyring_mask(kr) != CF_COMPARTMENT_MASK_ALL ||
 	                   slot.compartments != CF_COMPARTMENT_MASK_ALL))
 		e = CF_ERR_DAMAGED;
@@ -935,6 +943,7 @@ casefile_unlock_recovery(struct cf_casefile *cf, const char *text, size_t len, s
 	cf->recovery = 1;
 	cf->roles = CF_ROLE_ALL;
 	cf->user_id = 0;
+	(void)casefile_audit_failed_unlocks(cf);
 	return CF_OK;
 }
 

@@ -11,6 +11,10 @@
  * Nothing about a student: a file id, a staff login name, three counters and
  * the hash of the last audit entry seen (lines without the last two are
  * from before the audit log and still read).
+ * Failed unlocks wait here for the audit log, one line each, until the next
+ * unlock of that file on this PC writes them into it (casefile.c):
+ *     f1 <file id, 32 hex> <account row id, 0: a login name the file does not know> <UTC seconds>
+ * The name typed is not kept (it may be a passphrase typed in the wrong field).
  * Rewritten whole through a temporary file and rename(), so a crash leaves
  * the old or the new one. A PC without a usable state directory has no
  * witness: nothing is refused because of it.
@@ -171,7 +175,8 @@ witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_
 	k = strlen(key);
 	in = fopen(path, "re");
 	while (in && fgets(line, sizeof line, in))
-		if (strncmp(line, "w1 ", 3) == 0 && strncmp(line, key, k) != 0 && strchr(line, '\n'))
+		if ((strncmp(line, "f1 ", 3) == 0 || (strncmp(line, "w1 ", 3) == 0 && strncmp(line, key, k) != 0)) &&
+		    strchr(line, '\n'))
 			fputs(line, out);
 	if (in)
 		fclose(in);
@@ -179,6 +184,91 @@ witness_write(const uint8_t file_id[CF_FILE_ID_BYTES], const char *user, uint64_
 		fprintf(out, "%s%" PRIu64 " %" PRIu64 " %" PRId64 " %s\n", key, generation, epoch, audit_seq, headhex);
 	else
 		fprintf(out, "%s%" PRIu64 " %" PRIu64 "\n", key, generation, epoch);
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
+/* ---- failed unlocks, waiting for the audit log ---- */
+
+void
+witness_failed_note(const uint8_t file_id[CF_FILE_ID_BYTES], int64_t account_id, int64_t at)
+{
+	char path[1100], fid[2 * CF_FILE_ID_BYTES + 1], line[128];
+	int fd, n;
+
+	if (witness_path(path, sizeof path, 1) != 0)
+		return;
+	hex(file_id, CF_FILE_ID_BYTES, fid);
+	n = snprintf(line, sizeof line, "f1 %s %" PRId64 " %" PRId64 "\n", fid, account_id, at);
+	if (n < 0 || (size_t)n >= sizeof line)
+		return;
+	/* one short append: a crash leaves the line whole or absent */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) == n)
+		(void)fsync(fd);
+	close(fd);
+}
+
+size_t
+witness_failed_read(const uint8_t file_id[CF_FILE_ID_BYTES], struct witness_failed *out, size_t max)
+{
+	char path[1100], fid[2 * CF_FILE_ID_BYTES + 1], key[40], line[WITNESS_LINE_MAX];
+	size_t n = 0;
+	FILE *f;
+
+	if (witness_path(path, sizeof path, 0) != 0)
+		return 0;
+	hex(file_id, CF_FILE_ID_BYTES, fid);
+	snprintf(key, sizeof key, "f1 %s ", fid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (n < max && fgets(line, sizeof line, f)) {
+		int64_t id, at;
+
+		if (strncmp(line, key, strlen(key)) != 0 || !strchr(line, '\n'))
+			continue;
+		if (sscanf(line + strlen(key), "%" SCNd64 " %" SCNd64, &id, &at) != 2 || id < 0)
+			continue;
+		out[n].account_id = id;
+		out[n].at = at;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+void
+witness_failed_clear(const uint8_t file_id[CF_FILE_ID_BYTES])
+{
+	char path[1100], tmp[1200], fid[2 * CF_FILE_ID_BYTES + 1], key[40], line[WITNESS_LINE_MAX];
+	FILE *in, *out;
+	int fd;
+
+	if (witness_path(path, sizeof path, 0) != 0 || snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
+		return;
+	hex(file_id, CF_FILE_ID_BYTES, fid);
+	snprintf(key, sizeof key, "f1 %s ", fid);
+	in = fopen(path, "re");
+	if (!in)
+		return;
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		fclose(in);
+		return;
+	}
+	(void)fchmod(fd, 0600);
+	while (fgets(line, sizeof line, in))
+		if ((strncmp(line, "w1 ", 3) == 0 || strncmp(line, "f1 ", 3) == 0) && strncmp(line, key, strlen(key)) != 0 &&
+		    strchr(line, '\n'))
+			fputs(line, out);
+	fclose(in);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 || rename(tmp, path) != 0)
 		unlink(tmp);
 }

@@ -71,6 +71,39 @@ sh -c "cat '$T/demo.pw' '$T/new.pw' '$T/new.pw' | '$BIN' -f '$T/demo.carefile' -
 if [ "$(sql "$T/demo.carefile" "SELECT count(*) FROM audit WHERE action = 10")" -eq 1 ]; then ok "passwd leaves one audit entry"; else bad "passwd: $(sql "$T/demo.carefile" "SELECT count(*) FROM audit WHERE action = 10") entries"; fi
 verify "$T/demo.carefile"
 expect $? 0 "chain and signatures intact" "audit verify after the passphrase change"
+# failed unlocks: noted on this PC (file id, account id, time; never the name typed), written into the
+# log at the next unlock on this PC, signed by the account that unlocks, then forgotten here
+cp "$T/demo.carefile" "$T/f.carefile"
+printf 'wrong-passphrase-xyzzy\n' >"$T/wrong.pw"
+before=$(sql "$T/f.carefile" "SELECT count(*) FROM audit")
+XDG_STATE_HOME="$T/state" "$BIN" -f "$T/f.carefile" -u hotline1 --passphrase-fd 3 check 3<"$T/wrong.pw" >/dev/null 2>&1 </dev/null
+rc1=$?
+XDG_STATE_HOME="$T/state" "$BIN" -f "$T/f.carefile" -u Tulip-typed-in-the-user-field --passphrase-fd 3 check 3<"$T/wrong.pw" >/dev/null 2>&1 </dev/null
+if [ "$rc1" -ne 0 ] && [ "$(sql "$T/f.carefile" "SELECT count(*) FROM audit")" -eq "$before" ]; then
+	ok "a wrong passphrase writes nothing to the file"
+else
+	bad "wrong passphrase: exit $rc1, entries $before -> $(sql "$T/f.carefile" "SELECT count(*) FROM audit")"
+fi
+if [ "$(grep -c '^f1 ' "$T/state/carefile/witness" 2>/dev/null)" = 2 ] && ! grep -qF Tulip "$T/state/carefile/witness" &&
+	! grep -qF xyzzy "$T/state/carefile/witness"; then
+	ok "two failed unlocks noted on this PC, without the name or passphrase typed"
+else
+	bad "failed unlocks on this PC: $(cat "$T/state/carefile/witness" 2>&1)"
+fi
+XDG_STATE_HOME="$T/state" "$BIN" -f "$T/f.carefile" -u demo --passphrase-fd 3 check 3<"$T/new.pw" >/dev/null 2>&1 </dev/null
+hot_uuid=$(sql "$T/f.carefile" "SELECT hex(uuid) FROM user WHERE name = 'hotline1'")
+demo_id=$(sql "$T/f.carefile" "SELECT id FROM user WHERE name = 'demo'")
+got=$(sql "$T/f.carefile" "SELECT count(*) FROM audit WHERE action = 12 AND actor_id = $demo_id")
+named=$(sql "$T/f.carefile" "SELECT count(*) FROM audit WHERE action = 12 AND tbl = 'user' AND hex(row_uuid) = '$hot_uuid'")
+if [ "$got" -eq 2 ] && [ "$named" -eq 1 ] && ! grep -q '^f1 ' "$T/state/carefile/witness"; then
+	ok "the next unlock writes both into the log (one names hotline1's account) and forgets them here"
+else
+	bad "failed unlocks in the log: $got entries, $named naming hotline1; state: $(cat "$T/state/carefile/witness")"
+fi
+verify "$T/f.carefile"
+expect $? 0 "chain and signatures intact" "audit verify after the failed unlocks"
+XDG_STATE_HOME="$T/state" "$BIN" -f "$T/f.carefile" -u demo --passphrase-fd 3 check 3<"$T/new.pw" >/dev/null 2>&1 </dev/null
+if [ "$(sql "$T/f.carefile" "SELECT count(*) FROM audit WHERE action = 12")" -eq 2 ]; then ok "written once, not again"; else bad "failed unlocks written again"; fi
 # in zh_CN
 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN "$BIN" -f "$T/t.carefile" audit verify >"$T/out" 2>&1 </dev/null
 if grep -q '审计' "$T/out"; then ok "audit verify speaks zh_CN"; else bad "audit verify in zh_CN"; cat "$T/out"; fi
