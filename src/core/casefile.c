@@ -200,6 +200,27 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 				e = le;
 			}
 		}
+		/* schema 7 on: the published drop keys (a row planted or removed without a keyslot fails the MAC) */
+		if (e == CF_OK && store_schema_version(st) >= 7) {
+			static const char tag[] = "drop keys";
+
+			buf_lv(&b, tag, sizeof tag - 1);
+			for (int c = 0; e == CF_OK && c < CF_COMPARTMENT__COUNT; c++) {
+				struct cf_store_drop_key k;
+				enum cf_error ke = store_drop_key_get(st, c, &k);
+
+				if (ke == CF_ERR_NOT_FOUND) {
+					buf_u32(&b, 0);
+				} else if (ke == CF_OK) {
+					buf_u32(&b, k.key_id);
+					buf_lv(&b, k.public_key, sizeof k.public_key);
+					buf_u64(&b, (uint64_t)k.signer_id);
+					buf_lv(&b, k.sig, sizeof k.sig);
+				} else {
+					e = ke;
+				}
+			}
+		}
 		buf_u32(&b, (uint32_t)nu);
 		/* store_user_list() orders by name; the MAC does not depend on that order's collation */
 		for (size_t i = 0; i < nu; i++) {

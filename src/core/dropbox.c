@@ -134,6 +134,20 @@ casefile_drop_key_for(struct cf_casefile *cf, enum cf_compartment c, struct cf_s
 		e = store_user_list(cf->st, &users, &nu);
 	if (e == CF_OK)
 		e = out->compartment == (int)c ? drop_key_check(cf, out, users, nu) : CF_ERR_DAMAGED;
+	/*
+	 * Never to a revoked key: below the compartment's revocation epoch (signed
+	 * with the directory) is a key a removed account holds, an old genuine row
+	 * put back, or the key before a rotation that has not happened yet. The
+	 * drop waits for the next holder's unlock, which rotates and publishes.
+	 */
+	if (e == CF_OK) {
+		struct cf_store_meta m;
+
+		e = store_meta_get(cf->st, &m);
+		if (e == CF_OK && m.has_revoked && (uint64_t)out->key_id < m.revoked[c])
+			e = CF_ERR_NOT_FOUND;
+		store_meta_fini(&m);
+	}
 	store_user_list_free(&users, nu);
 	return e;
 }

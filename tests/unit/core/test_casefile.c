@@ -1583,18 +1583,26 @@ test_x_trust_drop_box(void **state)
 	}
 
 	/*
-	 * The publisher (boss, who made the file) disabled: until a remaining
-	 * holder unlocks, the hotline's drop waits (CF_ERR_NOT_FOUND, nothing
+	 * A holder (sup) disabled: its keys are revoked. Until a remaining holder
+	 * unlocks, the key published (boss's, boss enabled) is a key sup's old
+	 * slot holds, so the hotline's drop waits (CF_ERR_NOT_FOUND, nothing
 	 * written); coun's unlock rotates clinical, re-seals the alerts and
 	 * publishes the new key.
 	 */
+	{
+		char cmd[900];
+
+		/* the published key as it is now, for the replay below */
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s/drop-before.carefile'", p2, dir);
+		assert_int_equal(system(cmd), 0);
+	}
 	cf = open_ok(p2);
 	assert_int_equal(unlock_as(cf, "adm", people[1].pass), CF_OK);
-	assert_int_equal(casefile_user_set_disabled(cf, "boss", 1), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "sup", 1), CF_OK);
 	casefile_close(&cf);
 	cf = open_ok(p2);
 	assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
-	assert_int_equal(drop_alert(cf, "while the publisher is disabled", &r2), CF_ERR_NOT_FOUND);
+	assert_int_equal(drop_alert(cf, "while the revoked key is the published one", &r2), CF_ERR_NOT_FOUND);
 	casefile_close(&cf);
 	assert_int_equal(rows_in(p2, "call_alert"), 2);
 	cf = open_ok(p2);
@@ -1607,8 +1615,37 @@ test_x_trust_drop_box(void **state)
 	casefile_close(&cf);
 	assert_int_equal(read_alert_as(p2, "coun", people[2].pass, id, got, sizeof got), CF_OK);
 	assert_string_equal(got, "CANARY-drop-caller-wants-to-die-7a1b");
-	assert_int_equal(read_alert_as(p2, "sup", people[3].pass, r2.id, got, sizeof got), CF_OK);
+	assert_int_equal(read_alert_as(p2, "boss", people[0].pass, r2.id, got, sizeof got), CF_OK);
 	assert_string_equal(got, "after the rotation");
+
+	/*
+	 * The old, genuinely signed drop key put back after the rotation (a
+	 * helper's attack): without a keyslot the header MAC catches it; re-MACed
+	 * by the hotline insider, the drop is refused, since that key id is below
+	 * the revocation epoch (a key sup's old slot holds; its signer boss is
+	 * still enabled), and nothing is written.
+	 */
+	{
+		char sql[900];
+		int64_t before;
+
+		snprintf(sql, sizeof sql,
+		         "ATTACH '%s/drop-before.carefile' AS b; INSERT OR REPLACE INTO drop_key SELECT * FROM b.drop_key",
+		         dir);
+		sql_on(p2, sql);
+		expect_unlock(p2, "hot", people[4].pass, CF_ERR_DAMAGED);
+		cf = open_ok(p2);
+		assert_int_equal(casefile_testing_remac(cf, "hot", people[4].pass), CF_OK);
+		casefile_close(&cf);
+		before = rows_in(p2, "call_alert");
+		cf = open_ok(p2);
+		assert_int_equal(unlock_as(cf, "hot", people[4].pass), CF_OK);
+		assert_int_equal(drop_alert(cf, "to the replayed old key", &r2), CF_ERR_NOT_FOUND);
+		casefile_close(&cf);
+		assert_int_equal(rows_in(p2, "call_alert"), before);
+		snprintf(sql, sizeof sql, "%s/drop-before.carefile", dir);
+		unlink(sql);
+	}
 	unlink(p2);
 }
 
