@@ -146,7 +146,7 @@ hotline_key(struct cf_screen *s, const struct cf_tui_key *k)
 {
 	struct hotline *h = s->priv;
 
-	if (tui_key_is_enter(k) || (!k->fn && k->code == 'e')) {
+	if (tui_key_is_enter(k)) {
 		struct call_alert_ctx c = { &h->handed };
 		int err = tui_record_form_open(s->tui, &tui_call_alert_form_spec, &c);
 
@@ -158,8 +158,8 @@ hotline_key(struct cf_screen *s, const struct cf_tui_key *k)
 }
 
 static const struct cf_tui_keyhelp hotline_keys[] = {
-	/* TRANSLATORS: hint label, at most 8 columns. */
-	{ "Enter, e", N_("Raise an alert for the counselors"), N_("Alert") },
+	/* TRANSLATORS: hint label, at most 8 columns; not the same word as the Alerts screen's label. */
+	{ "Enter", N_("Raise an alert for the counselors"), N_("Raise alert") },
 	{ NULL, NULL, NULL },
 };
 
