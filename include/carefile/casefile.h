@@ -452,6 +452,31 @@ struct cf_audit_report {
  */
 enum cf_error casefile_audit_verify(struct cf_casefile *cf, struct cf_audit_report *report);
 
+/* One audit entry as a supervisor reads it: the plaintext fields, names resolved. */
+struct cf_audit_entry {
+	int64_t seq;
+	int64_t at;              /* UTC seconds */
+	const char *actor;       /* the account's login name; "" for the recovery key; borrowed for the call */
+	int action;              /* enum cf_audit_action; name: casefile_audit_action_name() */
+	const char *table;       /* record table or "user"; "" for none */
+	int has_row;
+	uint8_t row_uuid[CF_UUID_BYTES];
+	int64_t row_version;
+	const char *about;       /* table "user": the account the entry names (a failed unlock's); else "" */
+};
+
+/*
+ * Calls fn for the last `last` entries of the audit log (0: all), oldest
+ * first. Supervisors only: needs the clinical and hotline keys (the
+ * supervisor's pair, or the recovery key), CF_ERR_PERMISSION otherwise.
+ * The fields are plaintext in the file (doc/trust.md, "Audit log"): this
+ * gate keeps the list out of other roles' hands, keys do not. fn's
+ * non-CF_OK stops the walk and is returned. CF_ERR_LOCKED, CF_ERR_DAMAGED
+ * (a malformed entry), CF_ERR_NOMEM.
+ */
+enum cf_error casefile_audit_list(struct cf_casefile *cf, int64_t last,
+                                  enum cf_error (*fn)(const struct cf_audit_entry *e, void *ctx), void *ctx);
+
 /* ---- check ---- */
 
 /* What check found wrong with a row. */

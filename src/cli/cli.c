@@ -22,6 +22,8 @@
 	  N_("check the file and authenticate every record you may read")) \
 	X(audit, N_("audit verify"), \
 	  N_("verify the audit log's chain and signatures (no passphrase needed)")) \
+	X(audit, N_("-u USER audit list [--last N]"), \
+	  N_("list the audit log's last entries (supervisors)")) \
 	X(demo, N_("demo [FILE]"), \
 	  N_("create a demo case file with fictional data")) \
 	X(import, N_("-u USER import roster CSV [--dry-run] [--yes]"), \

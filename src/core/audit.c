@@ -354,3 +354,77 @@ casefile_audit_verify(struct cf_casefile *cf, struct cf_audit_report *report)
 	store_meta_fini(&m);
 	return e;
 }
+
+/* ---- listing, for supervisors ---- */
+
+struct listing {
+	const struct cf_store_user *users;
+	size_t nu;
+	int64_t from;
+	enum cf_error (*fn)(const struct cf_audit_entry *e, void *ctx);
+	void *ctx;
+};
+
+static const char *
+user_name_by(const struct listing *l, int64_t id, const uint8_t *uuid)
+{
+	for (size_t i = 0; i < l->nu; i++)
+		if (uuid ? memcmp(l->users[i].uuid, uuid, sizeof l->users[i].uuid) == 0 : l->users[i].id == id)
+			return l->users[i].name;
+	return "?";
+}
+
+static enum cf_error
+list_one(const struct cf_store_audit *a, void *p)
+{
+	struct listing *l = p;
+	struct cf_audit_entry e;
+
+	if (a->seq < l->from)
+		return CF_OK;
+	memset(&e, 0, sizeof e);
+	e.seq = a->seq;
+	e.at = a->at;
+	e.actor = a->actor_id ? user_name_by(l, a->actor_id, NULL) : "";
+	e.action = a->action;
+	e.table = a->tbl;
+	e.has_row = a->has_row;
+	memcpy(e.row_uuid, a->row_uuid, sizeof e.row_uuid);
+	e.row_version = a->row_version;
+	e.about = a->has_row && strcmp(a->tbl, "user") == 0 ? user_name_by(l, 0, a->row_uuid) : "";
+	return l->fn(&e, l->ctx);
+}
+
+enum cf_error
+casefile_audit_list(struct cf_casefile *cf, int64_t last,
+                    enum cf_error (*fn)(const struct cf_audit_entry *e, void *ctx), void *ctx)
+{
+	struct cf_store_user *users = NULL;
+	struct cf_store_audit tail;
+	struct listing l = { NULL, 0, 1, fn, ctx };
+	size_t nu = 0;
+	enum cf_error e;
+
+	if (!cf || !cf->kr)
+		return CF_ERR_LOCKED;
+	if (!fn || last < 0)
+		return CF_ERR_INVALID;
+	if (!crypto_keyring_has(cf->kr, CF_COMPARTMENT_CLINICAL) || !crypto_keyring_has(cf->kr, CF_COMPARTMENT_HOTLINE))
+		return CF_ERR_PERMISSION;
+	if (store_schema_version(cf->st) < 6)
+		return CF_OK;
+	e = store_audit_last(cf->st, &tail);
+	if (e == CF_ERR_NOT_FOUND)
+		return CF_OK;
+	if (e != CF_OK)
+		return e;
+	if (last && tail.seq > last)
+		l.from = tail.seq - last + 1;
+	e = store_user_list(cf->st, &users, &nu);
+	l.users = users;
+	l.nu = nu;
+	if (e == CF_OK)
+		e = store_audit_foreach(cf->st, 0, list_one, &l);
+	store_user_list_free(&users, nu);
+	return e;
+}

@@ -104,6 +104,21 @@ verify "$T/f.carefile"
 expect $? 0 "chain and signatures intact" "audit verify after the failed unlocks"
 XDG_STATE_HOME="$T/state" "$BIN" -f "$T/f.carefile" -u demo --passphrase-fd 3 check 3<"$T/new.pw" >/dev/null 2>&1 </dev/null
 if [ "$(sql "$T/f.carefile" "SELECT count(*) FROM audit WHERE action = 12")" -eq 2 ]; then ok "written once, not again"; else bad "failed unlocks written again"; fi
+# audit list: for supervisors; it shows the failed unlock and whom it named; other roles are refused
+"$BIN" -f "$T/f.carefile" -u demo --passphrase-fd 3 audit list --last 5 3<"$T/new.pw" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "failed unlock  account hotline1" "$T/out" && [ "$(wc -l <"$T/out")" -eq 5 ]; then
+	ok "audit list --last 5 shows the failed unlock of hotline1's account"
+else
+	bad "audit list: exit $rc"; cat "$T/out" "$T/err"
+fi
+"$BIN" -f "$T/f.carefile" -u hotline1 --passphrase-fd 3 audit list 3<"$T/hot.pw" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+if [ "$rc" -eq 9 ] && [ ! -s "$T/out" ] && grep -qF "supervisor role" "$T/err"; then
+	ok "audit list refuses the hotline role (exit 9) before any passphrase, printing nothing"
+else
+	bad "audit list as hotline1: exit $rc"; cat "$T/out" "$T/err"
+fi
 # in zh_CN
 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN "$BIN" -f "$T/t.carefile" audit verify >"$T/out" 2>&1 </dev/null
 if grep -q '审计' "$T/out"; then ok "audit verify speaks zh_CN"; else bad "audit verify in zh_CN"; cat "$T/out"; fi
