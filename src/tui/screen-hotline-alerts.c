@@ -10,7 +10,6 @@
 
 #include "carefile/call_alert.h"
 #include "carefile/casefile.h"
-#include "carefile/crypto.h"
 #include "carefile/i18n.h"
 #include "carefile/text.h"
 #include "tui-kit.h"
@@ -204,13 +203,15 @@ alerts_load(struct alerts *a, struct cf_tui *tui)
 	if (err == CF_OK) {
 		err = casefile_record_newest(cf, &cf_table_call_alert, ALERTS_SHOWN, &list);
 		if (err == CF_ERR_PERMISSION) {
+			err = tui_page_add(a->page, TUI_PAGE_EMPTY, _("Your role cannot read crisis alerts."), NULL, 0, 0);
 			tui_page_layout(a->page, &a->body);
-			return a->load_err = tui_page_add(a->page, TUI_PAGE_EMPTY,
-			                                  _("Your role cannot read crisis alerts."), NULL, 0, 0);
+			return a->load_err = err;
 		}
 	}
-	if (err != CF_OK)
+	if (err != CF_OK) {
+		tui_page_clear(a->page, true); /* an empty page: draw shows the error */
 		return a->load_err = err;
+	}
 	if (list.n == 0)
 		err = tui_page_add(a->page, TUI_PAGE_EMPTY, _("No alerts from the hotline."), NULL, 0, 0);
 	for (size_t i = 0; i < list.n && err == CF_OK; i++) {

@@ -48,6 +48,12 @@ wait_for "carefile | $(msg 'Hotline')"
 keys a
 wait_for "$(msg 'Your role cannot read crisis alerts.')"
 screen | grep -qF "$REASON" && fail "the hotline user reads the alert back"
+# the same message after a lock and unlock (the screen loads again), not an empty page
+keys C-l
+wait_for "$(msg 'carefile is locked')"
+type_text "$HOT_PASS"
+keys Enter
+wait_for "$(msg 'Your role cannot read crisis alerts.')"
 keys t
 wait_for "carefile | $(msg 'Today')"
 quit_ok
