@@ -616,6 +616,9 @@ test_tampered_student_is_left_out(void **state)
 	struct cf_students *idx = NULL;
 	size_t before;
 	sqlite3 *db;
+	sqlite3_stmt *st;
+	sqlite3_int64 victim;
+	char sql[128];
 
 	(void)state;
 	cf = open_as(BOSS, BOSS_PW);
@@ -623,10 +626,18 @@ test_tampered_student_is_left_out(void **state)
 	before = students_count(idx);
 	students_free(&idx);
 	casefile_close(&cf);
-	/* the plaintext status column is bound into the AD: an edited one fails to open */
+	/* the plaintext status column is bound into the AD: an edited one fails to open.
+	 * Row ids are random, so pick an active student by query, not "the smallest id"
+	 * (which an earlier test may have archived: that made this test flaky). */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE student SET status = 3 WHERE status = 0 AND id = (SELECT min(id) FROM student)",
-	                              NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT min(id) FROM student WHERE status = 0", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_type(st, 0), SQLITE_INTEGER);
+	victim = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	snprintf(sql, sizeof sql, "UPDATE student SET status = 3 WHERE id = %lld", (long long)victim);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(db), 1);
 	sqlite3_close(db);
 	cf = open_as(BOSS, BOSS_PW);
 	/* every other student is still there; the damaged one is counted, not shown */
@@ -636,8 +647,9 @@ test_tampered_student_is_left_out(void **state)
 	students_free(&idx);
 	casefile_close(&cf);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE student SET status = 0 WHERE id = (SELECT min(id) FROM student)", NULL,
-	                              NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof sql, "UPDATE student SET status = 0 WHERE id = %lld", (long long)victim);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(db), 1);
 	sqlite3_close(db);
 	cf = open_as(BOSS, BOSS_PW);
 	assert_int_equal(students_load(cf, &idx), CF_OK);
