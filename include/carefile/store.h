@@ -19,7 +19,7 @@
  * share/sql/NNNN-*.sql and embedded in the binary at build time.
  */
 #define CF_STORE_APPLICATION_ID 0x43415245u /* "CARE" */
-#define CF_STORE_SCHEMA_VERSION 7
+#define CF_STORE_SCHEMA_VERSION 8
 #define CF_STORE_BUSY_TIMEOUT_MS 2000
 #define CF_STORE_FILE_ID_BYTES 16
 #define CF_STORE_UUID_BYTES 16
@@ -363,6 +363,21 @@ enum cf_error store_drop_key_get(struct cf_store *st, int compartment, struct cf
 
 /* Publishes k, replacing the one of its compartment. CF_ERR_FAIL before schema 7. */
 enum cf_error store_drop_key_put(struct cf_store *st, const struct cf_store_drop_key *k);
+
+/* ---- directory-key transitions (schema 8 on; share/sql/0008-directory-transition.sql) ---- */
+
+/* From epoch on the directory is signed by new_key; old_key signed that (core checks the signature). */
+struct cf_store_dir_transition {
+	uint64_t epoch;
+	uint8_t old_key[32];
+	uint8_t new_key[32];
+	uint8_t sig[64];
+};
+
+/* Adds t. CF_ERR_EXISTS when a transition at its epoch is stored; CF_ERR_FAIL before schema 8. */
+enum cf_error store_dir_transition_add(struct cf_store *st, const struct cf_store_dir_transition *t);
+/* Every transition, oldest epoch first; caller frees *out with free(). None (n = 0) before schema 8. */
+enum cf_error store_dir_transition_list(struct cf_store *st, struct cf_store_dir_transition **out, size_t *n);
 
 /* ---- rows of typed tables (carefile/record.h): plaintext metadata and one ciphertext ---- */
 

@@ -254,6 +254,8 @@ struct verify {
 	const struct cf_store_user *users;
 	size_t nu;
 	const struct cf_store_meta *m;
+	const struct cf_store_dir_transition *t; /* earlier directory keys: the recovery key signed with them */
+	size_t nt;
 };
 
 static enum cf_error
@@ -292,6 +294,8 @@ verify_entry(const struct cf_store_audit *a, void *p)
 		if (a->actor_id == 0) {
 			listed = v->m->has_directory_key &&
 			         memcmp(v->m->directory_key, a->signer_key, sizeof v->m->directory_key) == 0;
+			for (size_t i = 0; !listed && i < v->nt; i++)
+				listed = memcmp(v->t[i].old_key, a->signer_key, sizeof a->signer_key) == 0;
 		}
 		for (size_t i = 0; i < v->nu; i++) {
 			if (!v->users[i].has_sign_key ||
@@ -323,9 +327,10 @@ enum cf_error
 casefile_audit_verify(struct cf_casefile *cf, struct cf_audit_report *report)
 {
 	struct cf_store_user *users = NULL;
+	struct cf_store_dir_transition *t = NULL;
 	struct cf_store_meta m;
 	struct verify v;
-	size_t nu = 0;
+	size_t nu = 0, nt = 0;
 	enum cf_error e;
 
 	memset(report, 0, sizeof *report);
@@ -335,8 +340,12 @@ casefile_audit_verify(struct cf_casefile *cf, struct cf_audit_report *report)
 	if (e != CF_OK)
 		return e;
 	e = store_user_list(cf->st, &users, &nu);
+	if (e == CF_OK)
+		e = store_dir_transition_list(cf->st, &t, &nt);
 	if (e == CF_OK) {
 		memset(&v, 0, sizeof v);
+		v.t = t;
+		v.nt = nt;
 		v.r = report;
 		v.file_id = m.file_id;
 		v.expect = 1;
@@ -351,6 +360,7 @@ casefile_audit_verify(struct cf_casefile *cf, struct cf_audit_report *report)
 		}
 	}
 	store_user_list_free(&users, nu);
+	free(t);
 	store_meta_fini(&m);
 	return e;
 }

@@ -115,7 +115,27 @@ casefile_directory_sign(struct cf_casefile *cf, uint64_t *epoch_out)
 	if (e != CF_OK)
 		return e;
 	epoch = m.directory_epoch + 1;
+	/*
+	 * Only the key that signs the directory now signs the next one, or a key
+	 * it handed over to at this epoch (casefile_rotate_directory_now): a stale
+	 * directory key would make every pinned account refuse the file.
+	 */
+	if (m.directory_sig && m.has_directory_key && crypto_memcmp(key, m.directory_key, sizeof key) != 0) {
+		struct cf_store_dir_transition *t = NULL;
+		size_t nt = 0;
+		int handed = 0;
+
+		e = store_dir_transition_list(cf->st, &t, &nt);
+		for (size_t i = 0; e == CF_OK && i < nt; i++)
+			handed |= t[i].epoch == epoch && crypto_memcmp(t[i].old_key, m.directory_key, sizeof key) == 0 &&
+			          crypto_memcmp(t[i].new_key, key, sizeof key) == 0;
+		free(t);
+		if (e == CF_OK && !handed)
+			e = CF_ERR_PERMISSION;
+	}
 	store_meta_fini(&m);
+	if (e != CF_OK)
+		return e;
 	e = directory_bytes(cf->st, key, epoch, &bytes, &len);
 	if (e == CF_OK)
 		e = (enum cf_error)crypto_directory_sign(cf->kr, bytes, len, sig);
@@ -167,6 +187,63 @@ casefile_directory_commit(struct cf_casefile *cf)
 	return e == CF_OK ? casefile_header_update(cf) : e;
 }
 
+/*
+ * What a directory-key transition's signature covers (by the old key): a tag,
+ * the file id, the old and new directory public keys and the first epoch the
+ * new key signs. Source of the format: share/sql/0008-directory-transition.sql.
+ */
+static void
+transition_bytes(const uint8_t file_id[CF_FILE_ID_BYTES], const struct cf_store_dir_transition *t, struct buf *b)
+{
+	static const char tag[] = "carefile directory transition v1";
+
+	buf_lv(b, tag, sizeof tag - 1);
+	buf_lv(b, file_id, CF_FILE_ID_BYTES);
+	buf_lv(b, t->old_key, sizeof t->old_key);
+	buf_lv(b, t->new_key, sizeof t->new_key);
+	buf_u64(b, t->epoch);
+}
+
+/*
+ * From the pinned key (seen up to pin_epoch) to the key that signs the
+ * directory at dir_epoch, through the stored transitions, oldest first: each
+ * one counts only when it leaves the key reached so far, after the epoch
+ * reached so far and no later than the directory, and its signature by that
+ * key holds. CF_OK when the walk ends at want; CF_ERR_DAMAGED otherwise.
+ */
+static enum cf_error
+follow_transitions(struct cf_casefile *cf, const uint8_t pin[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t pin_epoch,
+                   const uint8_t want[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t dir_epoch)
+{
+	struct cf_store_dir_transition *t = NULL;
+	uint8_t cur[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint64_t cur_epoch = pin_epoch;
+	size_t n = 0;
+	enum cf_error e = store_dir_transition_list(cf->st, &t, &n);
+
+	if (e != CF_OK)
+		return e;
+	memcpy(cur, pin, sizeof cur);
+	for (size_t i = 0; e == CF_OK && i < n; i++) {
+		struct buf b = { 0 };
+
+		if (t[i].epoch <= cur_epoch || t[i].epoch > dir_epoch || crypto_memcmp(t[i].old_key, cur, sizeof cur) != 0)
+			continue;
+		transition_bytes(cf->file_id, &t[i], &b);
+		if (b.failed)
+			e = CF_ERR_NOMEM;
+		else if (crypto_signature_verify(cur, b.p, b.len, t[i].sig) == CF_OK) {
+			memcpy(cur, t[i].new_key, sizeof cur);
+			cur_epoch = t[i].epoch;
+		}
+		free(b.p);
+	}
+	free(t);
+	if (e == CF_OK && crypto_memcmp(cur, want, sizeof cur) != 0)
+		e = CF_ERR_DAMAGED;
+	return e;
+}
+
 enum cf_error
 casefile_directory_verify(struct cf_casefile *cf, const struct cf_keyring *kr, struct casefile_dir_state *out)
 {
@@ -191,9 +268,19 @@ casefile_directory_verify(struct cf_casefile *cf, const struct cf_keyring *kr, s
 	e = CF_ERR_DAMAGED;
 	if (!m.has_directory_key || m.directory_sig_len != CF_SIGNATURE_BYTES)
 		goto out;
-	/* a directory signed by another key, or older than this account has seen, was not written by its admins */
-	if (pinned && (crypto_memcmp(pin, m.directory_key, sizeof pin) != 0 || m.directory_epoch < pin_epoch))
+	/* a directory older than this account has seen was not written by its admins */
+	if (pinned && m.directory_epoch < pin_epoch)
 		goto out;
+	/* nor one signed by another key, unless the pinned key handed over to it (an admin removed since) */
+	if (pinned && crypto_memcmp(pin, m.directory_key, sizeof pin) != 0) {
+		e = follow_transitions(cf, pin, pin_epoch, m.directory_key, m.directory_epoch);
+		if (e != CF_OK) {
+			if (e != CF_ERR_NOMEM)
+				e = CF_ERR_DAMAGED;
+			goto out;
+		}
+		e = CF_ERR_DAMAGED;
+	}
 	e = directory_bytes(cf->st, m.directory_key, m.directory_epoch, &bytes, &len);
 	if (e != CF_OK)
 		goto out;
@@ -366,6 +453,158 @@ record_rotation(struct cf_casefile *cf, const struct cf_keyring *kr, int64_t me_
 	return e;
 }
 
+/* Seals compartment c's key from nkr (just rotated) to every other enabled account entitled to it. */
+static enum cf_error
+grant_rotated(struct cf_casefile *cf, const struct cf_keyring *nkr, const struct cf_store_user *me,
+              const struct cf_store_user *users, size_t nu, int c)
+{
+	enum cf_error e = CF_OK;
+
+	for (size_t i = 0; e == CF_OK && i < nu; i++) {
+		const struct cf_store_user *v = &users[i];
+		struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, v->name };
+		uint8_t *blob = NULL;
+		size_t blob_len = 0;
+
+		if (v->id == me->id || v->disabled || !v->has_public_key || !(entitled(v) & CF_COMPARTMENT_BIT(c)))
+			continue;
+		e = (enum cf_error)crypto_grant_seal(nkr, CF_COMPARTMENT_BIT(c), v->public_key, &ad, &blob, &blob_len);
+		if (e == CF_OK)
+			e = store_grant_add(cf->st, v->id, me->id, CF_COMPARTMENT_BIT(c), (int64_t)time(NULL), blob, blob_len);
+		free(blob);
+	}
+	return e;
+}
+
+/*
+ * The directory key's revocation (an admin removed or disabled, or the admin
+ * role taken): when kr's directory compartment key is older than the
+ * directory's revocation epoch of it,
+ *  - and its directory key is the one that signs the directory now, nobody
+ *    has rotated: a new directory compartment key (key id max(old + 1,
+ *    epoch)) makes a new directory key; the old key signs the transition to
+ *    it at the coming epoch; the new key is sealed to every other enabled
+ *    admin and recorded as a signed rotation. *kr becomes the rotated
+ *    keyring, and the caller signs the directory with it (in this
+ *    transaction: the transition names the epoch that signature takes);
+ *  - and the directory is signed by another key, another admin rotated and
+ *    this account missed the grant (disabled then): the stale key is
+ *    dropped (*dropped), and escrow brings the current one.
+ * Only an admin account rotates (grants come from accounts); the recovery key
+ * leaves it to the next admin to unlock. *rotated is set when it rotated.
+ */
+static enum cf_error
+rotate_directory(struct cf_casefile *cf, const struct cf_store_user *me, const struct cf_store_user *users, size_t nu,
+                 struct cf_keyring **kr, int *rotated, int *dropped)
+{
+	const int c = CF_COMPARTMENT_DIRECTORY;
+	uint8_t old_pk[CF_SIGN_PUBLIC_KEY_BYTES];
+	struct cf_store_dir_transition t;
+	struct cf_keyring *nkr = NULL;
+	struct cf_store_meta m;
+	struct buf b = { 0 };
+	uint32_t id, to;
+	enum cf_error e;
+
+	*rotated = *dropped = 0;
+	if (store_schema_version(cf->st) < 8 || !crypto_keyring_has(*kr, (enum cf_compartment)c))
+		return CF_OK;
+	e = store_meta_get(cf->st, &m);
+	if (e != CF_OK)
+		return e;
+	id = crypto_keyring_key_id(*kr, (enum cf_compartment)c);
+	if (!m.has_revoked || (uint64_t)id >= m.revoked[c] || !m.directory_sig || !m.has_directory_key)
+		goto out;
+	if (m.revoked[c] > UINT32_MAX) {
+		e = CF_ERR_DAMAGED;
+		goto out;
+	}
+	e = (enum cf_error)crypto_directory_public_key(*kr, old_pk);
+	if (e != CF_OK)
+		goto out;
+	if (crypto_memcmp(old_pk, m.directory_key, sizeof old_pk) != 0) {
+		crypto_keyring_drop(*kr, CF_COMPARTMENT_BIT(c));
+		*dropped = 1;
+		goto out;
+	}
+	if (!me || !(entitled(me) & CF_COMPARTMENT_BIT(c)) || !me->has_public_key)
+		goto out;
+	to = (uint32_t)m.revoked[c] > id + 1 ? (uint32_t)m.revoked[c] : id + 1;
+	e = (enum cf_error)crypto_keyring_copy(*kr, &nkr);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_rotate_to(nkr, (enum cf_compartment)c, to);
+	memset(&t, 0, sizeof t);
+	t.epoch = m.directory_epoch + 1; /* the epoch casefile_directory_sign() writes next */
+	memcpy(t.old_key, old_pk, sizeof t.old_key);
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_directory_public_key(nkr, t.new_key);
+	if (e == CF_OK) {
+		transition_bytes(cf->file_id, &t, &b);
+		e = b.failed ? CF_ERR_NOMEM : (enum cf_error)crypto_directory_sign(*kr, b.p, b.len, t.sig);
+		free(b.p);
+	}
+	if (e == CF_OK)
+		e = store_dir_transition_add(cf->st, &t);
+	if (e == CF_OK) {
+		size_t rekeyed = 0, damaged = 0;
+
+		/* records of the directory compartment, if a table has any, follow the key */
+		e = casefile_records_rekey(cf, (enum cf_compartment)c, *kr, nkr, &rekeyed, &damaged);
+	}
+	if (e == CF_OK && me->has_sign_key)
+		e = record_rotation(cf, nkr, me->id, c, to);
+	if (e == CF_OK)
+		e = grant_rotated(cf, nkr, me, users, nu, c);
+	if (e == CF_OK) {
+		crypto_keyring_free(kr);
+		*kr = nkr;
+		nkr = NULL;
+		*rotated = 1;
+	}
+	crypto_keyring_free(&nkr);
+out:
+	store_meta_fini(&m);
+	return e;
+}
+
+enum cf_error
+casefile_rotate_directory_now(struct cf_casefile *cf, struct cf_keyring **out)
+{
+	struct cf_store_user *users = NULL;
+	struct cf_keyring *kr = NULL;
+	const struct cf_store_user *me;
+	size_t nu = 0;
+	int rotated = 0, dropped = 0, escrowed = 0;
+	enum cf_error e;
+
+	*out = NULL;
+	if (cf->recovery || !cf->user_id || !cf->slot_kek || store_schema_version(cf->st) < 8)
+		return CF_OK; /* the next admin to unlock rotates */
+	e = store_user_list(cf->st, &users, &nu);
+	me = e == CF_OK ? find_user(users, nu, cf->user_id) : NULL;
+	if (e == CF_OK && !me)
+		e = CF_ERR_DAMAGED;
+	if (e == CF_OK)
+		e = (enum cf_error)crypto_keyring_copy(cf->kr, &kr);
+	if (e == CF_OK)
+		e = rotate_directory(cf, me, users, nu, &kr, &rotated, &dropped);
+	/* the recovery key gets the new directory key like any rotated key */
+	if (e == CF_OK && rotated) {
+		struct cf_keyring *old = cf->kr;
+
+		cf->kr = kr;
+		e = escrow_recovery(cf, cf->user_id, &escrowed);
+		cf->kr = old;
+	}
+	if (e == CF_OK && rotated) {
+		*out = kr;
+		kr = NULL;
+	}
+	crypto_keyring_free(&kr);
+	store_user_list_free(&users, nu);
+	return e;
+}
+
 static enum cf_error
 rotate_revoked(struct cf_casefile *cf, const struct cf_store_user *me, const struct cf_store_user *users, size_t nu,
                struct cf_keyring **kr, int *n, int *dropped)
@@ -432,21 +671,8 @@ rotate_revoked(struct cf_casefile *cf, const struct cf_store_user *me, const str
 			e = casefile_records_rekey(cf, (enum cf_compartment)c, *kr, nkr, &rekeyed, &damaged);
 		if (e == CF_OK)
 			e = record_rotation(cf, nkr, me->id, c, to);
-		for (size_t i = 0; e == CF_OK && i < nu; i++) {
-			const struct cf_store_user *v = &users[i];
-			struct cf_keyslot_ad ad = { (uint32_t)cf->format_version, cf->file_id, v->name };
-			uint8_t *blob = NULL;
-			size_t blob_len = 0;
-
-			if (v->id == me->id || v->disabled || !v->has_public_key ||
-			    !(entitled(v) & CF_COMPARTMENT_BIT(c)))
-				continue;
-			e = (enum cf_error)crypto_grant_seal(nkr, CF_COMPARTMENT_BIT(c), v->public_key, &ad, &blob, &blob_len);
-			if (e == CF_OK)
-				e = store_grant_add(cf->st, v->id, me->id, CF_COMPARTMENT_BIT(c), (int64_t)time(NULL), blob,
-				                    blob_len);
-			free(blob);
-		}
+		if (e == CF_OK)
+			e = grant_rotated(cf, nkr, me, users, nu, c);
 		if (e == CF_OK) {
 			crypto_keyring_free(kr);
 			*kr = nkr;
@@ -633,6 +859,7 @@ casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, co
 	struct cf_keyring *kr = NULL;
 	size_t nu = 0, ng = 0;
 	int sign_now, repin, wrote = 0, escrowed = 0, in_txn = 0, rotated = 0, rec_merged = 0, stale_dropped = 0;
+	int dir_rotated = 0, dir_dropped = 0;
 	int64_t me_id = me ? me->id : 0;
 	enum cf_error e;
 
@@ -674,6 +901,19 @@ casefile_after_unlock(struct cf_casefile *cf, const struct cf_store_user *me, co
 	/* revoked keys: rotated by the first remaining holder to unlock, before anyone writes with them */
 	if (e == CF_OK && me && reseal && (dv->signed_dir || sign_now))
 		e = rotate_revoked(cf, me, users, nu, &kr, &rotated, &stale_dropped);
+	/* a revoked directory key (an admin removed by the recovery key): the first admin to unlock rotates it */
+	if (e == CF_OK && me && reseal && (dv->signed_dir || sign_now))
+		e = rotate_directory(cf, me, users, nu, &kr, &dir_rotated, &dir_dropped);
+	if (e == CF_OK && dir_rotated) {
+		struct cf_keyring *old = cf->kr;
+
+		cf->kr = kr;
+		e = casefile_directory_sign(cf, NULL); /* with the new key, at the transition's epoch; pins kr */
+		cf->kr = old;
+		wrote = 1;
+	}
+	rotated |= dir_rotated;
+	stale_dropped |= dir_dropped;
 	if (e == CF_OK && !me && recovery_pk && (dv->signed_dir || sign_now))
 		e = recovery_catch_up(cf, recovery_pk, users, nu, kr, &wrote, &rec_merged);
 	if (e != CF_OK)

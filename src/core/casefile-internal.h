@@ -148,6 +148,19 @@ enum cf_error casefile_records_rekey(struct cf_casefile *cf, enum cf_compartment
 enum cf_error casefile_rotate_revoked_now(struct cf_casefile *cf, struct cf_keyring **out);
 
 /*
+ * Revocation of the directory key by the admin making the change: when the
+ * directory revoked the directory compartment key this account holds, a new
+ * one is made, the old directory key signs the transition to the new one at
+ * the coming epoch, and the new key is sealed to every other enabled admin
+ * and to the recovery key. Inside the caller's transaction, before it signs
+ * the directory, which it must then sign with *out. *out gets the rotated
+ * keyring (the caller owns it), or NULL when nothing rotated: for the
+ * recovery key, or when the slot cannot be re-sealed (the next admin to
+ * unlock rotates then). doc/trust.md, "Rotating the directory key".
+ */
+enum cf_error casefile_rotate_directory_now(struct cf_casefile *cf, struct cf_keyring **out);
+
+/*
  * What the rows of compartment c say about kr's key of c: *opens > 0 when at
  * least one row sealed under that key id authenticates with it, *newer the
  * rows whose (unauthenticated) header names a key id >= min_id. The walk

@@ -386,8 +386,9 @@ casefile_user_grant(struct cf_casefile *cf, const char *name, uint32_t roles)
  * Records in the directory (signed by the caller's commit) that the keys of
  * the compartments in lost were revoked at the coming epoch: an account
  * that held them opens nothing written afterwards once the next remaining
- * holder has rotated them (casefile_after_unlock). The directory compartment
- * is not rotated (doc/trust.md, "Revocation"). Inside the caller's transaction.
+ * holder has rotated them (casefile_after_unlock); the directory key is
+ * rotated by the admin making the change (casefile_rotate_directory_now).
+ * Inside the caller's transaction.
  */
 /*
  * Grants user id sealed to other accounts for compartments in mask that they
@@ -414,8 +415,13 @@ pending_grants_from(struct cf_casefile *cf, int64_t id, uint32_t mask, size_t *n
 static enum cf_error
 commit_revocation(struct cf_casefile *cf, enum cf_error e)
 {
-	struct cf_keyring *rotated = NULL;
+	struct cf_keyring *rotated = NULL, *dir_rotated = NULL, *held = cf->kr;
 
+	/* a revoked directory key first: the directory is then signed with the new one */
+	if (e == CF_OK)
+		e = casefile_rotate_directory_now(cf, &dir_rotated);
+	if (e == CF_OK && dir_rotated)
+		cf->kr = dir_rotated;
 	if (e == CF_OK)
 		e = casefile_directory_sign(cf, NULL);
 	if (e == CF_OK)
@@ -423,12 +429,18 @@ commit_revocation(struct cf_casefile *cf, enum cf_error e)
 	if (e == CF_OK)
 		e = casefile_header_update(cf);
 	e = finish(cf, e);
+	cf->kr = held;
+	if (e == CF_OK && !rotated && dir_rotated) {
+		rotated = dir_rotated;
+		dir_rotated = NULL;
+	}
 	if (e == CF_OK && rotated) {
 		crypto_keyring_free(&cf->kr);
 		cf->kr = rotated;
 		rotated = NULL;
 	}
 	crypto_keyring_free(&rotated);
+	crypto_keyring_free(&dir_rotated);
 	return e;
 }
 
@@ -438,7 +450,9 @@ revoke_compartments(struct cf_casefile *cf, uint32_t lost)
 	struct cf_store_meta m;
 	enum cf_error e;
 
-	lost &= ~CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY);
+	/* the directory key only from schema 8 on, where a transition can hand it over */
+	if (store_schema_version(cf->st) < 8)
+		lost &= ~CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY);
 	if (!lost || store_schema_version(cf->st) < 5)
 		return CF_OK;
 	e = store_meta_get(cf->st, &m);

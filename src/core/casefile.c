@@ -221,6 +221,23 @@ header_bytes(struct cf_store *st, uint8_t **out, size_t *len)
 				}
 			}
 		}
+		/* schema 8 on: the directory-key transitions */
+		if (e == CF_OK && store_schema_version(st) >= 8) {
+			static const char tag[] = "directory transitions";
+			struct cf_store_dir_transition *t = NULL;
+			size_t nt = 0;
+
+			e = store_dir_transition_list(st, &t, &nt);
+			buf_lv(&b, tag, sizeof tag - 1);
+			buf_u32(&b, (uint32_t)nt);
+			for (size_t i = 0; e == CF_OK && i < nt; i++) {
+				buf_u64(&b, t[i].epoch);
+				buf_lv(&b, t[i].old_key, sizeof t[i].old_key);
+				buf_lv(&b, t[i].new_key, sizeof t[i].new_key);
+				buf_lv(&b, t[i].sig, sizeof t[i].sig);
+			}
+			free(t);
+		}
 		buf_u32(&b, (uint32_t)nu);
 		/* store_user_list() orders by name; the MAC does not depend on that order's collation */
 		for (size_t i = 0; i < nu; i++) {

@@ -1136,3 +1136,78 @@ store_drop_key_put(struct cf_store *st, const struct cf_store_drop_key *k)
 		return CF_ERR_INVALID;
 	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
 }
+
+/* ---- directory-key transitions (schema 8 on) ---- */
+
+enum cf_error
+store_dir_transition_add(struct cf_store *st, const struct cf_store_dir_transition *t)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (st->user_version < 8)
+		return CF_ERR_FAIL;
+	if (t->epoch < 1 || t->epoch > INT64_MAX)
+		return CF_ERR_INVALID;
+	rc = store_stmt(st, "INSERT INTO directory_transition(epoch, old_key, new_key, sig) VALUES (?1, ?2, ?3, ?4)", &s);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)t->epoch);
+	sqlite3_bind_blob(s, 2, t->old_key, sizeof t->old_key, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, t->new_key, sizeof t->new_key, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, t->sig, sizeof t->sig, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_stmt_done(st, s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CF_ERR_EXISTS;
+	return rc == SQLITE_DONE ? CF_OK : rc_err(rc);
+}
+
+enum cf_error
+store_dir_transition_list(struct cf_store *st, struct cf_store_dir_transition **out, size_t *n)
+{
+	struct cf_store_dir_transition *v = NULL;
+	size_t cnt = 0, cap = 0;
+	sqlite3_stmt *s = NULL;
+	enum cf_error e = CF_OK;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st->user_version < 8)
+		return CF_OK;
+	rc = store_stmt(st, "SELECT epoch, old_key, new_key, sig FROM directory_transition ORDER BY epoch", &s);
+	if (rc != SQLITE_OK)
+		return rc_err(rc);
+	while (e == CF_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			struct cf_store_dir_transition *nv = realloc(v, nc * sizeof *v);
+
+			if (!nv) {
+				e = CF_ERR_NOMEM;
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		memset(&v[cnt], 0, sizeof v[cnt]);
+		v[cnt].epoch = (uint64_t)sqlite3_column_int64(s, 0);
+		e = fixed_blob(s, 1, v[cnt].old_key, sizeof v[cnt].old_key);
+		if (e == CF_OK)
+			e = fixed_blob(s, 2, v[cnt].new_key, sizeof v[cnt].new_key);
+		if (e == CF_OK)
+			e = fixed_blob(s, 3, v[cnt].sig, sizeof v[cnt].sig);
+		cnt++;
+	}
+	if (e == CF_OK && rc != SQLITE_DONE)
+		e = rc_err(rc);
+	store_stmt_done(st, s);
+	if (e != CF_OK) {
+		free(v);
+		return e;
+	}
+	*out = v;
+	*n = cnt;
+	return CF_OK;
+}

@@ -26,6 +26,10 @@ as() { # as USER PWFILE COMMAND... on $F
 	u=$1; pw=$2; shift 2
 	"$BIN" -f "$F" -u "$u" --passphrase-fd 3 "$@" 3<"$pw"
 }
+as_file() { # as_file FILE USER PWFILE COMMAND...
+	f=$1; u=$2; pw=$3; shift 3
+	"$BIN" -f "$f" -u "$u" --passphrase-fd 3 "$@" 3<"$pw"
+}
 # splice FROM INTO: the student and contact rows of FROM put into INTO (an insider's copy of the file)
 splice() {
 	sqlite3 "$2" "ATTACH '$1' AS cur; DELETE FROM contact; DELETE FROM student;
@@ -106,15 +110,37 @@ expect 4 "carl's old copy reads none of the current rows" \
 expect 0 "demo still reads every row" as demo "$T/new.pw" check
 check "3 of 3 for demo" grep -q '^student: 3 rows, 3 authenticated' "$T/out"
 
+# removing an admin rotates the directory key: the old key signs the hand-over, every account follows it
+printf 'Copper-Willow-Basket-72-kindly\n' >"$T/ada.pw"
+expect 0 "demo adds a second admin, ada" sh -c "'$BIN' -f '$F' -u demo --passphrase-fd 3 user add ada --role admin --new-passphrase-fd 4 3<'$T/new.pw' 4<'$T/ada.pw'"
+expect 0 "ada unlocks once" as ada "$T/ada.pw" check
+dk_before=$(sqlite3 "$F" "SELECT hex(directory_key) FROM meta")
+expect 0 "demo removes ada" as demo "$T/new.pw" user remove ada
+check "the directory key changed at once" [ "$(sqlite3 "$F" "SELECT hex(directory_key) FROM meta")" != "$dk_before" ]
+check "one hand-over, from the old key to the new" [ "$(sqlite3 "$F" "SELECT count(*) FROM directory_transition
+	WHERE hex(old_key) = '$dk_before' AND new_key = (SELECT directory_key FROM meta)")" = 1 ]
+X="$T/z.carefile"; cp "$F" "$X"
+sqlite3 "$X" "DELETE FROM directory_transition"
+expect 4 "a deleted hand-over fails the unlock as tampered" as_file "$X" carl "$T/carl.pw" check
+expect 0 "carl follows the hand-over" as carl "$T/carl.pw" check
+expect 0 "hotline1 follows the hand-over" as hotline1 "$T/new.pw" check
+expect 0 "the recovery key makes an admin change after the rotation" \
+	sh -c "'$BIN' -f '$F' --recovery-key-fd 3 user passwd hotline1 --new-passphrase-fd 4 3<'$T/fixture.rk' 4<'$T/hot.pw'"
+expect 0 "hotline1 unlocks with the reset passphrase" as hotline1 "$T/hot.pw" check
+expect 0 "demo still makes admin changes" as demo "$T/new.pw" user disable carl
+expect 0 "demo reads every row" as demo "$T/new.pw" check
+check "3 of 3 for demo after the rotation" grep -q '^student: 3 rows, 3 authenticated' "$T/out"
+expect 0 "audit verify passes" "$BIN" -f "$F" audit verify
+
 # an insider who swaps in its own recovery public key is refused (it is signed with the directory)
 X="$T/x.carefile"; cp "$F" "$X"
 sqlite3 "$X" "UPDATE meta SET recovery_public_key = randomblob(32)"
 expect 4 "a replaced recovery public key fails the unlock as tampered" \
-	sh -c "'$BIN' -f '$X' -u hotline1 --passphrase-fd 3 check 3<'$T/new.pw'"
+	sh -c "'$BIN' -f '$X' -u hotline1 --passphrase-fd 3 check 3<'$T/hot.pw'"
 X="$T/y.carefile"; cp "$F" "$X"
 sqlite3 "$X" "UPDATE meta SET revoked = NULL"
 expect 4 "a dropped revocation fails the unlock as tampered" \
-	sh -c "'$BIN' -f '$X' -u hotline1 --passphrase-fd 3 check 3<'$T/new.pw'"
+	sh -c "'$BIN' -f '$X' -u hotline1 --passphrase-fd 3 check 3<'$T/hot.pw'"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -1086,6 +1086,215 @@ test_x_trust_rotation_loses_nothing(void **state)
  * roster cannot line the two up. Row ids are random, not the order of the
  * roster; a ciphertext's length tells its size bucket, not the name's length.
  */
+/* Opens a slot with the passphrase in ctx and keeps no KEK: the session cannot re-seal its slot without Argon2id. */
+static int
+open_keeping_no_kek(const uint8_t *blob, size_t blob_len, const struct cf_keyslot_ad *ad, void *ctx,
+                    struct cf_keyring **out, uint8_t **kek)
+{
+	const char *pass = ctx;
+
+	*kek = NULL;
+	return crypto_keyslot_open_passphrase(blob, blob_len, pass, strlen(pass), ad, out);
+}
+
+static void
+directory_key_now(const char *p, uint8_t key[CF_SIGN_PUBLIC_KEY_BYTES], uint64_t *epoch)
+{
+	struct cf_casefile *cf = open_ok(p);
+	struct cf_store_meta m;
+
+	assert_int_equal(store_meta_get(cf->st, &m), CF_OK);
+	assert_true(m.has_directory_key);
+	memcpy(key, m.directory_key, CF_SIGN_PUBLIC_KEY_BYTES);
+	if (epoch)
+		*epoch = m.directory_epoch;
+	store_meta_fini(&m);
+	casefile_close(&cf);
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char cmd[900];
+
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * The removed admin's forgery: its slot from an older copy still holds the
+ * old directory key. It puts its account and slot back into the current
+ * file, declares its old key the directory's, signs the directory with it at
+ * a higher epoch and re-MACs the header with its file key.
+ */
+static void
+forge_directory_as_removed_admin(const char *p, const char *keep, const char *name, const char *pass)
+{
+	struct cf_casefile *cf;
+	struct cf_store_meta m;
+	struct cf_store_user u;
+	uint8_t pk[CF_SIGN_PUBLIC_KEY_BYTES];
+	char sql[1400];
+
+	snprintf(sql, sizeof sql,
+	         "ATTACH '%s' AS k; INSERT INTO user SELECT * FROM k.user WHERE name = '%s';"
+	         "INSERT INTO keyslot SELECT * FROM k.keyslot WHERE user_id = (SELECT id FROM k.user WHERE name = '%s');",
+	         keep, name, name);
+	sql_on(p, sql);
+	cf = open_ok(p);
+	cf->kr = insider_keyring(cf, name, pass);
+	assert_int_equal(store_user_find(cf->st, name, &u), CF_OK);
+	cf->user_id = u.id;
+	cf->roles = u.roles;
+	store_user_fini(&u);
+	assert_int_equal(crypto_directory_public_key(cf->kr, pk), CF_OK);
+	assert_int_equal(store_begin(cf->st), CF_OK);
+	assert_int_equal(store_meta_get(cf->st, &m), CF_OK);
+	assert_int_equal(store_meta_set_directory(cf->st, pk, m.directory_epoch, m.directory_sig, m.directory_sig_len),
+	                 CF_OK);
+	store_meta_fini(&m);
+	assert_int_equal(casefile_directory_sign(cf, NULL), CF_OK);
+	assert_int_equal(casefile_header_update(cf), CF_OK);
+	assert_int_equal(store_commit(cf->st), CF_OK);
+	crypto_keyring_free(&cf->kr);
+	cf->user_id = 0;
+	casefile_close(&cf);
+}
+
+/*
+ * Removing an admin rotates the directory key (trust issue, items 1 and 2):
+ * the removing admin makes a new directory compartment key, the old
+ * directory key signs the hand-over to the new one, and every account
+ * follows it at its next unlock and pins the new key. The removed admin's
+ * slot from an older copy still holds the old key: a directory it signs
+ * with that key is refused by every account that has unlocked since. An
+ * account that has not (sup here) still accepts it: the residual window.
+ * A removal by a session that cannot re-seal its slot leaves the rotation
+ * to the next admin to unlock.
+ */
+static void
+test_x_trust_directory_key_rotates_on_admin_removal(void **state)
+{
+	char p2[400], keep[400], p3[400], p4[400];
+	uint8_t k_old[CF_SIGN_PUBLIC_KEY_BYTES], k_new[CF_SIGN_PUBLIC_KEY_BYTES], pin[CF_SIGN_PUBLIC_KEY_BYTES];
+	uint64_t e_old = 0, e_new = 0, pin_epoch = 0;
+	struct cf_store_dir_transition *t = NULL;
+	struct cf_casefile *cf;
+	struct cf_store_meta m;
+	size_t nt = 0, ok = 0, bad = 0;
+	uint32_t dir_id;
+	char *pw;
+
+	(void)state;
+	copy_fixture("dirkey.carefile", p2, sizeof p2);
+	copy_fixture("dirkey-keep.carefile", keep, sizeof keep);
+	snprintf(p3, sizeof p3, "%s/dirkey-3.carefile", dir);
+	snprintf(p4, sizeof p4, "%s/dirkey-4.carefile", dir);
+	directory_key_now(p2, k_old, &e_old);
+
+	/* boss removes adm: the directory key changes at once, and the old one signed the hand-over */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+	dir_id = crypto_keyring_key_id(cf->kr, CF_COMPARTMENT_DIRECTORY);
+	assert_int_equal(casefile_user_remove(cf, "adm"), CF_OK);
+	assert_true(crypto_keyring_key_id(cf->kr, CF_COMPARTMENT_DIRECTORY) > dir_id);
+	assert_int_equal(store_meta_get(cf->st, &m), CF_OK);
+	assert_int_equal(m.revoked[CF_COMPARTMENT_DIRECTORY], m.directory_epoch);
+	store_meta_fini(&m);
+	/* the same session signs again with the new key */
+	pw = secret("extra-fixture-passphrase-1");
+	assert_int_equal(casefile_user_add(cf, "adm2", CF_ROLE_ADMIN, pw, strlen(pw), 1, &floor_params), CF_OK);
+	crypto_secure_free(pw);
+	assert_int_equal(store_dir_transition_list(cf->st, &t, &nt), CF_OK);
+	casefile_close(&cf);
+	directory_key_now(p2, k_new, &e_new);
+	assert_memory_not_equal(k_old, k_new, sizeof k_old);
+	assert_int_equal(nt, 1);
+	assert_memory_equal(t[0].old_key, k_old, sizeof k_old);
+	assert_memory_equal(t[0].new_key, k_new, sizeof k_new);
+	assert_int_equal(t[0].epoch, e_new - 1); /* the removal's epoch; adm2's addition came after */
+	free(t);
+	/* the old directory key's records moved to the new key: adm's old slot reads none */
+	old_slot_reads(keep, p2, "adm", people[1].pass, CF_COMPARTMENT_DIRECTORY, &ok, &bad);
+	assert_int_equal(ok, 0);
+	assert_int_equal(bad, 1);
+
+	/* a hand-over whose signature does not hold, or that is gone, is followed by nobody */
+	copy_file(p2, p3);
+	sql_on(p3, "UPDATE directory_transition SET sig = randomblob(64)");
+	cf = open_ok(p3);
+	assert_int_equal(casefile_testing_remac(cf, "hot", people[4].pass), CF_OK);
+	casefile_close(&cf);
+	expect_unlock(p3, "coun", people[2].pass, CF_ERR_DAMAGED);
+	copy_file(p2, p3);
+	sql_on(p3, "DELETE FROM directory_transition");
+	cf = open_ok(p3);
+	assert_int_equal(casefile_testing_remac(cf, "hot", people[4].pass), CF_OK);
+	casefile_close(&cf);
+	expect_unlock(p3, "coun", people[2].pass, CF_ERR_DAMAGED);
+	unlink(p3);
+	copy_file(p2, p4); /* for sup's residual window below: nobody but boss has unlocked it since */
+
+	/* coun follows the hand-over and pins the new key; adm2 got the new key from boss */
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "coun", people[2].pass), CF_OK);
+	assert_int_equal(crypto_keyring_directory_pin(cf->kr, pin, &pin_epoch), CF_OK);
+	assert_memory_equal(pin, k_new, sizeof pin);
+	assert_int_equal(pin_epoch, e_new);
+	casefile_close(&cf);
+	cf = open_ok(p2);
+	assert_int_equal(unlock_as(cf, "adm2", "extra-fixture-passphrase-1"), CF_OK);
+	assert_true(casefile_compartments(cf) & CF_COMPARTMENT_BIT(CF_COMPARTMENT_DIRECTORY));
+	assert_int_equal(casefile_user_set_disabled(cf, "hot", 1), CF_OK);
+	assert_int_equal(casefile_user_set_disabled(cf, "hot", 0), CF_OK);
+	casefile_close(&cf);
+	expect_unlock(p2, "boss", people[0].pass, CF_OK);
+
+	/* the removed admin signs its way back with the old key: refused by everyone who unlocked since */
+	forge_directory_as_removed_admin(p2, keep, "adm", people[1].pass);
+	expect_unlock(p2, "coun", people[2].pass, CF_ERR_DAMAGED);
+	expect_unlock(p2, "boss", people[0].pass, CF_ERR_DAMAGED);
+	expect_unlock(p2, "adm2", "extra-fixture-passphrase-1", CF_ERR_DAMAGED);
+	/* the residual window: sup has not unlocked since the removal, and takes the forgery */
+	forge_directory_as_removed_admin(p4, keep, "adm", people[1].pass);
+	expect_unlock(p4, "sup", people[3].pass, CF_OK);
+	unlink(p4);
+
+	/* a removal by a session that cannot re-seal its slot: boss's next unlock rotates */
+	copy_fixture("dirkey-late.carefile", p3, sizeof p3);
+	cf = open_ok(p3);
+	pw = secret(people[0].pass);
+	assert_int_equal(casefile_unlock_with(cf, "boss", open_keeping_no_kek, pw, pw, strlen(pw)), CF_OK);
+	assert_int_equal(casefile_user_remove(cf, "adm"), CF_OK);
+	casefile_close(&cf);
+	directory_key_now(p3, k_new, NULL);
+	assert_memory_equal(k_new, k_old, sizeof k_old); /* not rotated yet */
+	cf = open_ok(p3);
+	assert_int_equal(casefile_unlock_with(cf, "boss", open_keeping_no_kek, pw, pw, strlen(pw)), CF_OK);
+	casefile_close(&cf);
+	crypto_secure_free(pw);
+	directory_key_now(p3, k_new, NULL);
+	assert_memory_not_equal(k_new, k_old, sizeof k_old);
+	expect_unlock(p3, "coun", people[2].pass, CF_OK);
+	expect_unlock(p3, "boss", people[0].pass, CF_OK);
+	{
+		struct cf_check_report r;
+
+		cf = open_ok(p3);
+		assert_int_equal(unlock_as(cf, "boss", people[0].pass), CF_OK);
+		count_rows(cf, &canary_tables[CF_COMPARTMENT_DIRECTORY], &ok, &bad);
+		assert_int_equal(ok, 1);
+		assert_int_equal(bad, 0);
+		assert_int_equal(casefile_check(cf, &r), CF_OK);
+		assert_int_equal(r.n_failures, 0);
+		casefile_check_report_fini(&r);
+		casefile_close(&cf);
+	}
+	unlink(p3);
+	unlink(keep);
+	unlink(p2);
+}
+
 static void
 test_metadata_rows_follow_no_roster(void **state)
 {
@@ -2460,6 +2669,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_x_trust_removal_rotates_the_keys_it_held),
 		cmocka_unit_test(test_x_trust_role_taken_away_rotates),
 		cmocka_unit_test(test_x_trust_rotation_loses_nothing),
+		cmocka_unit_test(test_x_trust_directory_key_rotates_on_admin_removal),
 		cmocka_unit_test(test_metadata_rows_follow_no_roster),
 		cmocka_unit_test(test_x_trust_rollback_witness),
 		cmocka_unit_test(test_hotline_cannot_open_a_student_record),
